@@ -1,0 +1,72 @@
+//! WHERE clauses for list routes, built from a `ListQuery`, and the one paged SELECT they all use.
+
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Connection, Row};
+
+use crate::error::ApiResult;
+use crate::ids;
+use crate::paging::{like_pattern, ListQuery};
+
+#[derive(Default)]
+pub struct Filter {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+impl Filter {
+    pub fn eq(mut self, column: &str, value: impl Into<Value>) -> Self {
+        self.clauses.push(format!("{column} = ?"));
+        self.params.push(value.into());
+        self
+    }
+
+    /// The common list filters: `ids`, `partialName` and `name`, against a `seq` and `name` column.
+    pub fn list(mut self, q: &ListQuery, prefix: &str, seq: &str, name: &str) -> Self {
+        if !q.ids.is_empty() {
+            let wanted: Vec<i64> = q.ids.iter().filter_map(|id| ids::parse(prefix, id)).collect();
+            self.clauses.push(format!("{seq} IN ({})", vec!["?"; wanted.len()].join(",")).replace("IN ()", "IN (NULL)"));
+            self.params.extend(wanted.into_iter().map(Value::from));
+        }
+        if let Some(p) = &q.partial_name {
+            self.clauses.push(format!("{name} LIKE ? ESCAPE '\\'"));
+            self.params.push(like_pattern(p).into());
+        }
+        if let Some(n) = &q.name {
+            self.clauses.push(format!("{name} = ? COLLATE NOCASE"));
+            self.params.push(n.clone().into());
+        }
+        self
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// Counts the matches and reads one page of them, sorted by `order`.
+pub fn select_page<T>(
+    conn: &Connection,
+    from: &str,
+    columns: &str,
+    order: &str,
+    filter: &Filter,
+    q: &ListQuery,
+    map: impl Fn(&Row) -> rusqlite::Result<T>,
+) -> ApiResult<(i64, Vec<T>)> {
+    let where_sql = filter.sql();
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM {from}{where_sql}"),
+        params_from_iter(filter.params.iter()),
+        |r| r.get(0),
+    )?;
+    let sql = format!("SELECT {columns} FROM {from}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}", q.take, q.skip);
+    let mut stmt = conn.prepare(&sql)?;
+    let items = stmt
+        .query_map(params_from_iter(filter.params.iter()), |r| map(r))?
+        .collect::<rusqlite::Result<Vec<T>>>()?;
+    Ok((total, items))
+}

@@ -1,0 +1,104 @@
+//! An Octopus-compatible REST API for HTTP proxies, on SQLite, that also serves the built console.
+//! It is what the demo runs and what every test talks to.
+
+mod db;
+mod error;
+mod extract;
+mod filter;
+mod ids;
+mod links;
+mod middleware;
+mod paging;
+mod routes;
+mod seed;
+mod state;
+mod static_files;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::{middleware as mw, Router, ServiceExt};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower::Layer;
+
+pub use error::VALIDATION_SUMMARY;
+pub use routes::{API_VERSION, SERVER_VERSION};
+
+use state::AppState;
+
+/// Largest request body accepted; larger ones get 413.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Seed {
+    /// Fill an empty database with demo proxies and a second space.
+    Demo,
+    /// Leave the database as it is.
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// A file path, or `:memory:` to keep nothing.
+    pub db: String,
+    /// The trunk build output to serve under `/app/`.
+    pub static_dir: Option<PathBuf>,
+    pub seed: Seed,
+    pub api_key: Option<String>,
+}
+
+/// A running server; `stop` shuts it down gracefully, finishing requests in flight.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    pub async fn stop(self) -> std::io::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await.map_err(std::io::Error::other)?
+    }
+
+    /// Runs until `signal` completes, then stops.
+    pub async fn run_until(self, signal: impl Future<Output = ()>) -> std::io::Result<()> {
+        signal.await;
+        self.stop().await
+    }
+}
+
+/// Opens the database, seeds it if asked, binds `listen` (port 0 picks a free one) and serves.
+pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String> {
+    let db = db::Db::open(&config.db)?;
+    if config.seed == Seed::Demo {
+        let seeded = seed::demo(&db).map_err(|e| e.body.error_message)?;
+        tracing::info!("{}", if seeded { "seeded the demo data" } else { "database has data: not seeding" });
+    }
+    let state = AppState { db, api_key: config.api_key, static_dir: config.static_dir };
+    let listener = TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let service = tower::util::MapRequestLayer::new(middleware::method_override).layer(app(state));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, ServiceExt::<Request>::into_make_service(service))
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Server { addr, stop, task })
+}
+
+fn app(state: AppState) -> Router {
+    let api = routes::api()
+        .layer(mw::from_fn(middleware::json_errors))
+        .layer(mw::from_fn_with_state(state.clone(), middleware::require_api_key))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    api.merge(static_files::router())
+        .with_state(state)
+        .layer(mw::from_fn(middleware::log_request))
+}

@@ -1,0 +1,136 @@
+//! List queries (`skip`, `take`, `ids`, `partialName`, `name`) and the paged envelope with its links.
+
+use api_model::{Links, ResourceCollection};
+
+use crate::error::{ApiError, ApiResult};
+
+pub const DEFAULT_TAKE: i64 = 30;
+/// What clients pass to mean "everything" (api-client.ts `TakeAll`).
+pub const TAKE_ALL: i64 = i32::MAX as i64;
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub skip: i64,
+    pub take: i64,
+    pub ids: Vec<String>,
+    pub partial_name: Option<String>,
+    pub name: Option<String>,
+}
+
+impl ListQuery {
+    /// Reads the query string. Names are matched ignoring case, as the real server does;
+    /// `ids` may be comma-separated, repeated, or both.
+    pub fn parse(raw: Option<&str>) -> ApiResult<Self> {
+        let mut q = Self { take: DEFAULT_TAKE, ..Self::default() };
+        for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            match key.to_ascii_lowercase().as_str() {
+                "skip" => q.skip = parse_count("skip", &value)?,
+                "take" => q.take = parse_count("take", &value)?.min(TAKE_ALL),
+                "ids" => q.ids.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)),
+                "partialname" => q.partial_name = Some(value.into_owned()).filter(|s| !s.is_empty()),
+                "name" => q.name = Some(value.into_owned()).filter(|s| !s.is_empty()),
+                _ => {}
+            }
+        }
+        Ok(q)
+    }
+
+    /// The query string for the same filters at another position.
+    fn link(&self, path: &str, skip: i64, take: i64) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair("skip", &skip.to_string()).append_pair("take", &take.to_string());
+        if !self.ids.is_empty() {
+            s.append_pair("ids", &self.ids.join(","));
+        }
+        if let Some(p) = &self.partial_name {
+            s.append_pair("partialName", p);
+        }
+        if let Some(n) = &self.name {
+            s.append_pair("name", n);
+        }
+        format!("{path}?{}", s.finish())
+    }
+}
+
+fn parse_count(name: &str, value: &str) -> ApiResult<i64> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| ApiError::bad_request(format!("The {name} parameter must be a whole number of 0 or more, not \"{value}\".")))
+}
+
+/// Builds the envelope. Pages are `take` long; `Page.Next` is present only when a next page exists,
+/// which is what the C# and Go clients' paging loops rely on to stop.
+pub fn envelope<T>(
+    item_type: &str,
+    path: &str,
+    template: &str,
+    q: &ListQuery,
+    total: i64,
+    items: Vec<T>,
+) -> ResourceCollection<T> {
+    let number_of_pages = if q.take == 0 || total == 0 { 1 } else { (total + q.take - 1) / q.take };
+    let last_page_number = number_of_pages - 1;
+    let mut links = Links::new();
+    links.insert("Self".into(), q.link(path, q.skip, q.take));
+    links.insert("Template".into(), template.into());
+    links.insert("Page.All".into(), q.link(path, 0, TAKE_ALL));
+    links.insert("Page.Current".into(), q.link(path, q.skip, q.take));
+    if q.take > 0 && q.skip + q.take < total {
+        links.insert("Page.Next".into(), q.link(path, q.skip + q.take, q.take));
+    }
+    links.insert("Page.Last".into(), q.link(path, last_page_number * q.take, q.take));
+    ResourceCollection {
+        item_type: item_type.into(),
+        total_results: total,
+        items_per_page: q.take,
+        number_of_pages,
+        last_page_number,
+        is_stale: false,
+        items,
+        links,
+    }
+}
+
+/// `LIKE` pattern for a case-insensitive substring match, with the wildcards in `text` escaped.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_accept_commas_and_repeats() {
+        let q = ListQuery::parse(Some("ids=Proxies-1,Proxies-2&IDS=Proxies-3&skip=5")).unwrap();
+        assert_eq!(q.ids, ["Proxies-1", "Proxies-2", "Proxies-3"]);
+        assert_eq!((q.skip, q.take), (5, DEFAULT_TAKE));
+    }
+
+    #[test]
+    fn bad_numbers_are_rejected() {
+        assert!(ListQuery::parse(Some("skip=-1")).is_err());
+        assert!(ListQuery::parse(Some("take=ten")).is_err());
+    }
+
+    #[test]
+    fn links_keep_filters_and_stop_at_the_last_page() {
+        let q = ListQuery::parse(Some("take=10&partialName=sq uid")).unwrap();
+        let page = envelope::<()>("Proxy", "/api/Spaces-1/proxies", "t", &q, 25, vec![]);
+        assert_eq!(page.number_of_pages, 3);
+        assert_eq!(page.last_page_number, 2);
+        assert_eq!(page.links["Page.Next"], "/api/Spaces-1/proxies?skip=10&take=10&partialName=sq+uid");
+        assert_eq!(page.links["Page.Last"], "/api/Spaces-1/proxies?skip=20&take=10&partialName=sq+uid");
+        let last = ListQuery { skip: 20, ..q };
+        assert!(!envelope::<()>("Proxy", "/p", "t", &last, 25, vec![]).links.contains_key("Page.Next"));
+    }
+
+    #[test]
+    fn like_pattern_escapes_wildcards() {
+        assert_eq!(like_pattern("50%_a"), "%50\\%\\_a%");
+    }
+}

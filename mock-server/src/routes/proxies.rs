@@ -1,0 +1,205 @@
+//! `/api/{spaceId}/proxies`: list, all, get, create, update, delete.
+
+use api_model::validation::{duplicate_name_message, normalize, validate_proxy};
+use api_model::{ProxyResource, ResourceCollection, SecretChange, SensitiveValue};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::db::NOW_SQL;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Scope};
+use crate::filter::{select_page, Filter};
+use crate::ids::{self, PROXIES, SPACES};
+use crate::links;
+use crate::paging::{envelope, ListQuery, TAKE_ALL};
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+const COLUMNS: &str =
+    "seq, space_seq, name, host, port, proxy_type, username, password IS NOT NULL, last_modified_on";
+const ORDER: &str = "name COLLATE NOCASE, seq";
+
+fn from_row(row: &Row) -> rusqlite::Result<ProxyResource> {
+    let id = ids::format(PROXIES, row.get(0)?);
+    let space_id = ids::format(SPACES, row.get(1)?);
+    Ok(ProxyResource {
+        links: links::self_only(links::proxy(&space_id, &id)),
+        name: row.get(2)?,
+        host: row.get(3)?,
+        port: row.get(4)?,
+        proxy_type: row.get(5)?,
+        username: row.get(6)?,
+        password: Some(SensitiveValue::read(row.get(7)?)),
+        last_modified_on: row.get(8)?,
+        last_modified_by: None,
+        id: Some(id),
+        space_id: Some(space_id),
+    })
+}
+
+/// The proxy with this id in this space, or 404.
+fn find(conn: &Connection, space: i64, id: &str) -> ApiResult<ProxyResource> {
+    ids::parse(PROXIES, id)
+        .map(|seq| {
+            conn.query_row(
+                &format!("SELECT {COLUMNS} FROM proxies WHERE seq = ?1 AND space_seq = ?2"),
+                params![seq, space],
+                from_row,
+            )
+            .optional()
+        })
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| ApiError::not_found(format!("There is no proxy with the id \"{id}\" in this space.")))
+}
+
+/// Normalizes the proxy and applies every rule, the name's uniqueness in the space included.
+fn validate(conn: &Connection, space: i64, proxy: &mut ProxyResource, except: Option<i64>) -> ApiResult<()> {
+    normalize(proxy);
+    let mut errors: Vec<String> = validate_proxy(proxy).into_iter().map(|e| e.message).collect();
+    let wanted = proxy.name.to_lowercase();
+    let mut stmt = conn.prepare("SELECT name FROM proxies WHERE space_seq = ?1 AND seq IS NOT ?2")?;
+    let taken = stmt
+        .query_map(params![space, except], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .iter()
+        .any(|name| name.to_lowercase() == wanted);
+    if taken && !proxy.name.is_empty() {
+        errors.push(duplicate_name_message(&proxy.name));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    scope: Scope,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ResourceCollection<ProxyResource>>> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let page = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let space_id = ids::format(SPACES, space);
+            let filter = Filter::default().eq("space_seq", space).list(&q, PROXIES, "seq", "name");
+            let (total, items) = select_page(c, "proxies", COLUMNS, ORDER, &filter, &q, from_row)?;
+            let template = links::proxies_list_template(&space_id);
+            Ok(envelope("Proxy", &links::proxies(&space_id), &template, &q, total, items))
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+/// `/all`: every proxy of the space as a bare array, sorted by name.
+pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Vec<ProxyResource>>> {
+    let items = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let q = ListQuery { take: TAKE_ALL, ..ListQuery::default() };
+            let filter = Filter::default().eq("space_seq", space);
+            Ok(select_page(c, "proxies", COLUMNS, ORDER, &filter, &q, from_row)?.1)
+        })
+        .await?;
+    Ok(Json(items))
+}
+
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<ProxyResource>> {
+    let proxy = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            find(c, space, scope.id())
+        })
+        .await?;
+    Ok(Json(proxy))
+}
+
+/// 201 with the stored resource (clients read `Links.Self` from it) and a Location header.
+pub async fn create(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(mut proxy): JsonBody<ProxyResource>,
+) -> ApiResult<impl IntoResponse> {
+    let created = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            validate(&tx, space, &mut proxy, None)?;
+            let password = match SensitiveValue::change(proxy.password.as_ref()) {
+                SecretChange::Set(p) => Some(p),
+                SecretChange::Keep | SecretChange::Clear => None,
+            };
+            tx.execute(
+                &format!(
+                    "INSERT INTO proxies (space_seq, name, host, port, proxy_type, username, password, last_modified_on)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW_SQL})"
+                ),
+                params![space, proxy.name, proxy.host, proxy.port, proxy.proxy_type, proxy.username, password],
+            )?;
+            let id = ids::format(PROXIES, tx.last_insert_rowid());
+            let created = find(&tx, space, &id)?;
+            tx.commit()?;
+            Ok(created)
+        })
+        .await?;
+    let location = created.links["Self"].clone();
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(created)))
+}
+
+/// 200 with the stored resource. The password follows the SensitiveValue write rules.
+pub async fn update(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(mut proxy): JsonBody<ProxyResource>,
+) -> ApiResult<Json<ProxyResource>> {
+    let updated = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            let existing = find(&tx, space, scope.id())?;
+            let seq = ids::parse(PROXIES, existing.id.as_deref().unwrap_or_default());
+            validate(&tx, space, &mut proxy, seq)?;
+            tx.execute(
+                &format!(
+                    "UPDATE proxies SET name = ?2, host = ?3, port = ?4, proxy_type = ?5, username = ?6,
+                     last_modified_on = {NOW_SQL} WHERE seq = ?1"
+                ),
+                params![seq, proxy.name, proxy.host, proxy.port, proxy.proxy_type, proxy.username],
+            )?;
+            match SensitiveValue::change(proxy.password.as_ref()) {
+                SecretChange::Keep => 0,
+                SecretChange::Clear => tx.execute("UPDATE proxies SET password = NULL WHERE seq = ?1", [seq])?,
+                SecretChange::Set(p) => tx.execute("UPDATE proxies SET password = ?2 WHERE seq = ?1", params![seq, p])?,
+            };
+            let updated = find(&tx, space, scope.id())?;
+            tx.commit()?;
+            Ok(updated)
+        })
+        .await?;
+    Ok(Json(updated))
+}
+
+/// 200 with an empty body, as the real server documents it.
+pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<StatusCode> {
+    state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let existing = find(c, space, scope.id())?;
+            let seq = ids::parse(PROXIES, existing.id.as_deref().unwrap_or_default());
+            c.execute("DELETE FROM proxies WHERE seq = ?1", [seq])?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::OK)
+}
