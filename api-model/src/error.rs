@@ -16,10 +16,17 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(message: impl Into<String>) -> Self {
-        Self { error_message: message.into(), ..Self::default() }
+        Self {
+            error_message: message.into(),
+            ..Self::default()
+        }
     }
 
     pub fn with_errors(message: impl Into<String>, errors: Vec<String>) -> Self {
-        Self { error_message: message.into(), errors, ..Self::default() }
+        Self {
+            error_message: message.into(),
+            errors,
+            ..Self::default()
+        }
     }
 }

@@ -26,12 +26,20 @@ pub enum SecretChange {
 impl SensitiveValue {
     /// What a server reads back: only whether a value is stored.
     pub fn read(has_value: bool) -> Self {
-        Self { has_value, new_value: None, hint: None }
+        Self {
+            has_value,
+            new_value: None,
+            hint: None,
+        }
     }
 
     /// A value that sets the secret to `value`.
     pub fn set(value: impl Into<String>) -> Self {
-        Self { has_value: true, new_value: Some(value.into()), hint: None }
+        Self {
+            has_value: true,
+            new_value: Some(value.into()),
+            hint: None,
+        }
     }
 
     /// A value that clears the secret.
@@ -43,9 +51,15 @@ impl SensitiveValue {
     pub fn change(written: Option<&SensitiveValue>) -> SecretChange {
         match written {
             None => SecretChange::Keep,
-            Some(SensitiveValue { new_value: Some(v), .. }) if v.is_empty() => SecretChange::Clear,
-            Some(SensitiveValue { new_value: Some(v), .. }) => SecretChange::Set(v.clone()),
-            Some(SensitiveValue { has_value: false, .. }) => SecretChange::Clear,
+            Some(SensitiveValue {
+                new_value: Some(v), ..
+            }) if v.is_empty() => SecretChange::Clear,
+            Some(SensitiveValue {
+                new_value: Some(v), ..
+            }) => SecretChange::Set(v.clone()),
+            Some(SensitiveValue {
+                has_value: false, ..
+            }) => SecretChange::Clear,
             Some(_) => SecretChange::Keep,
         }
     }

@@ -25,7 +25,13 @@ pub enum ProxyField {
 }
 
 impl ProxyField {
-    pub const ALL: [ProxyField; 5] = [Self::Name, Self::Host, Self::Port, Self::ProxyType, Self::Username];
+    pub const ALL: [ProxyField; 5] = [
+        Self::Name,
+        Self::Host,
+        Self::Port,
+        Self::ProxyType,
+        Self::Username,
+    ];
 
     /// The label every message about this field starts with.
     pub fn label(self) -> &'static str {
@@ -60,7 +66,9 @@ pub fn validate_name(name: &str) -> Option<String> {
     if name.is_empty() {
         Some("Name is required.".into())
     } else if name.chars().count() > NAME_MAX_CHARS {
-        Some(format!("Name must be {NAME_MAX_CHARS} characters or fewer."))
+        Some(format!(
+            "Name must be {NAME_MAX_CHARS} characters or fewer."
+        ))
     } else {
         None
     }
@@ -68,7 +76,10 @@ pub fn validate_name(name: &str) -> Option<String> {
 
 /// The message for a name another proxy in the space already has (compared ignoring case).
 pub fn duplicate_name_message(name: &str) -> String {
-    format!("Name \"{}\" is already used by another proxy in this space.", name.trim())
+    format!(
+        "Name \"{}\" is already used by another proxy in this space.",
+        name.trim()
+    )
 }
 
 pub fn validate_host(host: &str) -> Option<String> {
@@ -80,7 +91,8 @@ pub fn validate_host(host: &str) -> Option<String> {
     } else if host.chars().any(char::is_whitespace) {
         "Host must not contain spaces.".into()
     } else if host.contains("://") {
-        "Host must not include a scheme such as http://; enter only the host name or IP address.".into()
+        "Host must not include a scheme such as http://; enter only the host name or IP address."
+            .into()
     } else if host.parse::<Ipv6Addr>().is_ok() {
         return None;
     } else if host.contains('/') {
@@ -102,7 +114,9 @@ fn is_hostname_or_ipv4(host: &str) -> bool {
     }
     host.split('.').all(|label| {
         (1..=63).contains(&label.len())
-            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             && !label.starts_with('-')
             && !label.ends_with('-')
     })
@@ -156,8 +170,14 @@ pub fn validate_proxy(proxy: &ProxyResource) -> Vec<FieldError> {
         (ProxyField::Name, validate_name(&proxy.name)),
         (ProxyField::Host, validate_host(&proxy.host)),
         (ProxyField::Port, validate_port(proxy.port)),
-        (ProxyField::ProxyType, validate_proxy_type(&proxy.proxy_type)),
-        (ProxyField::Username, validate_username(proxy.username.as_deref())),
+        (
+            ProxyField::ProxyType,
+            validate_proxy_type(&proxy.proxy_type),
+        ),
+        (
+            ProxyField::Username,
+            validate_username(proxy.username.as_deref()),
+        ),
     ]
     .into_iter()
     .filter_map(|(field, message)| message.map(|message| FieldError { field, message }))
@@ -169,7 +189,11 @@ mod tests {
     use super::*;
 
     fn proxy(name: &str, host: &str) -> ProxyResource {
-        ProxyResource { name: name.into(), host: host.into(), ..ProxyResource::default() }
+        ProxyResource {
+            name: name.into(),
+            host: host.into(),
+            ..ProxyResource::default()
+        }
     }
 
     #[test]
@@ -177,14 +201,24 @@ mod tests {
         assert_eq!(validate_name("  ").as_deref(), Some("Name is required."));
         assert_eq!(validate_name("Squid"), None);
         assert_eq!(validate_name(&"n".repeat(200)), None);
-        assert!(validate_name(&"n".repeat(201)).unwrap().contains("200 characters"));
+        assert!(validate_name(&"n".repeat(201))
+            .unwrap()
+            .contains("200 characters"));
         // Counted in characters, not bytes, and after trimming.
         assert_eq!(validate_name(&format!("  {}  ", "é".repeat(200))), None);
     }
 
     #[test]
     fn host_accepts_names_and_addresses() {
-        for ok in ["proxy", "proxy.corp.example.com", "10.0.0.1", "::1", "fe80::1", "2001:db8::8", "my_proxy-01"] {
+        for ok in [
+            "proxy",
+            "proxy.corp.example.com",
+            "10.0.0.1",
+            "::1",
+            "fe80::1",
+            "2001:db8::8",
+            "my_proxy-01",
+        ] {
             assert_eq!(validate_host(ok), None, "{ok}");
         }
     }
@@ -246,7 +280,10 @@ mod tests {
         for e in &errors {
             assert_eq!(field_of_message(&e.message), Some(e.field), "{}", e.message);
         }
-        assert_eq!(field_of_message(&duplicate_name_message("x")), Some(ProxyField::Name));
+        assert_eq!(
+            field_of_message(&duplicate_name_message("x")),
+            Some(ProxyField::Name)
+        );
         assert_eq!(field_of_message("Something else went wrong."), None);
     }
 
@@ -255,6 +292,9 @@ mod tests {
         let mut p = proxy("  Squid ", " proxy.local ");
         p.username = Some("   ".into());
         normalize(&mut p);
-        assert_eq!((p.name.as_str(), p.host.as_str(), p.username), ("Squid", "proxy.local", None));
+        assert_eq!(
+            (p.name.as_str(), p.host.as_str(), p.username),
+            ("Squid", "proxy.local", None)
+        );
     }
 }

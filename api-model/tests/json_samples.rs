@@ -1,10 +1,10 @@
 //! Round trips of JSON shaped as the Octopus API and its clients send it (see octopus-api.md).
 
-use api_model::{
-    validation::ProxyField, ErrorBody, ProxyResource, ResourceCollection, RootResource, SensitiveValue,
-    SpaceResource,
-};
 use api_model::validation::field_of_message;
+use api_model::{
+    validation::ProxyField, ErrorBody, ProxyResource, ResourceCollection, RootResource,
+    SensitiveValue, SpaceResource,
+};
 use serde_json::{json, Value};
 
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(v: Value) -> Value {
@@ -48,22 +48,39 @@ fn proxy_from_a_minimal_client_takes_defaults() {
 fn go_client_sensitive_value_shape_reads() {
     // go-octopusdeploy serializes all three fields, with nulls.
     let v: SensitiveValue =
-        serde_json::from_value(json!({"HasValue": true, "Hint": null, "NewValue": "s3cret"})).unwrap();
+        serde_json::from_value(json!({"HasValue": true, "Hint": null, "NewValue": "s3cret"}))
+            .unwrap();
     assert_eq!(v, SensitiveValue::set("s3cret"));
     // On read the server sends only HasValue; NewValue is never serialized when absent.
-    assert_eq!(serde_json::to_value(SensitiveValue::read(true)).unwrap(), json!({"HasValue": true}));
+    assert_eq!(
+        serde_json::to_value(SensitiveValue::read(true)).unwrap(),
+        json!({"HasValue": true})
+    );
 }
 
 #[test]
 fn sensitive_value_write_rules() {
     use api_model::SecretChange::*;
     assert_eq!(SensitiveValue::change(None), Keep);
-    assert_eq!(SensitiveValue::change(Some(&SensitiveValue::read(true))), Keep);
-    assert_eq!(SensitiveValue::change(Some(&SensitiveValue::clear())), Clear);
-    assert_eq!(SensitiveValue::change(Some(&SensitiveValue::set("x"))), Set("x".into()));
-    assert_eq!(SensitiveValue::change(Some(&SensitiveValue::set(""))), Clear);
+    assert_eq!(
+        SensitiveValue::change(Some(&SensitiveValue::read(true))),
+        Keep
+    );
+    assert_eq!(
+        SensitiveValue::change(Some(&SensitiveValue::clear())),
+        Clear
+    );
+    assert_eq!(
+        SensitiveValue::change(Some(&SensitiveValue::set("x"))),
+        Set("x".into())
+    );
+    assert_eq!(
+        SensitiveValue::change(Some(&SensitiveValue::set(""))),
+        Clear
+    );
     // C#'s default SensitiveValue (HasValue false, NewValue null) clears.
-    let csharp_default: SensitiveValue = serde_json::from_value(json!({"HasValue": false, "NewValue": null})).unwrap();
+    let csharp_default: SensitiveValue =
+        serde_json::from_value(json!({"HasValue": false, "NewValue": null})).unwrap();
     assert_eq!(SensitiveValue::change(Some(&csharp_default)), Clear);
 }
 
@@ -86,7 +103,10 @@ fn paged_envelope_round_trips() {
             "Page.Last": "/api/Spaces-1/proxies?skip=30&take=30"
         }
     });
-    assert_eq!(round_trip::<ResourceCollection<ProxyResource>>(sample.clone()), sample);
+    assert_eq!(
+        round_trip::<ResourceCollection<ProxyResource>>(sample.clone()),
+        sample
+    );
 }
 
 #[test]
@@ -127,5 +147,8 @@ fn root_and_space_round_trip() {
 
 #[test]
 fn server_messages_map_to_fields() {
-    assert_eq!(field_of_message("Port must be a whole number from 1 to 65535."), Some(ProxyField::Port));
+    assert_eq!(
+        field_of_message("Port must be a whole number from 1 to 65535."),
+        Some(ProxyField::Port)
+    );
 }

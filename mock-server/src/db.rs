@@ -42,12 +42,16 @@ pub struct Db {
 impl Db {
     /// Opens (creating if needed) and migrates the database. `:memory:` keeps nothing.
     pub fn open(path: &str) -> Result<Self, String> {
-        let mut conn = Connection::open(path).map_err(|e| format!("cannot open database {path}: {e}"))?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| e.to_string())?;
+        let mut conn =
+            Connection::open(path).map_err(|e| format!("cannot open database {path}: {e}"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|e| e.to_string())?;
         if path != ":memory:" {
-            conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| e.to_string())?;
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(|e| e.to_string())?;
             // A committed write survives a crash or a kill, not only a clean shutdown.
-            conn.pragma_update(None, "synchronous", "FULL").map_err(|e| e.to_string())?;
+            conn.pragma_update(None, "synchronous", "FULL")
+                .map_err(|e| e.to_string())?;
         }
         let steps = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
         Migrations::new(steps)
@@ -58,7 +62,9 @@ impl Db {
             [uuid::Uuid::new_v4().to_string()],
         )
         .map_err(|e| e.to_string())?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// Runs `f` on the connection on a blocking thread.
@@ -78,7 +84,10 @@ impl Db {
 
     /// Runs `f` directly; for startup work before the server accepts requests.
     pub fn with_conn<R>(&self, f: impl FnOnce(&mut Connection) -> ApiResult<R>) -> ApiResult<R> {
-        let mut guard = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
     }
 }

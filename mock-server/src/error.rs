@@ -17,7 +17,10 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, body: ErrorBody::new(message) }
+        Self {
+            status,
+            body: ErrorBody::new(message),
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -26,7 +29,10 @@ impl ApiError {
 
     /// 400 with the summary and one line per problem.
     pub fn validation(errors: Vec<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, body: ErrorBody::with_errors(VALIDATION_SUMMARY, errors) }
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: ErrorBody::with_errors(VALIDATION_SUMMARY, errors),
+        }
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -42,7 +48,10 @@ impl ApiError {
 
     pub fn internal(message: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {message}");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, format!("The server failed to handle the request: {message}"))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("The server failed to handle the request: {message}"),
+        )
     }
 }
 

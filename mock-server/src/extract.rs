@@ -22,7 +22,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Scope {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|e| ApiError::bad_request(e.body_text()))?;
-        let mut scope = Scope { space_id: DEFAULT_SPACE_ID.into(), id: None };
+        let mut scope = Scope {
+            space_id: DEFAULT_SPACE_ID.into(),
+            id: None,
+        };
         for (key, value) in &params {
             match key {
                 "space_id" => scope.space_id = value.to_owned(),
@@ -47,8 +50,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if mime != "application/json" && !mime.ends_with("+json") {
             return Err(ApiError::bad_request(format!(
                 "The request body must be JSON sent with Content-Type: application/json (got \"{content_type}\")."
@@ -57,20 +69,35 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(status, "The request body is too large: the limit is 64 KiB.")
+                ApiError::new(
+                    status,
+                    "The request body is too large: the limit is 64 KiB.",
+                )
             } else {
-                ApiError::new(status, format!("The request body could not be read: {}", rejection.body_text()))
+                ApiError::new(
+                    status,
+                    format!(
+                        "The request body could not be read: {}",
+                        rejection.body_text()
+                    ),
+                )
             }
         })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request("No request body was supplied."));
         }
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(de).map(JsonBody).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let detail = if path == "." { inner.to_string() } else { format!("{path}: {inner}") };
-            ApiError::validation(vec![format!("The request body is not valid: {detail}")])
-        })
+        serde_path_to_error::deserialize(de)
+            .map(JsonBody)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                let detail = if path == "." {
+                    inner.to_string()
+                } else {
+                    format!("{path}: {inner}")
+                };
+                ApiError::validation(vec![format!("The request body is not valid: {detail}")])
+            })
     }
 }

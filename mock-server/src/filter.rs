@@ -23,8 +23,15 @@ impl Filter {
     /// The common list filters: `ids`, `partialName` and `name`, against a `seq` and `name` column.
     pub fn list(mut self, q: &ListQuery, prefix: &str, seq: &str, name: &str) -> Self {
         if !q.ids.is_empty() {
-            let wanted: Vec<i64> = q.ids.iter().filter_map(|id| ids::parse(prefix, id)).collect();
-            self.clauses.push(format!("{seq} IN ({})", vec!["?"; wanted.len()].join(",")).replace("IN ()", "IN (NULL)"));
+            let wanted: Vec<i64> = q
+                .ids
+                .iter()
+                .filter_map(|id| ids::parse(prefix, id))
+                .collect();
+            self.clauses.push(
+                format!("{seq} IN ({})", vec!["?"; wanted.len()].join(","))
+                    .replace("IN ()", "IN (NULL)"),
+            );
             self.params.extend(wanted.into_iter().map(Value::from));
         }
         if let Some(p) = &q.partial_name {
@@ -63,7 +70,10 @@ pub fn select_page<T>(
         params_from_iter(filter.params.iter()),
         |r| r.get(0),
     )?;
-    let sql = format!("SELECT {columns} FROM {from}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}", q.take, q.skip);
+    let sql = format!(
+        "SELECT {columns} FROM {from}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+        q.take, q.skip
+    );
     let mut stmt = conn.prepare(&sql)?;
     let items = stmt
         .query_map(params_from_iter(filter.params.iter()), |r| map(r))?

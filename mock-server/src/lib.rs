@@ -76,10 +76,23 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
     let db = db::Db::open(&config.db)?;
     if config.seed == Seed::Demo {
         let seeded = seed::demo(&db).map_err(|e| e.body.error_message)?;
-        tracing::info!("{}", if seeded { "seeded the demo data" } else { "database has data: not seeding" });
+        tracing::info!(
+            "{}",
+            if seeded {
+                "seeded the demo data"
+            } else {
+                "database has data: not seeding"
+            }
+        );
     }
-    let state = AppState { db, api_key: config.api_key, static_dir: config.static_dir };
-    let listener = TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let state = AppState {
+        db,
+        api_key: config.api_key,
+        static_dir: config.static_dir,
+    };
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let service = tower::util::MapRequestLayer::new(middleware::method_override).layer(app(state));
     let (stop, stopped) = oneshot::channel::<()>();
@@ -96,7 +109,10 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
 fn app(state: AppState) -> Router {
     let api = routes::api()
         .layer(mw::from_fn(middleware::json_errors))
-        .layer(mw::from_fn_with_state(state.clone(), middleware::require_api_key))
+        .layer(mw::from_fn_with_state(
+            state.clone(),
+            middleware::require_api_key,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     api.merge(static_files::router())
         .with_state(state)

@@ -31,9 +31,16 @@ async fn main() {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
-    let config = Config { db: args.db, static_dir: args.static_dir, seed: args.seed, api_key: args.api_key };
+    let config = Config {
+        db: args.db,
+        static_dir: args.static_dir,
+        seed: args.seed,
+        api_key: args.api_key,
+    };
     let server = match mock_server::start(config, args.listen).await {
         Ok(server) => server,
         Err(e) => {
@@ -41,7 +48,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    println!("mock-server listening on http://{0} (console: http://{0}/app/)", server.addr);
+    println!(
+        "mock-server listening on http://{0} (console: http://{0}/app/)",
+        server.addr
+    );
     if let Err(e) = server.run_until(shutdown_signal()).await {
         eprintln!("mock-server: {e}");
         std::process::exit(1);

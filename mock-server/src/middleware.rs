@@ -18,7 +18,10 @@ pub const API_KEY_HEADER: &str = "x-octopus-apikey";
 /// Runs before routing (it wraps the router), so the route for the real method is chosen.
 pub fn method_override(mut req: Request) -> Request {
     if req.method() == Method::POST {
-        let wanted = req.headers().get("x-http-method-override").and_then(|v| v.to_str().ok());
+        let wanted = req
+            .headers()
+            .get("x-http-method-override")
+            .and_then(|v| v.to_str().ok());
         match wanted.map(|m| m.trim().to_ascii_uppercase()).as_deref() {
             Some("PUT") => *req.method_mut() = Method::PUT,
             Some("DELETE") => *req.method_mut() = Method::DELETE,
@@ -35,7 +38,10 @@ pub async fn require_api_key(State(state): State<AppState>, req: Request, next: 
         return next.run(req).await;
     };
     let is_root = req.method() == Method::GET && matches!(req.uri().path(), "/api" | "/api/");
-    let from_header = req.headers().get(API_KEY_HEADER).and_then(|v| v.to_str().ok());
+    let from_header = req
+        .headers()
+        .get(API_KEY_HEADER)
+        .and_then(|v| v.to_str().ok());
     let from_query = req.uri().query().and_then(|q| {
         form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k.eq_ignore_ascii_case("apikey"))
@@ -64,7 +70,10 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     let message = match status.as_u16() {
         405 => "This method is not supported on this resource.".to_owned(),
         413 => "The request body is too large: the limit is 64 KiB.".to_owned(),
-        _ => status.canonical_reason().unwrap_or("The request failed.").to_owned(),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("The request failed.")
+            .to_owned(),
     };
     let mut replaced = (status, Json(ErrorBody::new(message))).into_response();
     if let Some(allow) = res.headers().get(header::ALLOW) {

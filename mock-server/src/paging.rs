@@ -21,13 +21,24 @@ impl ListQuery {
     /// Reads the query string. Names are matched ignoring case, as the real server does;
     /// `ids` may be comma-separated, repeated, or both.
     pub fn parse(raw: Option<&str>) -> ApiResult<Self> {
-        let mut q = Self { take: DEFAULT_TAKE, ..Self::default() };
+        let mut q = Self {
+            take: DEFAULT_TAKE,
+            ..Self::default()
+        };
         for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
             match key.to_ascii_lowercase().as_str() {
                 "skip" => q.skip = parse_count("skip", &value)?,
                 "take" => q.take = parse_count("take", &value)?.min(TAKE_ALL),
-                "ids" => q.ids.extend(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)),
-                "partialname" => q.partial_name = Some(value.into_owned()).filter(|s| !s.is_empty()),
+                "ids" => q.ids.extend(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                ),
+                "partialname" => {
+                    q.partial_name = Some(value.into_owned()).filter(|s| !s.is_empty())
+                }
                 "name" => q.name = Some(value.into_owned()).filter(|s| !s.is_empty()),
                 _ => {}
             }
@@ -38,7 +49,8 @@ impl ListQuery {
     /// The query string for the same filters at another position.
     fn link(&self, path: &str, skip: i64, take: i64) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
-        s.append_pair("skip", &skip.to_string()).append_pair("take", &take.to_string());
+        s.append_pair("skip", &skip.to_string())
+            .append_pair("take", &take.to_string());
         if !self.ids.is_empty() {
             s.append_pair("ids", &self.ids.join(","));
         }
@@ -58,7 +70,11 @@ fn parse_count(name: &str, value: &str) -> ApiResult<i64> {
         .parse::<i64>()
         .ok()
         .filter(|n| *n >= 0)
-        .ok_or_else(|| ApiError::bad_request(format!("The {name} parameter must be a whole number of 0 or more, not \"{value}\".")))
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "The {name} parameter must be a whole number of 0 or more, not \"{value}\"."
+            ))
+        })
 }
 
 /// Builds the envelope. Pages are `take` long; `Page.Next` is present only when a next page exists,
@@ -71,7 +87,11 @@ pub fn envelope<T>(
     total: i64,
     items: Vec<T>,
 ) -> ResourceCollection<T> {
-    let number_of_pages = if q.take == 0 || total == 0 { 1 } else { (total + q.take - 1) / q.take };
+    let number_of_pages = if q.take == 0 || total == 0 {
+        1
+    } else {
+        (total + q.take - 1) / q.take
+    };
     let last_page_number = number_of_pages - 1;
     let mut links = Links::new();
     links.insert("Self".into(), q.link(path, q.skip, q.take));
@@ -81,7 +101,10 @@ pub fn envelope<T>(
     if q.take > 0 && q.skip + q.take < total {
         links.insert("Page.Next".into(), q.link(path, q.skip + q.take, q.take));
     }
-    links.insert("Page.Last".into(), q.link(path, last_page_number * q.take, q.take));
+    links.insert(
+        "Page.Last".into(),
+        q.link(path, last_page_number * q.take, q.take),
+    );
     ResourceCollection {
         item_type: item_type.into(),
         total_results: total,
@@ -96,7 +119,10 @@ pub fn envelope<T>(
 
 /// `LIKE` pattern for a case-insensitive substring match, with the wildcards in `text` escaped.
 pub fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -123,10 +149,18 @@ mod tests {
         let page = envelope::<()>("Proxy", "/api/Spaces-1/proxies", "t", &q, 25, vec![]);
         assert_eq!(page.number_of_pages, 3);
         assert_eq!(page.last_page_number, 2);
-        assert_eq!(page.links["Page.Next"], "/api/Spaces-1/proxies?skip=10&take=10&partialName=sq+uid");
-        assert_eq!(page.links["Page.Last"], "/api/Spaces-1/proxies?skip=20&take=10&partialName=sq+uid");
+        assert_eq!(
+            page.links["Page.Next"],
+            "/api/Spaces-1/proxies?skip=10&take=10&partialName=sq+uid"
+        );
+        assert_eq!(
+            page.links["Page.Last"],
+            "/api/Spaces-1/proxies?skip=20&take=10&partialName=sq+uid"
+        );
         let last = ListQuery { skip: 20, ..q };
-        assert!(!envelope::<()>("Proxy", "/p", "t", &last, 25, vec![]).links.contains_key("Page.Next"));
+        assert!(!envelope::<()>("Proxy", "/p", "t", &last, 25, vec![])
+            .links
+            .contains_key("Page.Next"));
     }
 
     #[test]

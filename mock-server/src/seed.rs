@@ -7,11 +7,39 @@ use crate::error::ApiResult;
 
 /// (space, name, host, port, username, password)
 const DEMO_PROXIES: &[(i64, &str, &str, i32, Option<&str>, Option<&str>)] = &[
-    (1, "Squid in the DMZ", "squid.dmz.example.com", 3128, Some("octopus-svc"), Some("demo-only-password")),
-    (1, "Corporate egress", "proxy.corp.example.com", 8080, None, None),
-    (1, "Sydney branch office", "10.42.0.15", 3128, Some("svc-deploy"), Some("demo-only-password")),
+    (
+        1,
+        "Squid in the DMZ",
+        "squid.dmz.example.com",
+        3128,
+        Some("octopus-svc"),
+        Some("demo-only-password"),
+    ),
+    (
+        1,
+        "Corporate egress",
+        "proxy.corp.example.com",
+        8080,
+        None,
+        None,
+    ),
+    (
+        1,
+        "Sydney branch office",
+        "10.42.0.15",
+        3128,
+        Some("svc-deploy"),
+        Some("demo-only-password"),
+    ),
     (1, "Lab gateway (IPv6)", "2001:db8::15", 8080, None, None),
-    (2, "Platform squid", "squid.platform.example.com", 3128, None, None),
+    (
+        2,
+        "Platform squid",
+        "squid.platform.example.com",
+        3128,
+        None,
+        None,
+    ),
 ];
 
 /// Seeds the demo set; returns false (and writes nothing) when the database already holds data.

@@ -30,18 +30,35 @@ async fn serve(State(state): State<AppState>, req: Request) -> Response {
         )
             .into_response();
     };
-    let path = req.uri().path().strip_prefix("/app").unwrap_or("/").to_owned();
+    let path = req
+        .uri()
+        .path()
+        .strip_prefix("/app")
+        .unwrap_or("/")
+        .to_owned();
     let (mut parts, body) = req.into_parts();
-    parts.uri = Uri::builder().path_and_query(path.as_str()).build().unwrap_or_default();
+    parts.uri = Uri::builder()
+        .path_and_query(path.as_str())
+        .build()
+        .unwrap_or_default();
     let file_req = Request::from_parts(parts.clone(), body);
-    let mut res = ServeDir::new(&dir).oneshot(file_req).await.map(Body::new).into_response();
+    let mut res = ServeDir::new(&dir)
+        .oneshot(file_req)
+        .await
+        .map(|r| r.map(Body::new))
+        .into_response();
     if res.status() == StatusCode::NOT_FOUND && is_client_route(&path) {
         let index_req = Request::from_parts(parts, Body::empty());
-        res = ServeFile::new(dir.join("index.html")).oneshot(index_req).await.map(Body::new).into_response();
+        res = ServeFile::new(dir.join("index.html"))
+            .oneshot(index_req)
+            .await
+            .map(|r| r.map(Body::new))
+            .into_response();
     }
     if res.status().is_success() {
         let policy = cache_control(&path, &res);
-        res.headers_mut().insert(header::CACHE_CONTROL, header_value(policy));
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, header_value(policy));
     }
     res
 }
@@ -68,8 +85,9 @@ fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| (8..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 #[cfg(test)]

@@ -35,10 +35,25 @@ async fn create_returns_201_with_the_full_resource() {
 #[tokio::test]
 async fn port_and_type_default_to_80_and_http() {
     let api = start().await;
-    let p = api.post("/api/proxies", json!({"Name": "Plain", "Host": "10.0.0.1"})).await.json();
-    assert_eq!((p["Port"].as_i64(), p["ProxyType"].as_str()), (Some(80), Some("HTTP")));
-    let p = api.post("/api/proxies", json!({"Name": "Nulls", "Host": "h", "Port": null, "ProxyType": null})).await.json();
-    assert_eq!((p["Port"].as_i64(), p["ProxyType"].as_str()), (Some(80), Some("HTTP")));
+    let p = api
+        .post("/api/proxies", json!({"Name": "Plain", "Host": "10.0.0.1"}))
+        .await
+        .json();
+    assert_eq!(
+        (p["Port"].as_i64(), p["ProxyType"].as_str()),
+        (Some(80), Some("HTTP"))
+    );
+    let p = api
+        .post(
+            "/api/proxies",
+            json!({"Name": "Nulls", "Host": "h", "Port": null, "ProxyType": null}),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (p["Port"].as_i64(), p["ProxyType"].as_str()),
+        (Some(80), Some("HTTP"))
+    );
 }
 
 #[tokio::test]
@@ -69,7 +84,10 @@ async fn delete_removes_and_then_404s() {
     assert_error(&api.delete(self_link).await, StatusCode::NOT_FOUND);
     assert_error(&api.put(self_link, p.clone()).await, StatusCode::NOT_FOUND);
     // Ids are never reused.
-    assert_eq!(api.create_proxy("Next", "n.example.com").await["Id"], "Proxies-2");
+    assert_eq!(
+        api.create_proxy("Next", "n.example.com").await["Id"],
+        "Proxies-2"
+    );
 }
 
 #[tokio::test]
@@ -78,11 +96,20 @@ async fn unscoped_routes_are_the_default_space() {
     let scoped = api.get("/api/Spaces-1/proxies").await.json();
     let unscoped = api.get("/api/proxies").await.json();
     assert_eq!(scoped["Items"], unscoped["Items"]);
-    let created = api.post("/api/proxies", json!({"Name": "Via twin", "Host": "twin.example.com"})).await.json();
+    let created = api
+        .post(
+            "/api/proxies",
+            json!({"Name": "Via twin", "Host": "twin.example.com"}),
+        )
+        .await
+        .json();
     assert_eq!(created["SpaceId"], "Spaces-1");
     let id = created["Id"].as_str().unwrap();
     assert_eq!(api.get(&format!("/api/proxies/{id}")).await.json(), created);
-    assert_eq!(api.delete(&format!("/api/proxies/{id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        api.delete(&format!("/api/proxies/{id}")).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -90,10 +117,21 @@ async fn spaces_do_not_see_each_others_proxies() {
     let api = start_with(config(Seed::Demo)).await;
     let other = api.get("/api/Spaces-2/proxies/all").await.json();
     let id = other[0]["Id"].as_str().unwrap();
-    assert_error(&api.get(&format!("/api/Spaces-1/proxies/{id}")).await, StatusCode::NOT_FOUND);
-    assert_error(&api.delete(&format!("/api/proxies/{id}")).await, StatusCode::NOT_FOUND);
+    assert_error(
+        &api.get(&format!("/api/Spaces-1/proxies/{id}")).await,
+        StatusCode::NOT_FOUND,
+    );
+    assert_error(
+        &api.delete(&format!("/api/proxies/{id}")).await,
+        StatusCode::NOT_FOUND,
+    );
     // The same name may exist in two spaces.
-    let r = api.post("/api/Spaces-1/proxies", json!({"Name": "Platform squid", "Host": "h"})).await;
+    let r = api
+        .post(
+            "/api/Spaces-1/proxies",
+            json!({"Name": "Platform squid", "Host": "h"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
 
@@ -101,7 +139,10 @@ async fn spaces_do_not_see_each_others_proxies() {
 async fn unknown_and_malformed_ids_are_404() {
     let api = start().await;
     for id in ["Proxies-1", "Proxies-0", "Spaces-1", "nonsense"] {
-        assert_error(&api.get(&format!("/api/Spaces-1/proxies/{id}")).await, StatusCode::NOT_FOUND);
+        assert_error(
+            &api.get(&format!("/api/Spaces-1/proxies/{id}")).await,
+            StatusCode::NOT_FOUND,
+        );
     }
 }
 
@@ -114,7 +155,10 @@ async fn password_follows_the_sensitive_value_rules() {
         .post("/api/proxies", json!({"Name": "Auth", "Host": "h", "Username": "u", "Password": {"HasValue": true, "NewValue": secret}}))
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
-    assert!(!r.text.contains(secret), "create response leaks the password");
+    assert!(
+        !r.text.contains(secret),
+        "create response leaks the password"
+    );
     let p = r.json();
     assert_eq!(p["Password"], json!({"HasValue": true}));
     let link = p["Links"]["Self"].as_str().unwrap().to_owned();
@@ -143,6 +187,9 @@ async fn password_follows_the_sensitive_value_rules() {
 
     for path in ["/api/proxies", "/api/proxies/all", link.as_str()] {
         let text = api.get(path).await.text;
-        assert!(!text.contains(secret) && !text.contains("another") && !text.contains("NewValue"), "{path}: {text}");
+        assert!(
+            !text.contains(secret) && !text.contains("another") && !text.contains("NewValue"),
+            "{path}: {text}"
+        );
     }
 }

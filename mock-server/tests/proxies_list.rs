@@ -7,7 +7,12 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 fn names(page: &Value) -> Vec<String> {
-    page["Items"].as_array().unwrap().iter().map(|p| p["Name"].as_str().unwrap().to_owned()).collect()
+    page["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 async fn with_proxies(names: &[&str]) -> Api {
@@ -32,7 +37,10 @@ async fn envelope_has_every_field_and_link() {
     let links = &page["Links"];
     let base = "/api/Spaces-1/proxies";
     assert_eq!(links["Self"], format!("{base}?skip=2&take=2"));
-    assert_eq!(links["Template"], format!("{base}{{?skip,take,ids,partialName}}"));
+    assert_eq!(
+        links["Template"],
+        format!("{base}{{?skip,take,ids,partialName}}")
+    );
     assert_eq!(links["Page.All"], format!("{base}?skip=0&take=2147483647"));
     assert_eq!(links["Page.Current"], format!("{base}?skip=2&take=2"));
     assert_eq!(links["Page.Next"], format!("{base}?skip=4&take=2"));
@@ -49,7 +57,11 @@ async fn default_page_is_30_and_page_next_disappears_on_the_last_page() {
     let next = first["Links"]["Page.Next"].as_str().unwrap();
     let last = api.get(next).await.json();
     assert_eq!(self::names(&last), ["Proxy 30"]);
-    assert!(last["Links"].get("Page.Next").is_none(), "{}", last["Links"]);
+    assert!(
+        last["Links"].get("Page.Next").is_none(),
+        "{}",
+        last["Links"]
+    );
 }
 
 #[tokio::test]
@@ -59,9 +71,16 @@ async fn following_page_next_visits_every_item_once() {
     let mut seen = vec![];
     let mut next = Some("/api/proxies?take=3".to_owned());
     while let Some(link) = next {
+        assert!(
+            seen.len() <= names.len(),
+            "Page.Next kept going past the last page: {link}"
+        );
         let page = api.get(&link).await.json();
         seen.extend(self::names(&page));
-        next = page["Links"].get("Page.Next").and_then(Value::as_str).map(str::to_owned);
+        next = page["Links"]
+            .get("Page.Next")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
     }
     assert_eq!(seen, names);
 }
@@ -69,9 +88,17 @@ async fn following_page_next_visits_every_item_once() {
 #[tokio::test]
 async fn sorted_by_name_ignoring_case() {
     let api = with_proxies(&["beta", "Alpha", "gamma", "Delta"]).await;
-    assert_eq!(names(&api.get("/api/proxies").await.json()), ["Alpha", "beta", "Delta", "gamma"]);
+    assert_eq!(
+        names(&api.get("/api/proxies").await.json()),
+        ["Alpha", "beta", "Delta", "gamma"]
+    );
     let all = api.get("/api/proxies/all").await.json();
-    let all_names: Vec<_> = all.as_array().unwrap().iter().map(|p| p["Name"].as_str().unwrap()).collect();
+    let all_names: Vec<_> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap())
+        .collect();
     assert_eq!(all_names, ["Alpha", "beta", "Delta", "gamma"]);
 }
 
@@ -88,32 +115,74 @@ async fn paging_edges() {
     assert!(take_zero["Items"].as_array().unwrap().is_empty());
     assert!(take_zero["Links"].get("Page.Next").is_none());
     let empty = start().await.get("/api/proxies").await.json();
-    assert_eq!((empty["TotalResults"].as_i64(), empty["NumberOfPages"].as_i64(), empty["LastPageNumber"].as_i64()), (Some(0), Some(1), Some(0)));
+    assert_eq!(
+        (
+            empty["TotalResults"].as_i64(),
+            empty["NumberOfPages"].as_i64(),
+            empty["LastPageNumber"].as_i64()
+        ),
+        (Some(0), Some(1), Some(0))
+    );
     for bad in ["skip=-1", "take=abc", "skip=1.5"] {
-        assert_error(&api.get(&format!("/api/proxies?{bad}")).await, StatusCode::BAD_REQUEST);
+        assert_error(
+            &api.get(&format!("/api/proxies?{bad}")).await,
+            StatusCode::BAD_REQUEST,
+        );
     }
 }
 
 #[tokio::test]
 async fn partial_name_matches_substrings_ignoring_case_and_stays_in_links() {
     let api = with_proxies(&["Squid DMZ", "squid lab", "Corporate", "100%_literal"]).await;
-    let page = api.get("/api/proxies?partialName=SQUID&take=1").await.json();
+    let page = api
+        .get("/api/proxies?partialName=SQUID&take=1")
+        .await
+        .json();
     assert_eq!(page["TotalResults"], 2);
-    assert_eq!(page["Links"]["Page.Next"], "/api/Spaces-1/proxies?skip=1&take=1&partialName=SQUID");
-    let next = api.get(page["Links"]["Page.Next"].as_str().unwrap()).await.json();
+    assert_eq!(
+        page["Links"]["Page.Next"],
+        "/api/Spaces-1/proxies?skip=1&take=1&partialName=SQUID"
+    );
+    let next = api
+        .get(page["Links"]["Page.Next"].as_str().unwrap())
+        .await
+        .json();
     assert_eq!(names(&next), ["squid lab"]);
     // LIKE wildcards in the search text are literal.
-    assert_eq!(names(&api.get("/api/proxies?partialName=%25_").await.json()), ["100%_literal"]);
-    assert_eq!(api.get("/api/proxies?partialName=nothing").await.json()["TotalResults"], 0);
+    assert_eq!(
+        names(&api.get("/api/proxies?partialName=%25_").await.json()),
+        ["100%_literal"]
+    );
+    assert_eq!(
+        api.get("/api/proxies?partialName=nothing").await.json()["TotalResults"],
+        0
+    );
 }
 
 #[tokio::test]
 async fn ids_filter_accepts_lists_and_repeats() {
     let api = with_proxies(&["a", "b", "c", "d"]).await;
-    assert_eq!(names(&api.get("/api/proxies?ids=Proxies-1,Proxies-3").await.json()), ["a", "c"]);
-    assert_eq!(names(&api.get("/api/proxies?ids=Proxies-2&ids=Proxies-4").await.json()), ["b", "d"]);
-    assert_eq!(api.get("/api/proxies?ids=Proxies-99,bogus").await.json()["TotalResults"], 0);
-    assert_eq!(api.get("/api/proxies?ids=").await.json()["TotalResults"], 4, "empty ids means no filter");
+    assert_eq!(
+        names(&api.get("/api/proxies?ids=Proxies-1,Proxies-3").await.json()),
+        ["a", "c"]
+    );
+    assert_eq!(
+        names(
+            &api.get("/api/proxies?ids=Proxies-2&ids=Proxies-4")
+                .await
+                .json()
+        ),
+        ["b", "d"]
+    );
+    assert_eq!(
+        api.get("/api/proxies?ids=Proxies-99,bogus").await.json()["TotalResults"],
+        0
+    );
+    assert_eq!(
+        api.get("/api/proxies?ids=").await.json()["TotalResults"],
+        4,
+        "empty ids means no filter"
+    );
 }
 
 #[tokio::test]

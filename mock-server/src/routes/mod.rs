@@ -27,5 +27,10 @@ fn scoped(base: &str) -> Router<AppState> {
     Router::new()
         .route(base, get(proxies::list).post(proxies::create))
         .route(&format!("{base}/all"), get(proxies::all))
-        .route(&format!("{base}/{{id}}"), get(proxies::get).put(proxies::update).delete(proxies::delete))
+        .route(
+            &format!("{base}/{{id}}"),
+            get(proxies::get)
+                .put(proxies::update)
+                .delete(proxies::delete),
+        )
 }

@@ -53,15 +53,28 @@ fn find(conn: &Connection, space: i64, id: &str) -> ApiResult<ProxyResource> {
         })
         .transpose()?
         .flatten()
-        .ok_or_else(|| ApiError::not_found(format!("There is no proxy with the id \"{id}\" in this space.")))
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "There is no proxy with the id \"{id}\" in this space."
+            ))
+        })
 }
 
 /// Normalizes the proxy and applies every rule, the name's uniqueness in the space included.
-fn validate(conn: &Connection, space: i64, proxy: &mut ProxyResource, except: Option<i64>) -> ApiResult<()> {
+fn validate(
+    conn: &Connection,
+    space: i64,
+    proxy: &mut ProxyResource,
+    except: Option<i64>,
+) -> ApiResult<()> {
     normalize(proxy);
-    let mut errors: Vec<String> = validate_proxy(proxy).into_iter().map(|e| e.message).collect();
+    let mut errors: Vec<String> = validate_proxy(proxy)
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
     let wanted = proxy.name.to_lowercase();
-    let mut stmt = conn.prepare("SELECT name FROM proxies WHERE space_seq = ?1 AND seq IS NOT ?2")?;
+    let mut stmt =
+        conn.prepare("SELECT name FROM proxies WHERE space_seq = ?1 AND seq IS NOT ?2")?;
     let taken = stmt
         .query_map(params![space, except], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?
@@ -88,22 +101,37 @@ pub async fn list(
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
-            let filter = Filter::default().eq("space_seq", space).list(&q, PROXIES, "seq", "name");
+            let filter = Filter::default()
+                .eq("space_seq", space)
+                .list(&q, PROXIES, "seq", "name");
             let (total, items) = select_page(c, "proxies", COLUMNS, ORDER, &filter, &q, from_row)?;
             let template = links::proxies_list_template(&space_id);
-            Ok(envelope("Proxy", &links::proxies(&space_id), &template, &q, total, items))
+            Ok(envelope(
+                "Proxy",
+                &links::proxies(&space_id),
+                &template,
+                &q,
+                total,
+                items,
+            ))
         })
         .await?;
     Ok(Json(page))
 }
 
 /// `/all`: every proxy of the space as a bare array, sorted by name.
-pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Vec<ProxyResource>>> {
+pub async fn all(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> ApiResult<Json<Vec<ProxyResource>>> {
     let items = state
         .db
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            let q = ListQuery { take: TAKE_ALL, ..ListQuery::default() };
+            let q = ListQuery {
+                take: TAKE_ALL,
+                ..ListQuery::default()
+            };
             let filter = Filter::default().eq("space_seq", space);
             Ok(select_page(c, "proxies", COLUMNS, ORDER, &filter, &q, from_row)?.1)
         })
@@ -152,7 +180,11 @@ pub async fn create(
         })
         .await?;
     let location = created.links["Self"].clone();
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(created)))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(created),
+    ))
 }
 
 /// 200 with the stored resource. The password follows the SensitiveValue write rules.

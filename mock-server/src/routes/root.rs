@@ -16,7 +16,13 @@ pub const API_VERSION: &str = "3.0.0";
 pub async fn root(State(state): State<AppState>) -> ApiResult<Json<RootResource>> {
     let installation_id = state
         .db
-        .call(|c| Ok(c.query_row("SELECT value FROM meta WHERE key = 'installation_id'", [], |r| r.get(0))?))
+        .call(|c| {
+            Ok(c.query_row(
+                "SELECT value FROM meta WHERE key = 'installation_id'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
         .await?;
     let mut links = links::space_scoped(DEFAULT_SPACE_ID);
     links.extend([
@@ -37,7 +43,10 @@ pub async fn root(State(state): State<AppState>) -> ApiResult<Json<RootResource>
 }
 
 /// `GET /api/{spaceId}`: the space's own link templates.
-pub async fn space_root(State(state): State<AppState>, Path(space_id): Path<String>) -> ApiResult<Json<SpaceRootResource>> {
+pub async fn space_root(
+    State(state): State<AppState>,
+    Path(space_id): Path<String>,
+) -> ApiResult<Json<SpaceRootResource>> {
     let lookup = space_id.clone();
     let seq = state.db.call(move |c| space_seq(c, &lookup)).await?;
     let id = crate::ids::format(crate::ids::SPACES, seq);

@@ -15,10 +15,15 @@ const COLUMNS: &str = "seq, name, description, is_default, slug";
 /// The row number of a space, or 404 when there is no such space.
 pub fn space_seq(conn: &Connection, space_id: &str) -> ApiResult<i64> {
     ids::parse(SPACES, space_id)
-        .map(|seq| conn.query_row("SELECT seq FROM spaces WHERE seq = ?1", [seq], |r| r.get(0)).optional())
+        .map(|seq| {
+            conn.query_row("SELECT seq FROM spaces WHERE seq = ?1", [seq], |r| r.get(0))
+                .optional()
+        })
         .transpose()?
         .flatten()
-        .ok_or_else(|| ApiError::not_found(format!("There is no space with the id \"{space_id}\".")))
+        .ok_or_else(|| {
+            ApiError::not_found(format!("There is no space with the id \"{space_id}\"."))
+        })
 }
 
 fn from_row(row: &Row) -> rusqlite::Result<SpaceResource> {
@@ -38,25 +43,50 @@ fn from_row(row: &Row) -> rusqlite::Result<SpaceResource> {
     })
 }
 
-pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<ResourceCollection<SpaceResource>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ResourceCollection<SpaceResource>>> {
     let q = ListQuery::parse(raw.as_deref())?;
     let page = state
         .db
         .call(move |c| {
             let filter = Filter::default().list(&q, SPACES, "seq", "name");
-            let (total, items) = select_page(c, "spaces", COLUMNS, "name COLLATE NOCASE, seq", &filter, &q, from_row)?;
-            Ok(envelope("Space", "/api/spaces", links::SPACES_LIST_TEMPLATE, &q, total, items))
+            let (total, items) = select_page(
+                c,
+                "spaces",
+                COLUMNS,
+                "name COLLATE NOCASE, seq",
+                &filter,
+                &q,
+                from_row,
+            )?;
+            Ok(envelope(
+                "Space",
+                "/api/spaces",
+                links::SPACES_LIST_TEMPLATE,
+                &q,
+                total,
+                items,
+            ))
         })
         .await?;
     Ok(Json(page))
 }
 
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<SpaceResource>> {
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SpaceResource>> {
     let space = state
         .db
         .call(move |c| {
             let seq = space_seq(c, &id)?;
-            Ok(c.query_row(&format!("SELECT {COLUMNS} FROM spaces WHERE seq = ?1"), [seq], from_row)?)
+            Ok(c.query_row(
+                &format!("SELECT {COLUMNS} FROM spaces WHERE seq = ?1"),
+                [seq],
+                from_row,
+            )?)
         })
         .await?;
     Ok(Json(space))

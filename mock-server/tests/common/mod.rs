@@ -13,13 +13,25 @@ pub struct Api {
 }
 
 pub async fn start_with(config: Config) -> Api {
-    let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap()).await.expect("server starts");
+    let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("server starts");
     let base = format!("http://{}", server.addr);
-    Api { server, base, http: reqwest::Client::new(), key: None }
+    Api {
+        server,
+        base,
+        http: reqwest::Client::new(),
+        key: None,
+    }
 }
 
 pub fn config(seed: Seed) -> Config {
-    Config { db: ":memory:".into(), static_dir: None, seed, api_key: None }
+    Config {
+        db: ":memory:".into(),
+        static_dir: None,
+        seed,
+        api_key: None,
+    }
 }
 
 pub async fn start() -> Api {
@@ -43,7 +55,10 @@ impl Reply {
     }
 
     pub fn message(&self) -> String {
-        self.json()["ErrorMessage"].as_str().expect("an ErrorMessage").to_owned()
+        self.json()["ErrorMessage"]
+            .as_str()
+            .expect("an ErrorMessage")
+            .to_owned()
     }
 }
 
@@ -57,7 +72,11 @@ impl Api {
             req = req.json(&body);
         }
         let res = req.send().await.expect("request sent");
-        Reply { status: res.status(), headers: res.headers().clone(), text: res.text().await.unwrap() }
+        Reply {
+            status: res.status(),
+            headers: res.headers().clone(),
+            text: res.text().await.unwrap(),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -78,19 +97,33 @@ impl Api {
 
     /// Creates a proxy and returns the stored resource.
     pub async fn create_proxy(&self, name: &str, host: &str) -> Value {
-        let r = self.post("/api/Spaces-1/proxies", json!({"Name": name, "Host": host, "Port": 3128})).await;
+        let r = self
+            .post(
+                "/api/Spaces-1/proxies",
+                json!({"Name": name, "Host": host, "Port": 3128}),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         r.json()
     }
 
     pub async fn proxy_count(&self) -> u64 {
-        self.get("/api/Spaces-1/proxies").await.json()["TotalResults"].as_u64().unwrap()
+        self.get("/api/Spaces-1/proxies").await.json()["TotalResults"]
+            .as_u64()
+            .unwrap()
     }
 }
 
 /// Asserts an Octopus error body with this status; returns the reply for further checks.
 pub fn assert_error(r: &Reply, status: StatusCode) {
     assert_eq!(r.status, status, "{}", r.text);
-    assert!(r.headers["content-type"].to_str().unwrap().starts_with("application/json"), "{:?}", r.headers);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
+        "{:?}",
+        r.headers
+    );
     assert!(!r.message().is_empty());
 }
