@@ -1,1 +1,9 @@
+//! The proxy console: a Leptos single-page app for the HTTP proxies an Octopus server uses to
+//! reach Listening Tentacles and SSH targets.
 
+pub mod api;
+mod app;
+pub mod components;
+pub mod pages;
+
+pub use app::App;

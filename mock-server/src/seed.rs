@@ -6,7 +6,16 @@ use crate::db::{Db, NOW_SQL};
 use crate::error::ApiResult;
 
 /// (space, name, host, port, username, password)
-const DEMO_PROXIES: &[(i64, &str, &str, i32, Option<&str>, Option<&str>)] = &[
+type DemoProxy = (
+    i64,
+    &'static str,
+    &'static str,
+    i32,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const DEMO_PROXIES: &[DemoProxy] = &[
     (
         1,
         "Squid in the DMZ",

@@ -1,0 +1,113 @@
+use api_model::ErrorBody;
+
+/// Every way a request can fail, as a screen needs to tell them apart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// 400 or 409: the request was refused; `errors` has one line per problem.
+    #[error("{message}")]
+    Validation {
+        message: String,
+        errors: Vec<String>,
+    },
+    /// 401 or 403: an API key is needed, or the one given is not allowed.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// Any other status, 5xx included.
+    #[error("The server answered {status}: {message}")]
+    Server { status: u16, message: String },
+    #[error("Could not reach the server: {0}")]
+    Network(String),
+    #[error("The server sent an answer the console could not read: {0}")]
+    Decode(String),
+}
+
+impl ApiError {
+    /// Maps a non-2xx answer. The Octopus error body is used when there is one; an empty or
+    /// non-JSON body still gives a useful message.
+    pub fn from_response(status: u16, body: &str) -> Self {
+        let parsed = serde_json::from_str::<ErrorBody>(body)
+            .ok()
+            .filter(|b| !b.error_message.is_empty());
+        let message = parsed.as_ref().map_or_else(
+            || fallback_message(status, body),
+            |b| b.error_message.clone(),
+        );
+        match status {
+            400 | 409 => Self::Validation {
+                message,
+                errors: parsed.map(|b| b.errors).unwrap_or_default(),
+            },
+            401 | 403 => Self::Unauthorized(message),
+            404 => Self::NotFound(message),
+            _ => Self::Server { status, message },
+        }
+    }
+}
+
+fn fallback_message(status: u16, body: &str) -> String {
+    let text = body.trim();
+    if text.is_empty() || text.starts_with('<') {
+        match status {
+            401 | 403 => "The server needs an API key.".into(),
+            404 => "The resource was not found.".into(),
+            _ => format!("The request failed with status {status}."),
+        }
+    } else {
+        text.chars().take(300).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_statuses_to_kinds_with_the_server_message() {
+        let body = r#"{"ErrorMessage":"There was a problem with your request.","Errors":["Name is required."]}"#;
+        assert_eq!(
+            ApiError::from_response(400, body),
+            ApiError::Validation {
+                message: "There was a problem with your request.".into(),
+                errors: vec!["Name is required.".into()]
+            }
+        );
+        assert!(matches!(
+            ApiError::from_response(409, body),
+            ApiError::Validation { .. }
+        ));
+        assert_eq!(
+            ApiError::from_response(401, r#"{"ErrorMessage":"key"}"#),
+            ApiError::Unauthorized("key".into())
+        );
+        assert!(matches!(
+            ApiError::from_response(403, ""),
+            ApiError::Unauthorized(_)
+        ));
+        assert_eq!(
+            ApiError::from_response(404, r#"{"ErrorMessage":"gone"}"#),
+            ApiError::NotFound("gone".into())
+        );
+        assert_eq!(
+            ApiError::from_response(500, r#"{"ErrorMessage":"db down"}"#).to_string(),
+            "The server answered 500: db down"
+        );
+    }
+
+    #[test]
+    fn tolerates_empty_and_non_json_bodies() {
+        assert_eq!(
+            ApiError::from_response(502, "<html>Bad gateway</html>").to_string(),
+            "The server answered 502: The request failed with status 502."
+        );
+        assert_eq!(
+            ApiError::from_response(500, "plain words").to_string(),
+            "The server answered 500: plain words"
+        );
+        assert_eq!(
+            ApiError::from_response(404, "").to_string(),
+            "The resource was not found."
+        );
+    }
+}

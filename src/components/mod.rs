@@ -1,0 +1,5 @@
+//! Reusable widgets.
+
+mod server_status;
+
+pub use server_status::ServerStatus;

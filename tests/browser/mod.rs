@@ -1,0 +1,178 @@
+//! Browser test harness: the real mock server (in-process, its own database and port) serving
+//! the trunk-built console, driven in headless Chromium through chromedriver and fantoccini.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use mock_server::{Config, Seed, Server};
+
+/// How long to wait for the console to show something.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+pub struct Browser {
+    pub client: Client,
+    pub server: Server,
+    pub base: String,
+    name: String,
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+    _data: tempfile::TempDir,
+}
+
+/// The trunk build output the tests serve: `$CONSOLE_DIST`, or `dist/` at the repository root.
+pub fn dist_dir() -> PathBuf {
+    let dir = std::env::var_os("CONSOLE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").exists(),
+        "no built console in {}: run scripts/test (it builds it with trunk) or `trunk build --release`",
+        dir.display()
+    );
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    /// A fresh server with the demo data (or none) and a fresh browser; `name` names the screenshot.
+    pub async fn start(name: &str, seed: Seed, api_key: Option<&str>) -> Browser {
+        let data = tempfile::tempdir().unwrap();
+        let config = Config {
+            db: data.path().join("test.db").to_str().unwrap().to_owned(),
+            static_dir: Some(dist_dir()),
+            seed,
+            api_key: api_key.map(str::to_owned),
+        };
+        let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("mock server starts");
+        let base = format!("http://{}", server.addr);
+
+        let port = free_port();
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        // Own process group, so Drop can end chromedriver and every browser it started.
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver}: {e} (scripts/test installs it)")
+            });
+        let profile = tempfile::tempdir().unwrap();
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                    "--window-size=1280,800", format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let caps = caps.as_object().unwrap().clone();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::rustls()
+                .unwrap()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("cannot connect to chromedriver: {e}"),
+            }
+        };
+        Browser {
+            client,
+            server,
+            base,
+            name: name.to_owned(),
+            _driver: Driver(driver),
+            _profile: profile,
+            _data: data,
+        }
+    }
+
+    /// Opens a console path such as `/app/`.
+    pub async fn open(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("page opens");
+    }
+
+    /// Waits for an element whose text contains `text`, and returns its text.
+    pub async fn wait_for_text(&self, css: &str, text: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                if let Ok(t) = el.text().await {
+                    if t.contains(text) {
+                        return t;
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                self.screenshot("FAILED").await;
+                let body = self.client.source().await.unwrap_or_default();
+                panic!("no `{css}` containing \"{text}\" within {WAIT:?}; page was:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves `target/screenshots/<name>[-suffix].png` for a person to look at.
+    pub async fn screenshot(&self, suffix: &str) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = if suffix.is_empty() {
+            format!("{}.png", self.name)
+        } else {
+            format!("{}-{suffix}.png", self.name)
+        };
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(dir.join(file), png).unwrap();
+        }
+    }
+
+    /// Saves the final screenshot and closes the browser and the server.
+    pub async fn finish(self) {
+        self.screenshot("").await;
+        let _ = self.client.clone().close().await;
+        let _ = self.server.stop().await;
+    }
+}
+
+/// chromedriver, in its own process group.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // Kill the whole group: a failed test must not leave chromedriver or browsers behind.
+        // killpg, not the kill command: no argument parsing that could widen the target.
+        let group = self.0.id() as libc::pid_t;
+        if group > 1 {
+            unsafe { libc::killpg(group, libc::SIGKILL) };
+        }
+        let _ = self.0.wait();
+    }
+}

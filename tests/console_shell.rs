@@ -1,0 +1,33 @@
+//! The console loads from the server under /app/ and shows the server it talks to.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod browser;
+
+use browser::Browser;
+use mock_server::Seed;
+
+#[tokio::test]
+async fn shell_shows_the_server_version_from_the_api() {
+    let b = Browser::start("console-shell", Seed::Demo, None).await;
+    b.open("/app/").await;
+    let version = b
+        .wait_for_text("[data-testid=server-version]", mock_server::SERVER_VERSION)
+        .await;
+    assert_eq!(
+        version,
+        format!("Octopus Deploy {}", mock_server::SERVER_VERSION)
+    );
+    assert_eq!(b.client.title().await.unwrap(), "Proxy Console");
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn deep_links_load_the_console_and_unknown_pages_say_so() {
+    let b = Browser::start("console-not-found", Seed::None, None).await;
+    b.open("/app/no/such/page").await;
+    b.wait_for_text("main h1", "Page not found").await;
+    b.wait_for_text("[data-testid=server-version]", mock_server::SERVER_VERSION)
+        .await;
+    b.finish().await;
+}
