@@ -15,6 +15,7 @@ use crate::state::AppState;
 pub fn api() -> Router<AppState> {
     Router::new()
         .route("/api", get(root::root))
+        .route("/api/", get(root::root))
         .route("/api/spaces", get(spaces::list))
         .route("/api/spaces/{id}", get(spaces::get))
         .route("/api/{space_id}", get(root::space_root))
