@@ -1,0 +1,97 @@
+//! Every API URL the console requests, built in one place from typed parts.
+
+/// What clients pass as `take` to get everything in one page.
+pub const TAKE_ALL: u32 = i32::MAX as u32;
+
+/// A page of a proxy list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProxyQuery {
+    pub partial_name: Option<String>,
+    pub skip: u32,
+    pub take: u32,
+}
+
+/// Percent-encodes one path segment, so an id from the address bar cannot change the path.
+pub fn segment(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn root() -> String {
+    "/api".into()
+}
+
+pub fn spaces() -> String {
+    format!("/api/spaces?skip=0&take={TAKE_ALL}")
+}
+
+pub fn proxies(space: &str) -> String {
+    format!("/api/{}/proxies", segment(space))
+}
+
+pub fn proxy_page(space: &str, q: &ProxyQuery) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("skip", &q.skip.to_string())
+        .append_pair("take", &q.take.to_string());
+    if let Some(name) = q
+        .partial_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+    {
+        query.append_pair("partialName", name);
+    }
+    format!("{}?{}", proxies(space), query.finish())
+}
+
+pub fn proxy(space: &str, id: &str) -> String {
+    format!("{}/{}", proxies(space), segment(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_proxy_urls() {
+        assert_eq!(proxies("Spaces-1"), "/api/Spaces-1/proxies");
+        assert_eq!(
+            proxy("Spaces-2", "Proxies-7"),
+            "/api/Spaces-2/proxies/Proxies-7"
+        );
+        let q = ProxyQuery {
+            partial_name: Some(" squid & co ".into()),
+            skip: 30,
+            take: 30,
+        };
+        assert_eq!(
+            proxy_page("Spaces-1", &q),
+            "/api/Spaces-1/proxies?skip=30&take=30&partialName=squid+%26+co"
+        );
+        let blank = ProxyQuery {
+            partial_name: Some("  ".into()),
+            skip: 0,
+            take: 30,
+        };
+        assert_eq!(
+            proxy_page("Spaces-1", &blank),
+            "/api/Spaces-1/proxies?skip=0&take=30"
+        );
+    }
+
+    #[test]
+    fn path_segments_cannot_escape() {
+        assert_eq!(
+            proxy("Spaces-1", "../../spaces"),
+            "/api/Spaces-1/proxies/..%2F..%2Fspaces"
+        );
+        assert_eq!(segment("a b?c#d"), "a%20b%3Fc%23d");
+    }
+}

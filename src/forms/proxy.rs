@@ -1,0 +1,221 @@
+//! The proxy form as the user types it, checked with the shared rules from api-model.
+
+use std::collections::HashMap;
+
+use api_model::validation::{
+    field_of_message, parse_port, validate_host, validate_name, validate_proxy_type,
+    validate_username, FieldError, ProxyField,
+};
+use api_model::{ProxyResource, SensitiveValue, DEFAULT_PORT, PROXY_TYPE_HTTP};
+
+/// What saving does to the password.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PasswordEdit {
+    /// Leave it as stored (the request carries no NewValue).
+    #[default]
+    Keep,
+    Remove,
+    /// Set it to what was typed; an empty value on a new proxy means none.
+    Set(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyDraft {
+    pub name: String,
+    pub host: String,
+    pub port: String,
+    pub username: String,
+    pub password: PasswordEdit,
+}
+
+impl Default for ProxyDraft {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            host: String::new(),
+            port: DEFAULT_PORT.to_string(),
+            username: String::new(),
+            password: PasswordEdit::Keep,
+        }
+    }
+}
+
+impl ProxyDraft {
+    pub fn from_resource(p: &ProxyResource) -> Self {
+        Self {
+            name: p.name.clone(),
+            host: p.host.clone(),
+            port: p.port.to_string(),
+            username: p.username.clone().unwrap_or_default(),
+            password: PasswordEdit::Keep,
+        }
+    }
+
+    /// The message for one field, as the server would give it.
+    pub fn error(&self, field: ProxyField) -> Option<String> {
+        match field {
+            ProxyField::Name => validate_name(&self.name),
+            ProxyField::Host => validate_host(&self.host),
+            ProxyField::Port => parse_port(&self.port).err(),
+            ProxyField::ProxyType => validate_proxy_type(PROXY_TYPE_HTTP),
+            ProxyField::Username => validate_username(Some(&self.username)),
+        }
+    }
+
+    /// Every field's problem, in form order.
+    pub fn errors(&self) -> Vec<FieldError> {
+        ProxyField::ALL
+            .into_iter()
+            .filter_map(|field| {
+                self.error(field)
+                    .map(|message| FieldError { field, message })
+            })
+            .collect()
+    }
+
+    /// The resource to send: the one read (so unknown fields, Id and Links survive) with the
+    /// form's fields replaced, or a new one.
+    pub fn to_resource(
+        &self,
+        original: Option<&ProxyResource>,
+    ) -> Result<ProxyResource, Vec<FieldError>> {
+        let errors = self.errors();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut p = original.cloned().unwrap_or_default();
+        p.name = self.name.trim().to_owned();
+        p.host = self.host.trim().to_owned();
+        p.port = parse_port(&self.port).unwrap_or(DEFAULT_PORT);
+        p.proxy_type = PROXY_TYPE_HTTP.to_owned();
+        p.username = Some(self.username.trim().to_owned()).filter(|u| !u.is_empty());
+        p.password = match &self.password {
+            PasswordEdit::Keep => None,
+            PasswordEdit::Remove => Some(SensitiveValue::clear()),
+            PasswordEdit::Set(v) if v.is_empty() => None,
+            PasswordEdit::Set(v) => Some(SensitiveValue::set(v.clone())),
+        };
+        Ok(p)
+    }
+}
+
+/// Server messages split into those that belong to a field and the rest.
+pub fn place_server_errors(errors: &[String]) -> (HashMap<ProxyField, String>, Vec<String>) {
+    let mut by_field = HashMap::new();
+    let mut general = vec![];
+    for e in errors {
+        match field_of_message(e) {
+            Some(f) if !by_field.contains_key(&f) => {
+                by_field.insert(f, e.clone());
+            }
+            _ => general.push(e.clone()),
+        }
+    }
+    (by_field, general)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ProxyDraft {
+        ProxyDraft {
+            name: " Squid ".into(),
+            host: "squid.local".into(),
+            port: "3128".into(),
+            ..ProxyDraft::default()
+        }
+    }
+
+    #[test]
+    fn a_new_draft_defaults_to_port_80_and_reports_required_fields() {
+        let d = ProxyDraft::default();
+        assert_eq!(d.port, "80");
+        let fields: Vec<_> = d.errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, [ProxyField::Name, ProxyField::Host]);
+    }
+
+    #[test]
+    fn field_messages_are_the_servers() {
+        let d = ProxyDraft {
+            host: "http://x".into(),
+            port: "99999".into(),
+            ..valid()
+        };
+        assert!(d.error(ProxyField::Host).unwrap().contains("scheme"));
+        assert!(d
+            .error(ProxyField::Port)
+            .unwrap()
+            .starts_with("Port must be"));
+        assert_eq!(d.error(ProxyField::Name), None);
+    }
+
+    #[test]
+    fn to_resource_keeps_what_it_read_and_replaces_the_fields() {
+        let mut original = ProxyResource {
+            id: Some("Proxies-3".into()),
+            name: "Old".into(),
+            ..ProxyResource::default()
+        };
+        original
+            .links
+            .insert("Self".into(), "/api/Spaces-1/proxies/Proxies-3".into());
+        original.password = Some(SensitiveValue::read(true));
+        let p = valid().to_resource(Some(&original)).unwrap();
+        assert_eq!(p.id.as_deref(), Some("Proxies-3"));
+        assert_eq!(p.links["Self"], "/api/Spaces-1/proxies/Proxies-3");
+        assert_eq!(
+            (p.name.as_str(), p.host.as_str(), p.port),
+            ("Squid", "squid.local", 3128)
+        );
+        assert_eq!(p.username, None);
+        assert_eq!(
+            p.password, None,
+            "an untouched password is not sent, so it is kept"
+        );
+    }
+
+    #[test]
+    fn password_edits_become_sensitive_value_writes() {
+        let with = |password| {
+            ProxyDraft {
+                password,
+                ..valid()
+            }
+            .to_resource(None)
+            .unwrap()
+            .password
+        };
+        assert_eq!(with(PasswordEdit::Keep), None);
+        assert_eq!(with(PasswordEdit::Remove), Some(SensitiveValue::clear()));
+        assert_eq!(
+            with(PasswordEdit::Set("pw".into())),
+            Some(SensitiveValue::set("pw"))
+        );
+        assert_eq!(with(PasswordEdit::Set(String::new())), None);
+    }
+
+    #[test]
+    fn invalid_drafts_are_not_turned_into_requests() {
+        let bad = ProxyDraft {
+            name: String::new(),
+            ..valid()
+        };
+        assert_eq!(
+            bad.to_resource(None).unwrap_err()[0].field,
+            ProxyField::Name
+        );
+    }
+
+    #[test]
+    fn server_errors_land_on_their_fields() {
+        let (fields, general) = place_server_errors(&[
+            "Name \"Squid\" is already used by another proxy in this space.".into(),
+            "Port must be a whole number from 1 to 65535.".into(),
+            "The request body is not valid: x".into(),
+        ]);
+        assert!(fields[&ProxyField::Name].contains("already used"));
+        assert!(fields.contains_key(&ProxyField::Port));
+        assert_eq!(general, ["The request body is not valid: x"]);
+    }
+}
