@@ -1,26 +1,30 @@
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::ServerStatus;
-use crate::pages::{Home, NotFound};
-
-/// Where the server serves the console; every route is under it.
-pub const BASE: &str = "/app";
+use crate::components::{ApiKeyDialog, SpaceLayout, Toaster};
+use crate::pages::proxies::{ProxyList, ProxyPage};
+use crate::pages::{ComingSoon, NotFound};
+use crate::routes::{self, BASE};
+use crate::state::{Session, Toasts};
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Session::new());
+    provide_context(Toasts::new());
     view! {
         <Router base=BASE>
-            <header class="topbar">
-                <A href="" attr:class="brand">"Proxy Console"</A>
-                <ServerStatus/>
-            </header>
-            <main class="content">
-                <Routes fallback=NotFound>
-                    <Route path=path!("") view=Home/>
-                </Routes>
-            </main>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path=routes::nav(&routes::proxies(routes::DEFAULT_SPACE)).to_owned()/> }/>
+                <ParentRoute path=path!(":space") view=SpaceLayout>
+                    <Route path=path!("infrastructure/proxies") view=ProxyList/>
+                    <Route path=path!("infrastructure/proxies/:id") view=ProxyPage/>
+                    <Route path=path!("infrastructure/machines") view=ComingSoon/>
+                </ParentRoute>
+            </Routes>
+            <ApiKeyDialog/>
+            <Toaster/>
         </Router>
     }
 }

@@ -6,5 +6,7 @@ mod app;
 pub mod components;
 pub mod forms;
 pub mod pages;
+pub mod routes;
+pub mod state;
 
 pub use app::App;

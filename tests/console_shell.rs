@@ -11,6 +11,10 @@ use mock_server::Seed;
 async fn shell_shows_the_server_version_from_the_api() {
     let b = Browser::start("console-shell", Seed::Demo, None).await;
     b.open("/app/").await;
+    b.wait_for_url("the default space's proxies", |u| {
+        u == "/app/Spaces-1/infrastructure/proxies"
+    })
+    .await;
     let version = b
         .wait_for_text("[data-testid=server-version]", mock_server::SERVER_VERSION)
         .await;

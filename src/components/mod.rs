@@ -1,5 +1,22 @@
 //! Reusable widgets.
 
+mod api_key_dialog;
+mod confirm_dialog;
+mod error_panel;
+pub mod field;
+mod layout;
+mod leave_guard;
+mod loaded;
+mod modal;
 mod server_status;
+mod toaster;
 
+pub use api_key_dialog::ApiKeyDialog;
+pub use confirm_dialog::ConfirmDialog;
+pub use error_panel::ErrorPanel;
+pub use field::TextField;
+pub use layout::SpaceLayout;
+pub use leave_guard::{leave_guard, LEAVE_QUESTION};
+pub use loaded::loaded;
 pub use server_status::ServerStatus;
+pub use toaster::Toaster;

@@ -1,7 +1,8 @@
-//! Screens, one folder per area as they grow.
+//! Screens, one folder per area.
 
-mod home;
+mod coming_soon;
 mod not_found;
+pub mod proxies;
 
-pub use home::Home;
+pub use coming_soon::ComingSoon;
 pub use not_found::NotFound;

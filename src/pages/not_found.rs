@@ -1,13 +1,22 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
+
+use crate::components::ServerStatus;
+use crate::routes;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let home = routes::proxies(routes::DEFAULT_SPACE);
     view! {
-        <section class="card">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <p><A href="">"Go to the start page"</A></p>
-        </section>
+        <header class="topbar">
+            <a href=home.clone() class="brand">"Proxy Console"</a>
+            <ServerStatus/>
+        </header>
+        <main class="content" id="main">
+            <section class="panel">
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address."</p>
+                <p><a href=home>"Go to the proxies"</a></p>
+            </section>
+        </main>
     }
 }

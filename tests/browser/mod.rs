@@ -8,14 +8,19 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use mock_server::{Config, Seed, Server};
+use serde_json::Value;
 
 /// How long to wait for the console to show something.
 pub const WAIT: Duration = Duration::from_secs(15);
 
 pub struct Browser {
     pub client: Client,
+    pub http: reqwest::Client,
+    pub api_key: Option<String>,
+    pub db_path: PathBuf,
     pub server: Server,
     pub base: String,
     name: String,
@@ -103,6 +108,9 @@ impl Browser {
         };
         Browser {
             client,
+            http: reqwest::Client::new(),
+            api_key: api_key.map(str::to_owned),
+            db_path: data.path().join("test.db"),
             server,
             base,
             name: name.to_owned(),
@@ -135,6 +143,150 @@ impl Browser {
                 self.screenshot("FAILED").await;
                 let body = self.client.source().await.unwrap_or_default();
                 panic!("no `{css}` containing \"{text}\" within {WAIT:?}; page was:\n{body}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A direct API call (for setting up data and checking what the console did).
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(key) = &self.api_key {
+            req = req.header("X-Octopus-ApiKey", key);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("API request");
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn api_get(&self, path: &str) -> Value {
+        self.api(reqwest::Method::GET, path, None).await.1
+    }
+
+    /// Creates a proxy through the API and returns it.
+    pub async fn create_proxy(&self, body: Value) -> Value {
+        let (status, proxy) = self
+            .api(reqwest::Method::POST, "/api/Spaces-1/proxies", Some(body))
+            .await;
+        assert_eq!(status, 201, "{proxy}");
+        proxy
+    }
+
+    pub async fn proxy_names(&self) -> Vec<String> {
+        let all = self.api_get("/api/Spaces-1/proxies/all").await;
+        all.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["Name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Waits for an element to be present and returns it.
+    pub async fn find(&self, css: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(el) => el,
+            Err(e) => {
+                self.screenshot("FAILED").await;
+                panic!("no `{css}` within {WAIT:?}: {e}");
+            }
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Clicks the element matching `css` whose text is exactly `text`.
+    pub async fn click_text(&self, css: &str, text: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            for el in self
+                .client
+                .find_all(Locator::Css(css))
+                .await
+                .unwrap_or_default()
+            {
+                if el.text().await.is_ok_and(|t| t.trim() == text) {
+                    el.click()
+                        .await
+                        .unwrap_or_else(|e| panic!("click {css} \"{text}\": {e}"));
+                    return;
+                }
+            }
+            if Instant::now() > deadline {
+                self.screenshot("FAILED").await;
+                panic!("no `{css}` with text \"{text}\"");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Replaces an input's text, as typed.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.find(css).await.attr(name).await.unwrap()
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("script runs")
+    }
+
+    /// Waits until the address (path and query) satisfies `check`.
+    pub async fn wait_for_url(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let url = self.client.current_url().await.unwrap();
+            let path = format!(
+                "{}{}",
+                url.path(),
+                url.query().map(|q| format!("?{q}")).unwrap_or_default()
+            );
+            if check(&path) {
+                return path;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("FAILED").await;
+                panic!("address never became {what}; it is {path}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until `css` is gone from the page.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.client.find(Locator::Css(css)).await.is_ok() {
+            if Instant::now() > deadline {
+                self.screenshot("FAILED").await;
+                panic!("`{css}` is still there");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

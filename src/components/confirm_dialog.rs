@@ -1,0 +1,37 @@
+use leptos::html::Dialog;
+use leptos::prelude::*;
+
+use crate::components::modal::bind_modal;
+
+/// A destructive confirmation (WAI-ARIA alert dialog): starts on Cancel, Escape cancels, and
+/// Tab stays inside while it is open.
+#[component]
+pub fn ConfirmDialog(
+    #[prop(into)] open: Signal<bool>,
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] confirm_label: Signal<String>,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<()>,
+    #[prop(into)] on_cancel: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    // showModal() focuses the `autofocus` button: Cancel, the least destructive choice.
+    bind_modal(dialog, open);
+    view! {
+        <dialog node_ref=dialog class="dialog" role="alertdialog" aria-modal="true"
+            aria-labelledby="confirm-title" aria-describedby="confirm-body"
+            on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_cancel.run(()) }>
+            <h2 id="confirm-title">{title}</h2>
+            <div id="confirm-body">{children()}</div>
+            <div class="dialog-actions">
+                <button type="button" class="button" autofocus on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
+                <button type="button" class="button danger" disabled=busy on:click=move |_| on_confirm.run(())>
+                    {confirm_label}
+                </button>
+            </div>
+        </dialog>
+    }
+}

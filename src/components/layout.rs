@@ -1,0 +1,78 @@
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::ServerStatus;
+use crate::routes;
+use crate::state::Session;
+
+/// The frame of every space-scoped screen: header (product, space, server), navigation, content.
+#[component]
+pub fn SpaceLayout() -> impl IntoView {
+    let session = Session::expect();
+    let params = use_params_map();
+    let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
+    let spaces = LocalResource::new(move || {
+        session.version.track();
+        async move { session.check(api::spaces().await) }
+    });
+    let navigate = use_navigate();
+    let choose_space = move |ev: leptos::ev::Event| {
+        let chosen = event_target_value(&ev);
+        navigate(
+            routes::nav(&routes::proxies(&chosen)),
+            NavigateOptions::default(),
+        );
+    };
+    view! {
+        <header class="topbar">
+            <a href=routes::proxies(routes::DEFAULT_SPACE) class="brand">"Proxy Console"</a>
+            <div class="space-picker">
+                <label for="space-select">"Space"</label>
+                <select id="space-select" on:change=choose_space prop:value=move || space.get()>
+                    {move || {
+                        let current = space.get();
+                        let listed = spaces.get().and_then(Result::ok).unwrap_or_default();
+                        let mut options: Vec<(String, String)> =
+                            listed.into_iter().map(|s| (s.id, s.name)).collect();
+                        if !options.iter().any(|(id, _)| *id == current) {
+                            options.insert(0, (current.clone(), current.clone()));
+                        }
+                        options
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let selected = id == current;
+                                view! { <option value=id selected=selected>{name}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <div class="topbar-end">
+                <ServerStatus/>
+                {move || session.has_key().then(|| view! {
+                    <button type="button" class="button small" on:click=move |_| session.forget_key()>
+                        "Forget API key"
+                    </button>
+                })}
+            </div>
+        </header>
+        <div class="shell">
+            <nav class="sidenav" aria-label="Main">
+                <p class="nav-section">"Infrastructure"</p>
+                <ul>
+                    <li><A href=move || routes::proxies(&space.get())>"Proxies"</A></li>
+                    <li>
+                        <A href=move || routes::machines(&space.get())>"Deployment Targets"</A>
+                        <span class="badge">"soon"</span>
+                    </li>
+                </ul>
+            </nav>
+            <main class="content" id="main">
+                <Outlet/>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,26 @@
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::components::ErrorPanel;
+
+/// Shows what a resource loads: a placeholder until the first answer (after that the last view
+/// stays while it reloads, so nothing jumps), the view on success, the reason and Retry on failure.
+///
+/// One small function instead of Transition + ErrorBoundary + Suspend at each screen: those are
+/// generic over every closure and made the download too big for its budget.
+pub fn loaded<T>(
+    resource: LocalResource<Result<T, ApiError>>,
+    loading: &'static str,
+    render: impl Fn(T) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
+    move || match resource.get() {
+        None => view! { <div class="panel loading" aria-busy="true">{loading}</div> }.into_any(),
+        Some(Ok(value)) => render(value),
+        Some(Err(error)) => {
+            view! { <ErrorPanel error=error on_retry=move |_| resource.refetch()/> }.into_any()
+        }
+    }
+}

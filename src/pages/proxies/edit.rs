@@ -1,0 +1,272 @@
+use std::collections::{HashMap, HashSet};
+
+use api_model::validation::ProxyField;
+use api_model::ProxyResource;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
+
+use super::delete::DeleteProxy;
+use crate::api::{self, ApiError};
+use crate::components::field::ids;
+use crate::components::{leave_guard, loaded, TextField};
+use crate::forms::proxy::{place_server_errors, PasswordEdit, ProxyDraft};
+use crate::routes;
+use crate::state::{Session, Toasts};
+
+fn space_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()))
+}
+
+/// `proxies/new` adds a proxy; `proxies/{id}` edits one. (One route, not two: every route
+/// adds to the download.)
+#[component]
+pub fn ProxyPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    move || {
+        if id.get() == "new" {
+            let space = space_param();
+            view! {
+                <div class="page-head"><h1>"Add proxy"</h1></div>
+                <ProxyForm space=space.get_untracked() original=None/>
+            }
+            .into_any()
+        } else {
+            view! { <EditProxy id=id/> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn EditProxy(id: Memo<String>) -> impl IntoView {
+    let session = Session::expect();
+    let space = space_param();
+    let proxy = LocalResource::new(move || {
+        session.version.track();
+        let (space, id) = (space.get(), id.get());
+        async move { session.check(api::proxy(space, id).await) }
+    });
+    loaded(proxy, "Loading the proxy…", move |p| {
+        let name = p.name.clone();
+        view! {
+            <div class="page-head">
+                <h1>{name}</h1>
+                <DeleteProxy space=space.get_untracked() proxy=p.clone()/>
+            </div>
+            <ProxyForm space=space.get_untracked() original=Some(p)/>
+        }
+        .into_any()
+    })
+}
+
+fn focus(field: ProxyField) {
+    let (id, _, _) = ids(field_name(field));
+    if let Some(el) = document()
+        .get_element_by_id(&id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+fn field_name(field: ProxyField) -> &'static str {
+    match field {
+        ProxyField::Name => "name",
+        ProxyField::Host => "host",
+        ProxyField::Port => "port",
+        ProxyField::ProxyType => "type",
+        ProxyField::Username => "username",
+    }
+}
+
+/// Create or edit. Checks each field after its first blur and everything on submit, shows the
+/// server's answers on their fields, keeps what was typed on failure, and returns to the list
+/// with a toast on success.
+#[component]
+fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
+    let session = Session::expect();
+    let toasts = Toasts::expect();
+    let navigate = use_navigate();
+    let initial = original
+        .as_ref()
+        .map(ProxyDraft::from_resource)
+        .unwrap_or_default();
+    let has_password = original
+        .as_ref()
+        .and_then(|p| p.password.as_ref())
+        .is_some_and(|p| p.has_value);
+    let is_edit = original.is_some();
+    let original = StoredValue::new(original);
+
+    let draft = RwSignal::new(initial.clone());
+    let touched = RwSignal::new(HashSet::<ProxyField>::new());
+    let submitted = RwSignal::new(false);
+    let server = RwSignal::new(HashMap::<ProxyField, String>::new());
+    let general = RwSignal::new(Vec::<String>::new());
+    let saved = RwSignal::new(false);
+    let dirty = Signal::derive(move || !saved.get() && draft.with(|d| *d != initial));
+    leave_guard(dirty);
+
+    let error = move |field: ProxyField| {
+        Signal::derive(move || {
+            server.with(|s| s.get(&field).cloned()).or_else(|| {
+                (submitted.get() || touched.with(|t| t.contains(&field)))
+                    .then(|| draft.with(|d| d.error(field)))
+                    .flatten()
+            })
+        })
+    };
+    let edit = move |field: ProxyField, apply: fn(&mut ProxyDraft, String)| {
+        Callback::new(move |value: String| {
+            draft.update(|d| apply(d, value));
+            server.update(|s| {
+                s.remove(&field);
+            });
+        })
+    };
+    let blur = move |field: ProxyField| {
+        Callback::new(move |()| {
+            touched.update(|t| {
+                t.insert(field);
+            })
+        })
+    };
+
+    let list_space = StoredValue::new(space.clone());
+    // The answer is handled in the action itself: on success back to the list with a toast; on
+    // failure the messages go on their fields and everything typed stays. try_set: the form may
+    // be gone by the time the server answers.
+    let save = Action::new_local(move |resource: &ProxyResource| {
+        let (space, resource, navigate) = (space.clone(), resource.clone(), navigate.clone());
+        async move {
+            let result = match resource.id.clone() {
+                Some(id) => api::update_proxy(space.clone(), id, resource).await,
+                None => api::create_proxy(space.clone(), resource).await,
+            };
+            match session.check(result) {
+                Ok(_) => {
+                    saved.try_set(true);
+                    toasts.success("Proxy saved");
+                    navigate(
+                        routes::nav(&routes::proxies(&space)),
+                        NavigateOptions::default(),
+                    );
+                }
+                Err(ApiError::Validation { message, errors }) => {
+                    let (fields, rest) = place_server_errors(&errors);
+                    let first = ProxyField::ALL.into_iter().find(|f| fields.contains_key(f));
+                    server.try_set(fields);
+                    let summary = if rest.is_empty() && first.is_some() {
+                        vec![]
+                    } else {
+                        [vec![message], rest].concat()
+                    };
+                    general.try_set(summary);
+                    if let Some(f) = first {
+                        focus(f);
+                    }
+                }
+                Err(e) => {
+                    general.try_set(vec![e.to_string()]);
+                }
+            }
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if save.pending().get_untracked() {
+            return;
+        }
+        submitted.set(true);
+        general.set(vec![]);
+        let current = original.with_value(|o| draft.with_untracked(|d| d.to_resource(o.as_ref())));
+        match current {
+            Ok(resource) => {
+                save.dispatch_local(resource);
+            }
+            Err(errors) => focus(errors[0].field),
+        }
+    };
+
+    let password = move || draft.with(|d| d.password.clone());
+    let set_password = move |p: PasswordEdit| draft.update(|d| d.password = p);
+    let typed_password =
+        move |ev: leptos::ev::Event| set_password(PasswordEdit::Set(event_target_value(&ev)));
+    view! {
+        <form class="panel form" on:submit=submit novalidate>
+            {move || {
+                let problems = general.get();
+                (!problems.is_empty()).then(|| view! {
+                    <div class="form-error" role="alert" data-testid="form-error">
+                        <p><strong>"The proxy was not saved."</strong></p>
+                        <ul>{problems.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any())
+            }}
+            <TextField name="name" label="Name" hint="How this proxy is shown when a target picks it."
+                value=Signal::derive(move || draft.with(|d| d.name.clone()))
+                error=error(ProxyField::Name) on_input=edit(ProxyField::Name, |d, v| d.name = v) on_blur=blur(ProxyField::Name)/>
+            <TextField name="host" label="Host" hint="Host name or IP address only, e.g. proxy.example.com (no http://, no port)."
+                value=Signal::derive(move || draft.with(|d| d.host.clone()))
+                error=error(ProxyField::Host) on_input=edit(ProxyField::Host, |d, v| d.host = v) on_blur=blur(ProxyField::Host)/>
+            <TextField name="port" label="Port" hint="1 to 65535; 80 if left empty." inputmode="numeric"
+                value=Signal::derive(move || draft.with(|d| d.port.clone()))
+                error=error(ProxyField::Port) on_input=edit(ProxyField::Port, |d, v| d.port = v) on_blur=blur(ProxyField::Port)/>
+            <div class="field">
+                <label for="proxy-type">"Proxy type"</label>
+                <select id="proxy-type" aria-describedby="proxy-type-hint">
+                    <option value="HTTP" selected>"HTTP"</option>
+                </select>
+                <p class="field-hint" id="proxy-type-hint">"Only HTTP proxies are supported (with HTTPS tunnelling); SOCKS is not."</p>
+            </div>
+            <TextField name="username" label="Username" hint="Leave empty if the proxy needs no authentication." autocomplete="off"
+                value=Signal::derive(move || draft.with(|d| d.username.clone()))
+                error=error(ProxyField::Username) on_input=edit(ProxyField::Username, |d, v| d.username = v) on_blur=blur(ProxyField::Username)/>
+            <div class="field">
+                <label for="proxy-password">"Password"</label>
+                {move || match (is_edit, password()) {
+                    (false, _) | (true, PasswordEdit::Set(_)) => view! {
+                        // Not bound to the draft: what is typed is never written back into the page.
+                        <input id="proxy-password" type="password" autocomplete="new-password" on:input=typed_password/>
+                        {is_edit.then(|| view! {
+                            <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Keep)>
+                                "Keep the current password"
+                            </button>
+                        })}
+                    }.into_any(),
+                    (true, PasswordEdit::Remove) => view! {
+                        <p class="password-state" data-testid="password-state">"The password will be removed when you save."</p>
+                        <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Keep)>"Undo"</button>
+                    }.into_any(),
+                    (true, PasswordEdit::Keep) => view! {
+                        <p class="password-state" data-testid="password-state">
+                            {if has_password { "A password is set." } else { "No password is set." }}
+                        </p>
+                        <div class="inline-actions">
+                            <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Set(String::new()))>
+                                {if has_password { "Change password" } else { "Set a password" }}
+                            </button>
+                            {has_password.then(|| view! {
+                                <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Remove)>
+                                    "Remove password"
+                                </button>
+                            })}
+                        </div>
+                    }.into_any(),
+                }}
+                <p class="field-hint">"Stored on the server and never shown again."</p>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()
+                    aria-busy=move || save.pending().get().then_some("true")>
+                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+                <a class="button" href=move || routes::proxies(&list_space.get_value())>"Cancel"</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,9 @@
+//! Infrastructure › Proxies: the list and the create/edit form.
+
+mod about;
+mod delete;
+mod edit;
+mod list;
+
+pub use edit::ProxyPage;
+pub use list::ProxyList;
