@@ -287,6 +287,7 @@ async fn leaving_with_unsaved_changes_asks_first() {
     b.click_text("nav a", "Proxies").await;
     b.client.accept_alert().await.unwrap();
     b.wait_for_url("the list", |u| u == LIST).await;
+
     b.finish().await;
 }
 
@@ -378,5 +379,26 @@ async fn names_are_text_never_markup() {
         .api(Method::GET, "/api/Spaces-1/proxies/Proxies-1", None)
         .await;
     assert_eq!(status, 200);
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn the_space_selector_switches_the_list_and_the_address() {
+    let b = Browser::start("proxies-spaces", Seed::Demo, None).await;
+    b.open(LIST).await;
+    b.wait_for_text("table tbody", "Squid in the DMZ").await;
+    b.find("#space-select")
+        .await
+        .select_by_value("Spaces-2")
+        .await
+        .unwrap();
+    b.wait_for_url("the second space", |u| {
+        u == "/app/Spaces-2/infrastructure/proxies"
+    })
+    .await;
+    let rows = b.wait_for_text("table tbody", "Platform squid").await;
+    assert!(!rows.contains("Squid in the DMZ"), "{rows}");
+    b.client.refresh().await.unwrap();
+    b.wait_for_text("table tbody", "Platform squid").await;
     b.finish().await;
 }

@@ -7,6 +7,8 @@ pub const LEAVE_QUESTION: &str = "You have unsaved changes. Leave this page and 
 
 /// While `dirty`, leaving asks first: closing or reloading the tab (the browser's own prompt)
 /// and following a link in the console (a confirm; the router ignores a click we cancel).
+/// Not yet the browser's Back button: Chrome did not show a confirm() from a popstate listener
+/// on a real history traversal (it did for a synthetic event), so that needs another approach.
 pub fn leave_guard(dirty: Signal<bool>) {
     on_window("beforeunload", false, move |e| {
         if dirty.get_untracked() {

@@ -280,6 +280,21 @@ impl Browser {
         }
     }
 
+    /// Waits for a `confirm`/`alert` prompt and returns its text.
+    pub async fn wait_for_alert(&self) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(text) = self.client.get_alert_text().await {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no prompt appeared within {WAIT:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until `css` is gone from the page.
     pub async fn wait_gone(&self, css: &str) {
         let deadline = Instant::now() + WAIT;
