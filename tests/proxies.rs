@@ -146,15 +146,7 @@ async fn validation_errors_show_on_their_fields_and_nothing_is_stored() {
         .await;
     assert_eq!(b.proxy_names().await, ["Taken"], "nothing new was stored");
     // What was typed is still there.
-    assert_eq!(
-        b.find("#proxy-host")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("proxy.example.com")
-    );
+    assert_eq!(b.value("#proxy-host").await, "proxy.example.com");
     b.finish().await;
 }
 
@@ -191,15 +183,7 @@ async fn search_and_paging_over_60_proxies_survive_reload_and_back() {
     b.client.refresh().await.unwrap();
     b.wait_for_text("[data-testid=showing]", "Showing 1–10 of 10")
         .await;
-    assert_eq!(
-        b.find("#proxy-search")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("proxy 1")
-    );
+    assert_eq!(b.value("#proxy-search").await, "proxy 1");
     b.fill("#proxy-search", "nothing like this").await;
     b.wait_for_text("[data-testid=empty]", "No proxies match")
         .await;
@@ -211,15 +195,7 @@ async fn deep_link_to_an_edit_page() {
     let b = Browser::start("proxies-deep-link", Seed::Demo, None).await;
     b.open(&format!("{LIST}/Proxies-2")).await;
     b.wait_for_text("main h1", "Corporate egress").await;
-    assert_eq!(
-        b.find("#proxy-host")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("proxy.corp.example.com")
-    );
+    assert_eq!(b.value("#proxy-host").await, "proxy.corp.example.com");
     b.open(&format!("{LIST}/Proxies-999")).await;
     b.wait_for_text("[data-testid=error-panel]", "There is no proxy with the id")
         .await;
@@ -275,15 +251,7 @@ async fn leaving_with_unsaved_changes_asks_first() {
         .unwrap()
         .path()
         .ends_with("/proxies/new"));
-    assert_eq!(
-        b.find("#proxy-name")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("Half typed")
-    );
+    assert_eq!(b.value("#proxy-name").await, "Half typed");
     b.click_text("nav a", "Proxies").await;
     b.client.accept_alert().await.unwrap();
     b.wait_for_url("the list", |u| u == LIST).await;
@@ -306,24 +274,8 @@ async fn a_server_error_is_shown_and_the_typed_input_kept() {
         .await;
     b.wait_for_text("[data-testid=form-error]", "the disk is full")
         .await;
-    assert_eq!(
-        b.find("#proxy-name")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("Will fail")
-    );
-    assert_eq!(
-        b.find("#proxy-host")
-            .await
-            .prop("value")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("fail.example.com")
-    );
+    assert_eq!(b.value("#proxy-name").await, "Will fail");
+    assert_eq!(b.value("#proxy-host").await, "fail.example.com");
     assert!(b
         .client
         .current_url()

@@ -247,6 +247,16 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
+    /// The current value of an input.
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
         self.find(css).await.attr(name).await.unwrap()
     }
