@@ -225,6 +225,18 @@ async fn delete_asks_first_and_cancel_keeps_the_proxy() {
     b.click_text("dialog[open] button", "Cancel").await;
     b.wait_gone("dialog[open]").await;
     assert_eq!(b.proxy_names().await, ["Doomed"]);
+    // Escape cancels too.
+    b.click_text("button.danger", "Delete").await;
+    b.find("dialog[open]").await;
+    b.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    b.wait_gone("dialog[open]").await;
+    assert_eq!(b.proxy_names().await, ["Doomed"]);
 
     b.click_text("button.danger", "Delete").await;
     b.click_text("dialog[open] button", "Delete Doomed").await;
@@ -256,6 +268,27 @@ async fn leaving_with_unsaved_changes_asks_first() {
     b.client.accept_alert().await.unwrap();
     b.wait_for_url("the list", |u| u == LIST).await;
 
+    // The browser's Back button asks too, in the console's own dialog.
+    b.click_text("a.button", "Add proxy").await;
+    b.fill("#proxy-name", "Typed again").await;
+    b.js("history.back(); return true;").await;
+    b.wait_for_text("dialog[open] h2", "Leave without saving?")
+        .await;
+    b.click_text("dialog[open] button", "Cancel").await;
+    b.wait_gone("dialog[open]").await;
+    assert!(b
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/proxies/new"));
+    assert_eq!(b.value("#proxy-name").await, "Typed again");
+    b.js("history.back(); return true;").await;
+    b.wait_for_text("dialog[open] h2", "Leave without saving?")
+        .await;
+    b.click_text("dialog[open] button", "Leave").await;
+    b.wait_for_url("the list", |u| u == LIST).await;
     b.finish().await;
 }
 

@@ -7,6 +7,8 @@ use crate::components::modal::bind_modal;
 /// Tab stays inside while it is open.
 #[component]
 pub fn ConfirmDialog(
+    /// Prefix of the element ids, unique on the page.
+    id: &'static str,
     #[prop(into)] open: Signal<bool>,
     #[prop(into)] title: Signal<String>,
     #[prop(into)] confirm_label: Signal<String>,
@@ -20,10 +22,10 @@ pub fn ConfirmDialog(
     bind_modal(dialog, open);
     view! {
         <dialog node_ref=dialog class="dialog" role="alertdialog" aria-modal="true"
-            aria-labelledby="confirm-title" aria-describedby="confirm-body"
+            aria-labelledby=format!("{id}-title") aria-describedby=format!("{id}-body")
             on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_cancel.run(()) }>
-            <h2 id="confirm-title">{title}</h2>
-            <div id="confirm-body">{children()}</div>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            <div id=format!("{id}-body")>{children()}</div>
             <div class="dialog-actions">
                 <button type="button" class="button" autofocus on:click=move |_| on_cancel.run(())>
                     "Cancel"

@@ -1,17 +1,57 @@
+use std::cell::Cell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::components::ConfirmDialog;
 
 pub const LEAVE_QUESTION: &str = "You have unsaved changes. Leave this page and lose them?";
 
-/// While `dirty`, leaving asks first: closing or reloading the tab (the browser's own prompt)
-/// and following a link in the console (a confirm; the router ignores a click we cancel).
-/// Not yet the browser's Back button: Chrome did not show a confirm() from a popstate listener
-/// on a real history traversal (it did for a synthetic event), so that needs another approach.
-pub fn leave_guard(dirty: Signal<bool>) {
+/// While `dirty`, leaving asks first:
+/// - closing or reloading the tab: the browser's own prompt;
+/// - a link in the console: a confirm (the router ignores a click we cancel);
+/// - the browser's Back button: while dirty, an extra history entry for this same address is
+///   pushed, so Back only pops that entry and stays here; we then ask in our own dialog (a
+///   confirm() from a popstate listener is not shown by Chrome). Stay pushes the entry again;
+///   Leave goes back for real.
+#[component]
+pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
+    let armed = Rc::new(Cell::new(false));
+    let asking = RwSignal::new(false);
+    let leaving = RwSignal::new(false);
+    let guarding = move || dirty.get_untracked() && !leaving.get_untracked();
+
+    let arm = {
+        let armed = armed.clone();
+        move || {
+            if !armed.replace(true) {
+                if let Ok(h) = window().history() {
+                    let _ = h.push_state(&JsValue::from_str("proxy-console-guard"), "");
+                }
+            }
+        }
+    };
+    let arm_on_change = SendWrapper::new(arm.clone());
+    Effect::new(move |_| {
+        if dirty.get() {
+            arm_on_change();
+        }
+    });
+    {
+        let armed = armed.clone();
+        on_window("popstate", true, move |e| {
+            // Our extra entry was popped and the address is still this form's.
+            if armed.replace(false) && guarding() {
+                e.stop_immediate_propagation();
+                asking.set(true);
+            }
+        });
+    }
     on_window("beforeunload", false, move |e| {
-        if dirty.get_untracked() {
+        if guarding() {
             e.prevent_default();
             if let Some(e) = e.dyn_ref::<web_sys::BeforeUnloadEvent>() {
                 e.set_return_value(LEAVE_QUESTION);
@@ -23,7 +63,7 @@ pub fn leave_guard(dirty: Signal<bool>) {
         let Some(click) = e.dyn_ref::<web_sys::MouseEvent>() else {
             return;
         };
-        if !dirty.get_untracked() || click.default_prevented() || click.button() != 0 {
+        if !guarding() || click.default_prevented() || click.button() != 0 {
             return;
         }
         let link = click
@@ -39,6 +79,25 @@ pub fn leave_guard(dirty: Signal<bool>) {
             click.stop_propagation();
         }
     });
+
+    let stay = SendWrapper::new(arm);
+    view! {
+        <ConfirmDialog id="leave" open=asking title="Leave without saving?".to_owned() confirm_label="Leave".to_owned()
+            busy=Signal::derive(|| false)
+            on_confirm=move |_| {
+                asking.set(false);
+                leaving.set(true);
+                if let Ok(h) = window().history() {
+                    let _ = h.back();
+                }
+            }
+            on_cancel=move |_| {
+                asking.set(false);
+                stay();
+            }>
+            <p>{LEAVE_QUESTION}</p>
+        </ConfirmDialog>
+    }
 }
 
 /// A window listener that lives as long as the calling component. (A plain listener: the

@@ -37,7 +37,7 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
         <button type="button" class="button danger" on:click=move |_| { failure.set(None); open.set(true) }>
             "Delete"
         </button>
-        <ConfirmDialog open=open title=title confirm_label=confirm_label busy=delete.pending()
+        <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label busy=delete.pending()
             on_confirm=move |_| { delete.dispatch_local(()); }
             on_cancel=move |_| open.set(false)>
             <p>"Targets that use this proxy will no longer be able to connect through it. This cannot be undone."</p>

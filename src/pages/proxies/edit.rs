@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::delete::DeleteProxy;
 use crate::api::{self, ApiError};
 use crate::components::field::ids;
-use crate::components::{leave_guard, loaded, TextField};
+use crate::components::{loaded, LeaveGuard, TextField};
 use crate::forms::proxy::{place_server_errors, PasswordEdit, ProxyDraft};
 use crate::routes;
 use crate::state::{Session, Toasts};
@@ -108,7 +108,6 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
     let general = RwSignal::new(Vec::<String>::new());
     let saved = RwSignal::new(false);
     let dirty = Signal::derive(move || !saved.get() && draft.with(|d| *d != initial));
-    leave_guard(dirty);
 
     let error = move |field: ProxyField| {
         Signal::derive(move || {
@@ -197,6 +196,7 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
     let typed_password =
         move |ev: leptos::ev::Event| set_password(PasswordEdit::Set(event_target_value(&ev)));
     view! {
+        <LeaveGuard dirty=dirty/>
         <form class="panel form" on:submit=submit novalidate>
             {move || {
                 let problems = general.get();
