@@ -387,3 +387,33 @@ async fn the_space_selector_switches_the_list_and_the_address() {
     b.wait_for_text("table tbody", "Platform squid").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn a_failed_delete_says_why_and_keeps_the_proxy() {
+    let b = Browser::start("proxies-delete-failed", Seed::None, None).await;
+    b.create_proxy(json!({"Name": "Sticky", "Host": "s.example.com"}))
+        .await;
+    let db = rusqlite::Connection::open(&b.db_path).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER keep BEFORE DELETE ON proxies BEGIN SELECT RAISE(FAIL, 'the database is locked for maintenance'); END;",
+    )
+    .unwrap();
+    b.open(&format!("{LIST}/Proxies-1")).await;
+    b.click_text("button.danger", "Delete").await;
+    b.click_text("dialog[open] button", "Delete Sticky").await;
+    b.wait_for_text("dialog[open] [role=alert]", "locked for maintenance")
+        .await;
+    assert!(b
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/Proxies-1"));
+    assert_eq!(b.proxy_names().await, ["Sticky"]);
+    b.screenshot("dialog").await;
+    b.click_text("dialog[open] button", "Cancel").await;
+    b.wait_gone("dialog[open]").await;
+    b.wait_for_text("main h1", "Sticky").await;
+    b.finish().await;
+}
