@@ -4,6 +4,8 @@
 mod collection;
 mod error;
 mod links;
+mod machine;
+pub mod machine_validation;
 mod proxy;
 mod root;
 mod sensitive;
@@ -13,6 +15,10 @@ pub mod validation;
 pub use collection::ResourceCollection;
 pub use error::ErrorBody;
 pub use links::Links;
+pub use machine::{
+    AccountResource, EndpointResource, EnvironmentResource, MachineResource, LISTENING, POLLING,
+    SSH,
+};
 pub use proxy::{ProxyResource, DEFAULT_PORT, PROXY_TYPE_HTTP};
 pub use root::{RootResource, SpaceRootResource};
 pub use sensitive::{SecretChange, SensitiveValue};

@@ -152,3 +152,31 @@ fn server_messages_map_to_fields() {
         Some(ProxyField::Port)
     );
 }
+
+#[test]
+fn machine_keeps_fields_it_does_not_know() {
+    use api_model::MachineResource;
+    // The SSH endpoint sample from go-octopusdeploy, plus fields this product does not model.
+    let sample = json!({
+        "Id": "Machines-1",
+        "Name": "ssh01",
+        "EnvironmentIds": ["Environments-1"],
+        "Roles": ["web"],
+        "IsDisabled": false,
+        "TenantedDeploymentParticipation": "Untenanted",
+        "MachinePolicyId": "MachinePolicies-1",
+        "Endpoint": {
+            "CommunicationStyle": "Ssh", "AccountId": "Accounts-316", "Host": "example.com", "Port": 22,
+            "Fingerprint": "aa:bb", "Uri": "ssh://example.com:22/", "ProxyId": "Proxies-1",
+            "DotNetCorePlatform": "linux-x64", "HostKeyAlgorithm": "ssh-ed25519"
+        },
+        "Links": {"Self": "/api/Spaces-1/machines/Machines-1"}
+    });
+    let m: MachineResource = serde_json::from_value(sample.clone()).unwrap();
+    assert_eq!(
+        m.endpoint.as_ref().unwrap().proxy_id.as_deref(),
+        Some("Proxies-1")
+    );
+    assert_eq!(m.extra["MachinePolicyId"], "MachinePolicies-1");
+    assert_eq!(serde_json::to_value(&m).unwrap(), sample);
+}
