@@ -32,6 +32,45 @@ const MIGRATIONS: &[&str] = &[
         last_modified_on TEXT NOT NULL
      );
      CREATE UNIQUE INDEX proxies_name ON proxies(space_seq, name COLLATE NOCASE);",
+    // Deployment targets. `body` is the machine as the client sent it (server-owned fields
+    // overwritten), so fields the server does not interpret come back unchanged; the other
+    // columns are what the filters and the proxy checks need.
+    "CREATE TABLE environments (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_seq INTEGER NOT NULL REFERENCES spaces(seq),
+        name TEXT NOT NULL,
+        description TEXT,
+        sort_order INTEGER NOT NULL DEFAULT 0
+     );
+     CREATE UNIQUE INDEX environments_name ON environments(space_seq, name COLLATE NOCASE);
+     CREATE TABLE accounts (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_seq INTEGER NOT NULL REFERENCES spaces(seq),
+        name TEXT NOT NULL,
+        account_type TEXT NOT NULL,
+        username TEXT
+     );
+     CREATE TABLE machines (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_seq INTEGER NOT NULL REFERENCES spaces(seq),
+        name TEXT NOT NULL,
+        comm_style TEXT NOT NULL,
+        is_disabled INTEGER NOT NULL DEFAULT 0,
+        health TEXT NOT NULL DEFAULT 'Unknown',
+        proxy_seq INTEGER REFERENCES proxies(seq),
+        body TEXT NOT NULL
+     );
+     CREATE UNIQUE INDEX machines_name ON machines(space_seq, name COLLATE NOCASE);
+     CREATE INDEX machines_proxy ON machines(proxy_seq);
+     CREATE TABLE machine_environments (
+        machine_seq INTEGER NOT NULL REFERENCES machines(seq) ON DELETE CASCADE,
+        environment_seq INTEGER NOT NULL REFERENCES environments(seq),
+        PRIMARY KEY (machine_seq, environment_seq)
+     );
+     CREATE TABLE machine_roles (
+        machine_seq INTEGER NOT NULL REFERENCES machines(seq) ON DELETE CASCADE,
+        role TEXT NOT NULL COLLATE NOCASE
+     );",
 ];
 
 #[derive(Clone)]

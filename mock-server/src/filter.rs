@@ -20,6 +20,25 @@ impl Filter {
         self
     }
 
+    /// `column IN (values)`; no values means no filter.
+    pub fn any_of(mut self, column: &str, values: Vec<Value>) -> Self {
+        if !values.is_empty() {
+            self.clauses.push(format!(
+                "{column} IN ({})",
+                vec!["?"; values.len()].join(",")
+            ));
+            self.params.extend(values);
+        }
+        self
+    }
+
+    /// A clause with `?` placeholders for `values` (e.g. an EXISTS over a join table).
+    pub fn clause(mut self, sql: &str, values: Vec<Value>) -> Self {
+        self.clauses.push(sql.to_owned());
+        self.params.extend(values);
+        self
+    }
+
     /// The common list filters: `ids`, `partialName` and `name`, against a `seq` and `name` column.
     pub fn list(mut self, q: &ListQuery, prefix: &str, seq: &str, name: &str) -> Self {
         if !q.ids.is_empty() {

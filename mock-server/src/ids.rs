@@ -2,6 +2,9 @@
 
 pub const SPACES: &str = "Spaces";
 pub const PROXIES: &str = "Proxies";
+pub const ENVIRONMENTS: &str = "Environments";
+pub const ACCOUNTS: &str = "Accounts";
+pub const MACHINES: &str = "Machines";
 pub const DEFAULT_SPACE_ID: &str = "Spaces-1";
 
 pub fn format(prefix: &str, seq: i64) -> String {

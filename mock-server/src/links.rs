@@ -33,9 +33,36 @@ pub fn proxy(space_id: &str, proxy_id: &str) -> String {
     format!("/api/{space_id}/proxies/{proxy_id}")
 }
 
+/// `/api/{space}/{collection}`.
+pub fn collection(space_id: &str, collection: &str) -> String {
+    format!("/api/{space_id}/{collection}")
+}
+
+pub fn item(space_id: &str, collection: &str, id: &str) -> String {
+    format!("/api/{space_id}/{collection}/{id}")
+}
+
+pub const MACHINE_FILTERS: &str =
+    "skip,take,name,ids,partialName,roles,isDisabled,healthStatuses,commStyles,environmentIds";
+pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
+
 /// The space-scoped collection links, shared by the root and space root documents.
 pub fn space_scoped(space_id: &str) -> Links {
-    Links::from([("Proxies".into(), proxies_template(space_id))])
+    Links::from([
+        ("Proxies".into(), proxies_template(space_id)),
+        (
+            "Machines".into(),
+            format!("/api/{space_id}/machines{{/id}}{{?{MACHINE_FILTERS}}}"),
+        ),
+        (
+            "Environments".into(),
+            format!("/api/{space_id}/environments{{/id}}{{?{SIMPLE_FILTERS}}}"),
+        ),
+        (
+            "Accounts".into(),
+            format!("/api/{space_id}/accounts{{/id}}{{?{SIMPLE_FILTERS}}}"),
+        ),
+    ])
 }
 
 pub fn self_only(href: String) -> Links {

@@ -15,6 +15,8 @@ pub struct ListQuery {
     pub ids: Vec<String>,
     pub partial_name: Option<String>,
     pub name: Option<String>,
+    /// Every other parameter (a route's own filters), kept so paging links keep them too.
+    pub extra: Vec<(String, String)>,
 }
 
 impl ListQuery {
@@ -40,10 +42,23 @@ impl ListQuery {
                     q.partial_name = Some(value.into_owned()).filter(|s| !s.is_empty())
                 }
                 "name" => q.name = Some(value.into_owned()).filter(|s| !s.is_empty()),
-                _ => {}
+                _ => q.extra.push((key.into_owned(), value.into_owned())),
             }
         }
         Ok(q)
+    }
+
+    /// The values of a route's own list parameter (`commStyles=a,b` or repeated), matched by name
+    /// ignoring case.
+    pub fn list_param(&self, name: &str) -> Vec<String> {
+        self.extra
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The query string for the same filters at another position.
@@ -59,6 +74,9 @@ impl ListQuery {
         }
         if let Some(n) = &self.name {
             s.append_pair("name", n);
+        }
+        for (key, value) in &self.extra {
+            s.append_pair(key, value);
         }
         format!("{path}?{}", s.finish())
     }

@@ -1,6 +1,7 @@
 //! `--seed demo`: a believable set of proxies for demos, written only into an empty database.
 
 use rusqlite::params;
+use serde_json::{json, Value};
 
 use crate::db::{Db, NOW_SQL};
 use crate::error::ApiResult;
@@ -78,8 +79,155 @@ pub fn demo(db: &Db) -> ApiResult<bool> {
                 params![space, name, host, port, username, password],
             )?;
         }
+        seed_targets(&tx)?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('seeded', 'demo')", [])?;
         tx.commit()?;
         Ok(true)
     })
+}
+
+/// (name, environment, roles, endpoint, health)
+fn demo_targets() -> Vec<(&'static str, i64, Vec<&'static str>, Value, &'static str)> {
+    let listening = |host: &str, proxy: Option<&str>| {
+        json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{host}:10933/"),
+               "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80", "ProxyId": proxy})
+    };
+    let ssh = |host: &str, account: &str, proxy: Option<&str>| {
+        json!({"CommunicationStyle": "Ssh", "Host": host, "Port": 22, "AccountId": account,
+               "Fingerprint": "SHA256:3m5Jq8rUu0c2Vn6pXy1Zk4Wd7Ab9Cf0Eg2Hi4Jk6Lm8", "ProxyId": proxy,
+               "DotNetCorePlatform": "linux-x64"})
+    };
+    let polling = |id: &str| {
+        json!({"CommunicationStyle": "TentacleActive", "Uri": format!("poll://{id}/"),
+               "Thumbprint": "1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E"})
+    };
+    // Environments: 1 Development, 2 Test, 3 Production. Proxies: 1 Squid in the DMZ,
+    // 2 Corporate egress, 3 Sydney branch office. Accounts: 1 key pair, 2 username/password.
+    vec![
+        (
+            "web-dev-01",
+            1,
+            vec!["web"],
+            listening("web-dev-01.corp.example.com", None),
+            "Healthy",
+        ),
+        (
+            "web-test-01",
+            2,
+            vec!["web"],
+            listening("web-test-01.corp.example.com", None),
+            "Healthy",
+        ),
+        (
+            "web-prod-01",
+            3,
+            vec!["web"],
+            listening("web-prod-01.dmz.example.com", Some("Proxies-1")),
+            "Healthy",
+        ),
+        (
+            "web-prod-02",
+            3,
+            vec!["web"],
+            listening("web-prod-02.dmz.example.com", Some("Proxies-1")),
+            "HasWarnings",
+        ),
+        (
+            "syd-app-01",
+            3,
+            vec!["app"],
+            listening("syd-app-01.example.com.au", Some("Proxies-3")),
+            "Healthy",
+        ),
+        (
+            "build-agent-01",
+            1,
+            vec!["build"],
+            ssh("build-01.corp.example.com", "Accounts-1", None),
+            "Healthy",
+        ),
+        (
+            "db-test-01",
+            2,
+            vec!["db"],
+            ssh(
+                "db-test-01.corp.example.com",
+                "Accounts-1",
+                Some("Proxies-2"),
+            ),
+            "Healthy",
+        ),
+        (
+            "db-prod-01",
+            3,
+            vec!["db"],
+            ssh(
+                "db-prod-01.dmz.example.com",
+                "Accounts-1",
+                Some("Proxies-2"),
+            ),
+            "Healthy",
+        ),
+        (
+            "bastion-prod",
+            3,
+            vec!["bastion"],
+            ssh("bastion.dmz.example.com", "Accounts-2", Some("Proxies-1")),
+            "Unavailable",
+        ),
+        (
+            "laptop-dev-07",
+            1,
+            vec!["web", "app"],
+            polling("a1b2c3d4e5f60718"),
+            "Healthy",
+        ),
+        (
+            "kiosk-test-03",
+            2,
+            vec!["kiosk"],
+            polling("b2c3d4e5f6071829"),
+            "Unknown",
+        ),
+        (
+            "store-prod-12",
+            3,
+            vec!["pos"],
+            polling("c3d4e5f607182930"),
+            "Unavailable",
+        ),
+    ]
+}
+
+fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
+    for (name, order) in [("Development", 1), ("Test", 2), ("Production", 3)] {
+        tx.execute(
+            "INSERT INTO environments (space_seq, name, sort_order) VALUES (1, ?1, ?2)",
+            params![name, order],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO environments (space_seq, name, sort_order) VALUES (2, 'Shared', 1)",
+        [],
+    )?;
+    tx.execute(
+        "INSERT INTO accounts (space_seq, name, account_type, username) VALUES
+            (1, 'Deploy key (ed25519)', 'SshKeyPair', 'deploy'),
+            (1, 'Bastion login', 'UsernamePassword', 'ops')",
+        [],
+    )?;
+    for (name, env, roles, endpoint, health) in demo_targets() {
+        let body = json!({
+            "Name": name, "EnvironmentIds": [format!("Environments-{env}")], "Roles": roles,
+            "IsDisabled": false, "TenantedDeploymentParticipation": "Untenanted",
+            "MachinePolicyId": "MachinePolicies-1", "Endpoint": endpoint,
+        });
+        let checked = crate::routes::machines::check(tx, 1, body, None)?;
+        let seq = crate::routes::machines::store(tx, 1, None, &checked)?;
+        tx.execute(
+            "UPDATE machines SET health = ?2 WHERE seq = ?1",
+            params![seq, health],
+        )?;
+    }
+    Ok(())
 }

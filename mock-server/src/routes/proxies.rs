@@ -221,7 +221,9 @@ pub async fn update(
     Ok(Json(updated))
 }
 
-/// 200 with an empty body, as the real server documents it.
+/// 200 with an empty body, as the real server documents it. A proxy that targets use is not
+/// deleted: 409, naming the targets (one per line in `Errors`), so no target is left pointing
+/// at a proxy that is gone.
 pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<StatusCode> {
     state
         .db
@@ -229,9 +231,58 @@ pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<St
             let space = space_seq(c, &scope.space_id)?;
             let existing = find(c, space, scope.id())?;
             let seq = ids::parse(PROXIES, existing.id.as_deref().unwrap_or_default());
+            let mut stmt = c.prepare("SELECT name FROM machines WHERE proxy_seq = ?1 ORDER BY name COLLATE NOCASE")?;
+            let users = stmt.query_map([seq], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            if !users.is_empty() {
+                let message = format!(
+                    "Proxy \"{}\" is used by {} deployment target{}. Switch {} to another proxy or to a direct \
+                     connection first.",
+                    existing.name,
+                    users.len(),
+                    if users.len() == 1 { "" } else { "s" },
+                    if users.len() == 1 { "it" } else { "them" },
+                );
+                return Err(ApiError {
+                    status: StatusCode::CONFLICT,
+                    body: api_model::ErrorBody::with_errors(message, users),
+                });
+            }
             c.execute("DELETE FROM proxies WHERE seq = ?1", [seq])?;
             Ok(())
         })
         .await?;
     Ok(StatusCode::OK)
+}
+
+/// `GET /api/{spaceId}/proxies/usage{?ids}` (an extension of the API): how many deployment
+/// targets use each proxy, as `{"Proxies-1": 2, ...}`, for every proxy of the space or just `ids`.
+/// One request for a whole page of proxies.
+pub async fn usage(
+    State(state): State<AppState>,
+    scope: Scope,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<std::collections::BTreeMap<String, i64>>> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let counts = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let mut stmt = c.prepare(
+                "SELECT p.seq, (SELECT COUNT(*) FROM machines m WHERE m.proxy_seq = p.seq)
+                 FROM proxies p WHERE p.space_seq = ?1",
+            )?;
+            let rows = stmt.query_map([space], |r| {
+                Ok((ids::format(PROXIES, r.get(0)?), r.get::<_, i64>(1)?))
+            })?;
+            let mut counts = std::collections::BTreeMap::new();
+            for row in rows {
+                let (id, count) = row?;
+                if q.ids.is_empty() || q.ids.iter().any(|w| w.eq_ignore_ascii_case(&id)) {
+                    counts.insert(id, count);
+                }
+            }
+            Ok(counts)
+        })
+        .await?;
+    Ok(Json(counts))
 }

@@ -40,7 +40,7 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
         <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label busy=delete.pending()
             on_confirm=move |_| { delete.dispatch_local(()); }
             on_cancel=move |_| open.set(false)>
-            <p>"Targets that use this proxy will no longer be able to connect through it. This cannot be undone."</p>
+            <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p>
             {move || failure.get().map(|f| view! { <p class="form-error" role="alert">"Not deleted: " {f}</p> })}
         </ConfirmDialog>
     }

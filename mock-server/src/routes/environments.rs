@@ -1,0 +1,232 @@
+//! `/api/{spaceId}/environments` (list, all, get, create) and `/api/{spaceId}/accounts` (list,
+//! all, get): what deployment targets refer to.
+
+use api_model::{AccountResource, EnvironmentResource, ResourceCollection};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Scope};
+use crate::filter::{select_page, Filter};
+use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, SPACES};
+use crate::links;
+use crate::paging::{envelope, ListQuery, TAKE_ALL};
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+const ENV_COLUMNS: &str = "seq, space_seq, name, description, sort_order";
+const ACCOUNT_COLUMNS: &str = "seq, space_seq, name, account_type, username";
+
+fn environment(row: &Row) -> rusqlite::Result<EnvironmentResource> {
+    let id = ids::format(ENVIRONMENTS, row.get(0)?);
+    let space_id = ids::format(SPACES, row.get(1)?);
+    Ok(EnvironmentResource {
+        links: links::self_only(links::item(&space_id, "environments", &id)),
+        name: row.get(2)?,
+        description: row.get(3)?,
+        sort_order: row.get(4)?,
+        id: Some(id),
+        space_id: Some(space_id),
+    })
+}
+
+fn account(row: &Row) -> rusqlite::Result<AccountResource> {
+    let id = ids::format(ACCOUNTS, row.get(0)?);
+    let space_id = ids::format(SPACES, row.get(1)?);
+    Ok(AccountResource {
+        links: links::self_only(links::item(&space_id, "accounts", &id)),
+        name: row.get(2)?,
+        account_type: row.get(3)?,
+        username: row.get(4)?,
+        id,
+        space_id,
+    })
+}
+
+/// One page of a simple collection (sorted by name), for both routes below.
+fn page<T>(
+    c: &Connection,
+    scope: &Scope,
+    q: &ListQuery,
+    (table, prefix, columns, item_type): (&str, &str, &str, &str),
+    map: fn(&Row) -> rusqlite::Result<T>,
+) -> ApiResult<ResourceCollection<T>> {
+    let space = space_seq(c, &scope.space_id)?;
+    let space_id = ids::format(SPACES, space);
+    let filter = Filter::default()
+        .eq("space_seq", space)
+        .list(q, prefix, "seq", "name");
+    let (total, items) = select_page(
+        c,
+        table,
+        columns,
+        "name COLLATE NOCASE, seq",
+        &filter,
+        q,
+        map,
+    )?;
+    let path = links::collection(&space_id, table);
+    let template = format!("{path}{{?{}}}", links::SIMPLE_FILTERS);
+    Ok(envelope(item_type, &path, &template, q, total, items))
+}
+
+const ENVIRONMENTS_TABLE: (&str, &str, &str, &str) =
+    ("environments", ENVIRONMENTS, ENV_COLUMNS, "Environment");
+const ACCOUNTS_TABLE: (&str, &str, &str, &str) = ("accounts", ACCOUNTS, ACCOUNT_COLUMNS, "Account");
+
+pub async fn list_environments(
+    State(state): State<AppState>,
+    scope: Scope,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ResourceCollection<EnvironmentResource>>> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    Ok(Json(
+        state
+            .db
+            .call(move |c| page(c, &scope, &q, ENVIRONMENTS_TABLE, environment))
+            .await?,
+    ))
+}
+
+pub async fn all_environments(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> ApiResult<Json<Vec<EnvironmentResource>>> {
+    let q = ListQuery {
+        take: TAKE_ALL,
+        ..ListQuery::default()
+    };
+    Ok(Json(
+        state
+            .db
+            .call(move |c| page(c, &scope, &q, ENVIRONMENTS_TABLE, environment))
+            .await?
+            .items,
+    ))
+}
+
+pub async fn get_environment(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> ApiResult<Json<EnvironmentResource>> {
+    Ok(Json(
+        state.db.call(move |c| find_environment(c, &scope)).await?,
+    ))
+}
+
+fn find_environment(c: &Connection, scope: &Scope) -> ApiResult<EnvironmentResource> {
+    let space = space_seq(c, &scope.space_id)?;
+    ids::parse(ENVIRONMENTS, scope.id())
+        .map(|seq| {
+            c.query_row(
+                &format!(
+                    "SELECT {ENV_COLUMNS} FROM environments WHERE seq = ?1 AND space_seq = ?2"
+                ),
+                params![seq, space],
+                environment,
+            )
+            .optional()
+        })
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "There is no environment with the id \"{}\" in this space.",
+                scope.id()
+            ))
+        })
+}
+
+/// 201 with the environment; the name is required and unique in the space, ignoring case.
+pub async fn create_environment(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(env): JsonBody<EnvironmentResource>,
+) -> ApiResult<(StatusCode, Json<EnvironmentResource>)> {
+    let created = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            let name = env.name.trim().to_owned();
+            if name.is_empty() {
+                return Err(ApiError::validation(vec!["Name is required.".into()]));
+            }
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM environments WHERE space_seq = ?1 AND name = ?2 COLLATE NOCASE)",
+                params![space, name],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(ApiError::validation(vec![format!("Name \"{name}\" is already used by another environment in this space.")]));
+            }
+            tx.execute(
+                "INSERT INTO environments (space_seq, name, description, sort_order) VALUES (?1, ?2, ?3, ?4)",
+                params![space, name, env.description, env.sort_order],
+            )?;
+            let id = ids::format(ENVIRONMENTS, tx.last_insert_rowid());
+            let created = find_environment(&tx, &Scope { space_id: scope.space_id.clone(), id: Some(id) })?;
+            tx.commit()?;
+            Ok(created)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub async fn list_accounts(
+    State(state): State<AppState>,
+    scope: Scope,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ResourceCollection<AccountResource>>> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    Ok(Json(
+        state
+            .db
+            .call(move |c| page(c, &scope, &q, ACCOUNTS_TABLE, account))
+            .await?,
+    ))
+}
+
+pub async fn all_accounts(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> ApiResult<Json<Vec<AccountResource>>> {
+    let q = ListQuery {
+        take: TAKE_ALL,
+        ..ListQuery::default()
+    };
+    Ok(Json(
+        state
+            .db
+            .call(move |c| page(c, &scope, &q, ACCOUNTS_TABLE, account))
+            .await?
+            .items,
+    ))
+}
+
+pub async fn get_account(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> ApiResult<Json<AccountResource>> {
+    let found = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            ids::parse(ACCOUNTS, scope.id())
+                .map(|seq| {
+                    c.query_row(
+                        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE seq = ?1 AND space_seq = ?2"),
+                        params![seq, space],
+                        account,
+                    )
+                    .optional()
+                })
+                .transpose()?
+                .flatten()
+                .ok_or_else(|| ApiError::not_found(format!("There is no account with the id \"{}\" in this space.", scope.id())))
+        })
+        .await?;
+    Ok(Json(found))
+}

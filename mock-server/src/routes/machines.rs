@@ -1,0 +1,403 @@
+//! `/api/{spaceId}/machines`: deployment targets. The stored body is what the client sent, with
+//! the server's own fields (Id, SpaceId, Links, HealthStatus, the SSH Uri) written over it, so
+//! fields this server does not interpret come back unchanged.
+
+use api_model::machine_validation::{
+    duplicate_name_message, missing_account_message, missing_environment_message,
+    missing_proxy_message, validate_machine,
+};
+use api_model::{MachineResource, ResourceCollection, SSH};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde_json::{json, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Scope};
+use crate::filter::{select_page, Filter};
+use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
+use crate::links;
+use crate::paging::{envelope, ListQuery, TAKE_ALL};
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+const COLUMNS: &str = "seq, space_seq, health, body";
+const ORDER: &str = "name COLLATE NOCASE, seq";
+const SSH_ACCOUNT_TYPES: [&str; 2] = ["SshKeyPair", "UsernamePassword"];
+
+fn from_row(row: &Row) -> rusqlite::Result<Value> {
+    let id = ids::format(MACHINES, row.get(0)?);
+    let space_id = ids::format(SPACES, row.get(1)?);
+    let health: String = row.get(2)?;
+    let body: String = row.get(3)?;
+    let mut machine: Value = serde_json::from_str(&body).unwrap_or_else(|_| json!({}));
+    let self_link = links::item(&space_id, "machines", &id);
+    machine["Links"] = json!({"Self": self_link, "Connection": format!("{self_link}/connection")});
+    machine["Id"] = json!(id);
+    machine["SpaceId"] = json!(space_id);
+    machine["HealthStatus"] = json!(health);
+    Ok(machine)
+}
+
+fn find(c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
+    ids::parse(MACHINES, id)
+        .map(|seq| {
+            c.query_row(
+                &format!("SELECT {COLUMNS} FROM machines WHERE seq = ?1 AND space_seq = ?2"),
+                params![seq, space],
+                from_row,
+            )
+            .optional()
+        })
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "There is no deployment target with the id \"{id}\" in this space."
+            ))
+        })
+}
+
+/// The row number of a resource of this space, if it exists.
+fn seq_in_space(
+    c: &Connection,
+    table: &str,
+    prefix: &str,
+    space: i64,
+    id: &str,
+) -> ApiResult<Option<i64>> {
+    let Some(seq) = ids::parse(prefix, id) else {
+        return Ok(None);
+    };
+    Ok(c.query_row(
+        &format!("SELECT seq FROM {table} WHERE seq = ?1 AND space_seq = ?2"),
+        params![seq, space],
+        |r| r.get(0),
+    )
+    .optional()?)
+}
+
+/// What a valid machine is stored as.
+pub(crate) struct Checked {
+    body: Value,
+    machine: MachineResource,
+    environments: Vec<i64>,
+    proxy: Option<i64>,
+}
+
+/// Reads, normalizes and checks a machine against every rule, the database's included.
+pub(crate) fn check(
+    c: &Connection,
+    space: i64,
+    mut body: Value,
+    except: Option<i64>,
+) -> ApiResult<Checked> {
+    if !body.is_object() {
+        return Err(ApiError::validation(vec![
+            "The request body is not valid: a deployment target is a JSON object.".into(),
+        ]));
+    }
+    let mut machine: MachineResource = serde_json::from_value(body.clone())
+        .map_err(|e| ApiError::validation(vec![format!("The request body is not valid: {e}")]))?;
+    machine.name = machine.name.trim().to_owned();
+    body["Name"] = json!(machine.name);
+    let mut errors = validate_machine(&machine);
+
+    let mut environments = vec![];
+    for id in machine
+        .environment_ids
+        .iter()
+        .filter(|e| !e.trim().is_empty())
+    {
+        match seq_in_space(c, "environments", ENVIRONMENTS, space, id)? {
+            Some(seq) => environments.push(seq),
+            None => errors.push(missing_environment_message(id)),
+        }
+    }
+    let mut proxy = None;
+    if let Some(endpoint) = &machine.endpoint {
+        if let Some(id) = endpoint
+            .proxy_id
+            .as_deref()
+            .filter(|_| endpoint.communication_style != api_model::POLLING)
+        {
+            proxy = seq_in_space(c, "proxies", PROXIES, space, id)?;
+            if proxy.is_none() {
+                errors.push(missing_proxy_message(id));
+            }
+        }
+        if endpoint.communication_style == SSH {
+            if let Some(id) = endpoint
+                .account_id
+                .as_deref()
+                .filter(|a| !a.trim().is_empty())
+            {
+                let kind: Option<String> = match ids::parse(ACCOUNTS, id) {
+                    Some(seq) => c
+                        .query_row(
+                            "SELECT account_type FROM accounts WHERE seq = ?1 AND space_seq = ?2",
+                            params![seq, space],
+                            |r| r.get(0),
+                        )
+                        .optional()?,
+                    None => None,
+                };
+                if !kind.is_some_and(|k| SSH_ACCOUNT_TYPES.contains(&k.as_str())) {
+                    errors.push(missing_account_message(id));
+                }
+            }
+            // The SSH Uri is computed, as the real server does.
+            if let (Some(host), Some(port)) = (&endpoint.host, endpoint.port) {
+                body["Endpoint"]["Uri"] = json!(format!("ssh://{}:{port}/", host.trim()));
+            }
+        }
+    }
+    if !machine.name.is_empty() {
+        let wanted = machine.name.to_lowercase();
+        let mut stmt =
+            c.prepare("SELECT name FROM machines WHERE space_seq = ?1 AND seq IS NOT ?2")?;
+        let names = stmt.query_map(params![space, except], |r| r.get::<_, String>(0))?;
+        for name in names {
+            if name?.to_lowercase() == wanted {
+                errors.push(duplicate_name_message(&machine.name));
+                break;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    for key in ["Id", "SpaceId", "Links", "HealthStatus"] {
+        body.as_object_mut().map(|o| o.remove(key));
+    }
+    Ok(Checked {
+        body,
+        machine,
+        environments,
+        proxy,
+    })
+}
+
+/// Writes the machine's row and its environment and role rows.
+pub(crate) fn store(
+    c: &Connection,
+    space: i64,
+    seq: Option<i64>,
+    checked: &Checked,
+) -> ApiResult<i64> {
+    let m = &checked.machine;
+    let style = m
+        .endpoint
+        .as_ref()
+        .map(|e| e.communication_style.clone())
+        .unwrap_or_default();
+    let body = checked.body.to_string();
+    let seq = match seq {
+        Some(seq) => {
+            c.execute(
+                "UPDATE machines SET name = ?2, comm_style = ?3, is_disabled = ?4, proxy_seq = ?5, body = ?6 WHERE seq = ?1",
+                params![seq, m.name, style, m.is_disabled, checked.proxy, body],
+            )?;
+            c.execute(
+                "DELETE FROM machine_environments WHERE machine_seq = ?1",
+                [seq],
+            )?;
+            c.execute("DELETE FROM machine_roles WHERE machine_seq = ?1", [seq])?;
+            seq
+        }
+        None => {
+            c.execute(
+                "INSERT INTO machines (space_seq, name, comm_style, is_disabled, proxy_seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![space, m.name, style, m.is_disabled, checked.proxy, body],
+            )?;
+            c.last_insert_rowid()
+        }
+    };
+    for env in &checked.environments {
+        c.execute("INSERT OR IGNORE INTO machine_environments (machine_seq, environment_seq) VALUES (?1, ?2)", params![seq, env])?;
+    }
+    for role in m.roles.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+        c.execute(
+            "INSERT INTO machine_roles (machine_seq, role) VALUES (?1, ?2)",
+            params![seq, role],
+        )?;
+    }
+    Ok(seq)
+}
+
+/// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
+/// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies).
+fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
+    let texts = |name: &str| {
+        q.list_param(name)
+            .into_iter()
+            .map(SqlValue::from)
+            .collect::<Vec<_>>()
+    };
+    let seqs = |name: &str, prefix: &str| {
+        q.list_param(name)
+            .iter()
+            .map(|id| SqlValue::from(ids::parse(prefix, id).unwrap_or(-1)))
+            .collect::<Vec<_>>()
+    };
+    let mut f = Filter::default()
+        .eq("space_seq", space)
+        .list(q, MACHINES, "seq", "name")
+        .any_of("comm_style", texts("commStyles"))
+        .any_of("health", texts("healthStatuses"))
+        .any_of("proxy_seq", seqs("proxyIds", PROXIES));
+    let envs = seqs("environmentIds", ENVIRONMENTS);
+    if !envs.is_empty() {
+        let sql = format!(
+            "EXISTS (SELECT 1 FROM machine_environments WHERE machine_seq = machines.seq AND environment_seq IN ({}))",
+            vec!["?"; envs.len()].join(",")
+        );
+        f = f.clause(&sql, envs);
+    }
+    let roles = texts("roles");
+    if !roles.is_empty() {
+        let sql = format!(
+            "EXISTS (SELECT 1 FROM machine_roles WHERE machine_seq = machines.seq AND role IN ({}))",
+            vec!["?"; roles.len()].join(",")
+        );
+        f = f.clause(&sql, roles);
+    }
+    if let Some(disabled) = q.list_param("isDisabled").first() {
+        let flag = disabled.parse::<bool>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "The isDisabled parameter must be true or false, not \"{disabled}\"."
+            ))
+        })?;
+        f = f.eq("is_disabled", flag);
+    }
+    Ok(f)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    scope: Scope,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ResourceCollection<Value>>> {
+    let q = ListQuery::parse(raw.as_deref())?;
+    let page = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let space_id = ids::format(SPACES, space);
+            let (total, items) = select_page(
+                c,
+                "machines",
+                COLUMNS,
+                ORDER,
+                &filter(space, &q)?,
+                &q,
+                from_row,
+            )?;
+            let path = links::collection(&space_id, "machines");
+            let template = format!("{path}{{?{}}}", links::MACHINE_FILTERS);
+            Ok(envelope("Machine", &path, &template, &q, total, items))
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Vec<Value>>> {
+    let items = state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let q = ListQuery {
+                take: TAKE_ALL,
+                ..ListQuery::default()
+            };
+            Ok(select_page(
+                c,
+                "machines",
+                COLUMNS,
+                ORDER,
+                &Filter::default().eq("space_seq", space),
+                &q,
+                from_row,
+            )?
+            .1)
+        })
+        .await?;
+    Ok(Json(items))
+}
+
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+    let machine = state
+        .db
+        .call(move |c| find(c, space_seq(c, &scope.space_id)?, scope.id()))
+        .await?;
+    Ok(Json(machine))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<impl IntoResponse> {
+    let created = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            let checked = check(&tx, space, body, None)?;
+            let seq = store(&tx, space, None, &checked)?;
+            let created = find(&tx, space, &ids::format(MACHINES, seq))?;
+            tx.commit()?;
+            Ok(created)
+        })
+        .await?;
+    let location = created["Links"]["Self"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(created),
+    ))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<Json<Value>> {
+    let updated = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            find(&tx, space, scope.id())?;
+            let seq = ids::parse(MACHINES, scope.id());
+            let checked = check(&tx, space, body, seq)?;
+            store(&tx, space, seq, &checked)?;
+            let updated = find(&tx, space, scope.id())?;
+            tx.commit()?;
+            Ok(updated)
+        })
+        .await?;
+    Ok(Json(updated))
+}
+
+pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<StatusCode> {
+    state
+        .db
+        .call(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            find(c, space, scope.id())?;
+            c.execute(
+                "DELETE FROM machines WHERE seq = ?1",
+                [ids::parse(MACHINES, scope.id())],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::OK)
+}

@@ -1,0 +1,456 @@
+//! Deployment targets, environments and accounts: routes, filters, endpoint styles, validation,
+//! the round trip of unknown fields, and the proxy/target consistency rules.
+
+mod common;
+
+use common::*;
+use mock_server::Seed;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn names(v: &Value) -> Vec<String> {
+    let items = v.get("Items").unwrap_or(v);
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["Name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn listening(name: &str, proxy: Option<&str>) -> Value {
+    json!({"Name": name, "EnvironmentIds": ["Environments-1"], "Roles": ["web"],
+           "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://web:10933/", "Thumbprint": "AB12", "ProxyId": proxy}})
+}
+
+fn ssh(name: &str, account: &str, proxy: Option<&str>) -> Value {
+    json!({"Name": name, "EnvironmentIds": ["Environments-1"], "Roles": ["db"],
+           "Endpoint": {"CommunicationStyle": "Ssh", "Host": "db.example.com", "Port": 2222, "AccountId": account,
+                        "Fingerprint": "SHA256:x", "ProxyId": proxy, "DotNetCorePlatform": null}})
+}
+
+/// A server with the demo data (3 environments, 2 accounts, 3 proxies, 12 targets).
+async fn demo() -> Api {
+    start_with(config(Seed::Demo)).await
+}
+
+#[tokio::test]
+async fn root_documents_link_to_the_new_collections() {
+    let api = demo().await;
+    for doc in [
+        api.get("/api").await.json(),
+        api.get("/api/Spaces-1").await.json(),
+    ] {
+        let links = &doc["Links"];
+        assert!(
+            links["Machines"]
+                .as_str()
+                .unwrap()
+                .starts_with("/api/Spaces-1/machines{/id}{?skip,take"),
+            "{links}"
+        );
+        assert!(links["Machines"]
+            .as_str()
+            .unwrap()
+            .contains("environmentIds"));
+        assert_eq!(
+            links["Environments"],
+            "/api/Spaces-1/environments{/id}{?skip,take,ids,partialName}"
+        );
+        assert_eq!(
+            links["Accounts"],
+            "/api/Spaces-1/accounts{/id}{?skip,take,ids,partialName}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn environments_list_get_create() {
+    let api = demo().await;
+    let page = api.get("/api/Spaces-1/environments").await.json();
+    assert_eq!(page["ItemType"], "Environment");
+    assert_eq!(names(&page), ["Development", "Production", "Test"]);
+    assert_eq!(
+        names(&api.get("/api/environments/all").await.json()).len(),
+        3
+    );
+    assert_eq!(
+        api.get("/api/Spaces-1/environments/Environments-3")
+            .await
+            .json()["Name"],
+        "Production"
+    );
+    assert_error(
+        &api.get("/api/Spaces-1/environments/Environments-4").await,
+        StatusCode::NOT_FOUND,
+    );
+    let r = api
+        .post("/api/Spaces-1/environments", json!({"Name": " Staging "}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(r.json()["Name"], "Staging");
+    assert_eq!(
+        r.json()["Links"]["Self"],
+        "/api/Spaces-1/environments/Environments-5"
+    );
+    let dup = api
+        .post("/api/Spaces-1/environments", json!({"Name": "staging"}))
+        .await;
+    assert_error(&dup, StatusCode::BAD_REQUEST);
+    assert_error(
+        &api.post("/api/Spaces-1/environments", json!({"Name": " "}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    );
+}
+
+#[tokio::test]
+async fn accounts_list_and_get() {
+    let api = demo().await;
+    let page = api.get("/api/Spaces-1/accounts").await.json();
+    assert_eq!(page["ItemType"], "Account");
+    assert_eq!(names(&page), ["Bastion login", "Deploy key (ed25519)"]);
+    let key = api.get("/api/accounts/Accounts-1").await.json();
+    assert_eq!(
+        (key["AccountType"].as_str(), key["Username"].as_str()),
+        (Some("SshKeyPair"), Some("deploy"))
+    );
+    assert_eq!(
+        names(&api.get("/api/Spaces-1/accounts/all").await.json()).len(),
+        2
+    );
+    assert_error(
+        &api.get("/api/Spaces-2/accounts/Accounts-1").await,
+        StatusCode::NOT_FOUND,
+    );
+}
+
+#[tokio::test]
+async fn demo_targets_mix_styles_and_proxies() {
+    let api = demo().await;
+    let all = api.get("/api/Spaces-1/machines/all").await.json();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 12);
+    let style = |s: &str| {
+        all.iter()
+            .filter(|m| m["Endpoint"]["CommunicationStyle"] == s)
+            .count()
+    };
+    assert_eq!(
+        (
+            style("TentaclePassive"),
+            style("Ssh"),
+            style("TentacleActive")
+        ),
+        (5, 4, 3)
+    );
+    let proxied = all
+        .iter()
+        .filter(|m| m["Endpoint"]["ProxyId"].is_string())
+        .count();
+    assert_eq!(proxied, 6);
+}
+
+#[tokio::test]
+async fn create_get_update_delete_each_style() {
+    let api = demo().await;
+    let r = api
+        .post(
+            "/api/Spaces-1/machines",
+            listening("new-web", Some("Proxies-2")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let m = r.json();
+    let link = m["Links"]["Self"].as_str().unwrap().to_owned();
+    assert_eq!(r.headers["location"], link.as_str());
+    assert_eq!(m["SpaceId"], "Spaces-1");
+    assert_eq!(m["HealthStatus"], "Unknown");
+    assert_eq!(api.get(&link).await.json(), m);
+
+    let r = api
+        .post("/api/machines", ssh("new-ssh", "Accounts-2", None))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    assert_eq!(
+        r.json()["Endpoint"]["Uri"],
+        "ssh://db.example.com:2222/",
+        "SSH Uri is computed"
+    );
+    assert!(
+        r.json()["Endpoint"]["DotNetCorePlatform"].is_null(),
+        "an explicit null is kept"
+    );
+
+    let polling = json!({"Name": "new-poll", "EnvironmentIds": ["Environments-2"],
+        "Endpoint": {"CommunicationStyle": "TentacleActive", "Uri": "poll://abcdef/", "Thumbprint": "CD34"}});
+    assert_eq!(
+        api.post("/api/Spaces-1/machines", polling).await.status,
+        StatusCode::CREATED
+    );
+
+    // Switch the listening target to direct and back through a proxy.
+    let mut changed = m.clone();
+    changed["Endpoint"]["ProxyId"] = Value::Null;
+    let r = api.put(&link, changed).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json()["Endpoint"]["ProxyId"].is_null());
+    let mut again = r.json();
+    again["Endpoint"]["ProxyId"] = json!("Proxies-3");
+    assert_eq!(
+        api.put(&link, again).await.json()["Endpoint"]["ProxyId"],
+        "Proxies-3"
+    );
+
+    assert_eq!(api.delete(&link).await.status, StatusCode::OK);
+    assert_error(&api.get(&link).await, StatusCode::NOT_FOUND);
+    assert_error(&api.delete(&link).await, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn fields_the_server_does_not_interpret_survive_create_and_update() {
+    let api = demo().await;
+    let mut body = listening("keeps-extras", None);
+    body["MachinePolicyId"] = json!("MachinePolicies-7");
+    body["TenantTags"] = json!(["region/emea"]);
+    body["SomethingNew"] = json!({"nested": [1, 2, {"deep": true}]});
+    body["Endpoint"]["TentacleVersionDetails"] = json!({"Version": "8.1.0", "UpgradeLocked": true});
+    let created = api
+        .post("/api/Spaces-1/machines", body.clone())
+        .await
+        .json();
+    for key in ["MachinePolicyId", "TenantTags", "SomethingNew"] {
+        assert_eq!(created[key], body[key], "{key}");
+    }
+    assert_eq!(
+        created["Endpoint"]["TentacleVersionDetails"],
+        body["Endpoint"]["TentacleVersionDetails"]
+    );
+    let mut update = created.clone();
+    update["Endpoint"]["ProxyId"] = json!("Proxies-1");
+    let updated = api
+        .put(created["Links"]["Self"].as_str().unwrap(), update)
+        .await
+        .json();
+    assert_eq!(updated["SomethingNew"], body["SomethingNew"]);
+    assert_eq!(
+        updated["Endpoint"]["TentacleVersionDetails"],
+        body["Endpoint"]["TentacleVersionDetails"]
+    );
+    // Server-owned fields cannot be written.
+    let mut forged = updated.clone();
+    forged["Id"] = json!("Machines-999");
+    forged["HealthStatus"] = json!("Healthy");
+    let r = api
+        .put(created["Links"]["Self"].as_str().unwrap(), forged)
+        .await
+        .json();
+    assert_eq!(
+        (r["Id"].as_str(), r["HealthStatus"].as_str()),
+        (created["Id"].as_str(), Some("Unknown"))
+    );
+}
+
+/// Posts and expects a 400 whose errors include `expected`, with nothing stored.
+async fn rejected(api: &Api, body: Value, expected: &str) {
+    let before = api.get("/api/Spaces-1/machines").await.json()["TotalResults"].clone();
+    let r = api.post("/api/Spaces-1/machines", body.clone()).await;
+    assert_error(&r, StatusCode::BAD_REQUEST);
+    assert!(
+        r.errors().iter().any(|e| e.contains(expected)),
+        "{body}: wanted \"{expected}\" in {:?}",
+        r.errors()
+    );
+    assert_eq!(
+        api.get("/api/Spaces-1/machines").await.json()["TotalResults"],
+        before
+    );
+}
+
+#[tokio::test]
+async fn validation_rules() {
+    let api = demo().await;
+    let mut b = listening("", None);
+    rejected(&api, b.clone(), "Name is required.").await;
+    b = listening("web-dev-01", None);
+    rejected(&api, b, "already used by another deployment target").await;
+    b = listening("WEB-DEV-01", None);
+    rejected(&api, b, "already used").await;
+    b = listening("no-env", None);
+    b["EnvironmentIds"] = json!([]);
+    rejected(&api, b.clone(), "at least one environment").await;
+    b["EnvironmentIds"] = json!(["Environments-99"]);
+    rejected(
+        &api,
+        b.clone(),
+        "Environment \"Environments-99\" does not exist",
+    )
+    .await;
+    b = listening("bad-uri", None);
+    b["Endpoint"]["Uri"] = json!("http://web:10933/");
+    b["Endpoint"]["Thumbprint"] = json!("");
+    rejected(&api, b.clone(), "https://").await;
+    rejected(&api, b, "Thumbprint is required").await;
+    rejected(
+        &api,
+        listening("ghost-proxy", Some("Proxies-99")),
+        "Proxy \"Proxies-99\" does not exist",
+    )
+    .await;
+    // Spaces-2's proxy is not this space's.
+    rejected(
+        &api,
+        listening("other-space-proxy", Some("Proxies-5")),
+        "does not exist in this space",
+    )
+    .await;
+    let mut s = ssh("ssh-bad", "Accounts-9", None);
+    s["Endpoint"]["Host"] = json!("");
+    s["Endpoint"]["Port"] = json!(0);
+    rejected(&api, s.clone(), "Host is required").await;
+    rejected(&api, s.clone(), "Port must be").await;
+    rejected(&api, s, "Account \"Accounts-9\" does not exist").await;
+    let polling = json!({"Name": "poll-proxy", "EnvironmentIds": ["Environments-1"],
+        "Endpoint": {"CommunicationStyle": "TentacleActive", "Uri": "poll://x/", "Thumbprint": "T", "ProxyId": "Proxies-1"}});
+    rejected(&api, polling, "proxy is set on the Tentacle itself").await;
+    let odd = json!({"Name": "odd", "EnvironmentIds": ["Environments-1"], "Endpoint": {"CommunicationStyle": "Ftp"}});
+    rejected(&api, odd, "is not supported here").await;
+    let no_endpoint = json!({"Name": "bare", "EnvironmentIds": ["Environments-1"]});
+    rejected(&api, no_endpoint, "Endpoint is required").await;
+    let wrong_type = json!({"Name": "typed", "EnvironmentIds": "Environments-1"});
+    rejected(&api, wrong_type, "not valid").await;
+}
+
+#[tokio::test]
+async fn a_rejected_update_changes_nothing() {
+    let api = demo().await;
+    let m = api.get("/api/Spaces-1/machines/Machines-1").await.json();
+    let mut bad = m.clone();
+    bad["Endpoint"]["ProxyId"] = json!("Proxies-99");
+    assert_error(
+        &api.put("/api/Spaces-1/machines/Machines-1", bad).await,
+        StatusCode::BAD_REQUEST,
+    );
+    assert_eq!(api.get("/api/Spaces-1/machines/Machines-1").await.json(), m);
+}
+
+#[tokio::test]
+async fn list_filters() {
+    let api = demo().await;
+    let get = |q: &str| {
+        let api = &api;
+        let q = q.to_owned();
+        async move { names(&api.get(&format!("/api/Spaces-1/machines?{q}")).await.json()) }
+    };
+    assert_eq!(
+        get("partialName=PROD").await,
+        [
+            "bastion-prod",
+            "db-prod-01",
+            "store-prod-12",
+            "web-prod-01",
+            "web-prod-02"
+        ]
+    );
+    assert_eq!(
+        get("environmentIds=Environments-2").await,
+        ["db-test-01", "kiosk-test-03", "web-test-01"]
+    );
+    assert_eq!(
+        get("commStyles=TentacleActive").await,
+        ["kiosk-test-03", "laptop-dev-07", "store-prod-12"]
+    );
+    assert_eq!(
+        get("commStyles=Ssh,TentacleActive&environmentIds=Environments-1").await,
+        ["build-agent-01", "laptop-dev-07"]
+    );
+    assert_eq!(get("roles=db").await, ["db-prod-01", "db-test-01"]);
+    assert_eq!(
+        get("roles=kiosk&roles=pos").await,
+        ["kiosk-test-03", "store-prod-12"]
+    );
+    assert_eq!(
+        get("healthStatuses=Unavailable").await,
+        ["bastion-prod", "store-prod-12"]
+    );
+    assert_eq!(
+        get("proxyIds=Proxies-1").await,
+        ["bastion-prod", "web-prod-01", "web-prod-02"]
+    );
+    assert_eq!(get("isDisabled=true").await.len(), 0);
+    assert_eq!(get("isDisabled=false").await.len(), 12);
+    assert_eq!(
+        get("ids=Machines-1,Machines-2").await,
+        ["web-dev-01", "web-test-01"]
+    );
+    assert_error(
+        &api.get("/api/Spaces-1/machines?isDisabled=maybe").await,
+        StatusCode::BAD_REQUEST,
+    );
+    // Paging links keep the route's own filters.
+    let page = api
+        .get("/api/Spaces-1/machines?take=2&environmentIds=Environments-3")
+        .await
+        .json();
+    assert_eq!(page["TotalResults"], 6);
+    let next = page["Links"]["Page.Next"].as_str().unwrap();
+    assert!(next.contains("environmentIds=Environments-3"), "{next}");
+    assert_eq!(
+        names(&api.get(next).await.json()),
+        ["store-prod-12", "syd-app-01"]
+    );
+}
+
+#[tokio::test]
+async fn a_used_proxy_cannot_be_deleted_and_the_targets_are_named() {
+    let api = demo().await;
+    let r = api.delete("/api/Spaces-1/proxies/Proxies-2").await;
+    assert_error(&r, StatusCode::CONFLICT);
+    assert!(
+        r.message().contains("used by 2 deployment targets"),
+        "{}",
+        r.message()
+    );
+    assert_eq!(r.errors(), ["db-prod-01", "db-test-01"]);
+    assert_eq!(
+        api.get("/api/Spaces-1/proxies/Proxies-2").await.status,
+        StatusCode::OK
+    );
+    // Switch both to a direct connection; then it can go.
+    for id in ["Machines-7", "Machines-8"] {
+        let mut m = api
+            .get(&format!("/api/Spaces-1/machines/{id}"))
+            .await
+            .json();
+        m["Endpoint"]["ProxyId"] = Value::Null;
+        assert_eq!(
+            api.put(&format!("/api/Spaces-1/machines/{id}"), m)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(
+        api.delete("/api/Spaces-1/proxies/Proxies-2").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn usage_counts_every_proxy_in_one_request() {
+    let api = demo().await;
+    let usage = api.get("/api/Spaces-1/proxies/usage").await.json();
+    assert_eq!(
+        usage,
+        json!({"Proxies-1": 3, "Proxies-2": 2, "Proxies-3": 1, "Proxies-4": 0})
+    );
+    let some = api
+        .get("/api/Spaces-1/proxies/usage?ids=Proxies-1,Proxies-4")
+        .await
+        .json();
+    assert_eq!(some, json!({"Proxies-1": 3, "Proxies-4": 0}));
+    assert_eq!(
+        api.get("/api/Spaces-2/proxies/usage").await.json(),
+        json!({"Proxies-5": 0})
+    );
+}
