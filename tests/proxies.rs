@@ -417,3 +417,26 @@ async fn a_failed_delete_says_why_and_keeps_the_proxy() {
     b.wait_for_text("main h1", "Sticky").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn deleting_a_used_proxy_is_refused_with_the_targets_named() {
+    let b = Browser::start("proxies-delete-used", Seed::Demo, None).await;
+    b.open(&format!("{LIST}/Proxies-2")).await;
+    b.wait_for_text("main h1", "Corporate egress").await;
+    b.click_text("button.danger", "Delete").await;
+    b.click_text("dialog[open] button", "Delete Corporate egress")
+        .await;
+    let shown = b
+        .wait_for_text("[data-testid=delete-error]", "used by 2 deployment targets")
+        .await;
+    assert!(
+        shown.contains("db-prod-01") && shown.contains("db-test-01"),
+        "{shown}"
+    );
+    b.screenshot("dialog").await;
+    assert!(b
+        .proxy_names()
+        .await
+        .contains(&"Corporate egress".to_owned()));
+    b.finish().await;
+}

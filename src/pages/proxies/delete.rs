@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::ConfirmDialog;
 use crate::routes;
 use crate::state::{Session, Toasts};
@@ -15,22 +15,31 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
     let toasts = Toasts::expect();
     let navigate = use_navigate();
     let open = RwSignal::new(false);
-    let failure = RwSignal::new(None::<String>);
+    // Why a delete was refused, and what the server listed (e.g. the targets that use the proxy).
+    let failure = RwSignal::new(None::<(String, Vec<String>)>);
     let name = proxy.name.clone();
     let id = proxy.id.clone().unwrap_or_default();
     let list = routes::proxies(&space);
-    let delete = Action::new_local(move |_: &()| api::delete_proxy(space.clone(), id.clone()));
-    Effect::new(
-        move |_| match delete.value().get().map(|r| session.check(r)) {
-            Some(Ok(())) => {
-                open.set(false);
-                toasts.success("Proxy deleted");
-                navigate(routes::nav(&list), NavigateOptions::default());
+    // The answer is handled in the action itself (try_set: the page may be gone by then).
+    let delete = Action::new_local(move |_: &()| {
+        let (space, id, list, navigate) =
+            (space.clone(), id.clone(), list.clone(), navigate.clone());
+        async move {
+            match session.check(api::delete_proxy(space, id).await) {
+                Ok(()) => {
+                    open.try_set(false);
+                    toasts.success("Proxy deleted");
+                    navigate(routes::nav(&list), NavigateOptions::default());
+                }
+                Err(ApiError::Validation { message, errors }) => {
+                    failure.try_set(Some((message, errors)));
+                }
+                Err(e) => {
+                    failure.try_set(Some((e.to_string(), vec![])));
+                }
             }
-            Some(Err(e)) => failure.set(Some(e.to_string())),
-            None => {}
-        },
-    );
+        }
+    });
     let title = format!("Delete proxy \u{201c}{name}\u{201d}?");
     let confirm_label = format!("Delete {name}");
     view! {
@@ -41,7 +50,12 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
             on_confirm=move |_| { delete.dispatch_local(()); }
             on_cancel=move |_| open.set(false)>
             <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p>
-            {move || failure.get().map(|f| view! { <p class="form-error" role="alert">"Not deleted: " {f}</p> })}
+            {move || failure.get().map(|(message, items)| view! {
+                <div class="form-error" role="alert" data-testid="delete-error">
+                    <p>"Not deleted: " {message}</p>
+                    <ul>{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+                </div>
+            })}
         </ConfirmDialog>
     }
 }
