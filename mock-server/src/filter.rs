@@ -1,9 +1,9 @@
 //! WHERE clauses for list routes, built from a `ListQuery`, and the one paged SELECT they all use.
 
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, Row};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::paging::{like_pattern, ListQuery};
 
@@ -98,4 +98,29 @@ pub fn select_page<T>(
         .query_map(params_from_iter(filter.params.iter()), |r| map(r))?
         .collect::<rusqlite::Result<Vec<T>>>()?;
     Ok((total, items))
+}
+
+/// The row of `table` with this id (`{prefix}-{n}`) in this space, or 404 naming `what`.
+pub fn find_in_space<T>(
+    conn: &Connection,
+    (table, prefix, columns, what): (&str, &str, &str, &str),
+    space: i64,
+    id: &str,
+    map: impl FnOnce(&Row) -> rusqlite::Result<T>,
+) -> ApiResult<T> {
+    let found = match ids::parse(prefix, id) {
+        Some(seq) => conn
+            .query_row(
+                &format!("SELECT {columns} FROM {table} WHERE seq = ?1 AND space_seq = ?2"),
+                params![seq, space],
+                map,
+            )
+            .optional()?,
+        None => None,
+    };
+    found.ok_or_else(|| {
+        ApiError::not_found(format!(
+            "There is no {what} with the id \"{id}\" in this space."
+        ))
+    })
 }

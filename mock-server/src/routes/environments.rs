@@ -5,11 +5,11 @@ use api_model::{AccountResource, EnvironmentResource, ResourceCollection};
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{select_page, Filter};
+use crate::filter::{find_in_space, select_page, Filter};
 use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery, TAKE_ALL};
@@ -118,25 +118,13 @@ pub async fn get_environment(
 
 fn find_environment(c: &Connection, scope: &Scope) -> ApiResult<EnvironmentResource> {
     let space = space_seq(c, &scope.space_id)?;
-    ids::parse(ENVIRONMENTS, scope.id())
-        .map(|seq| {
-            c.query_row(
-                &format!(
-                    "SELECT {ENV_COLUMNS} FROM environments WHERE seq = ?1 AND space_seq = ?2"
-                ),
-                params![seq, space],
-                environment,
-            )
-            .optional()
-        })
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "There is no environment with the id \"{}\" in this space.",
-                scope.id()
-            ))
-        })
+    find_in_space(
+        c,
+        ("environments", ENVIRONMENTS, ENV_COLUMNS, "environment"),
+        space,
+        scope.id(),
+        environment,
+    )
 }
 
 /// 201 with the environment; the name is required and unique in the space, ignoring case.
@@ -214,18 +202,13 @@ pub async fn get_account(
         .db
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            ids::parse(ACCOUNTS, scope.id())
-                .map(|seq| {
-                    c.query_row(
-                        &format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE seq = ?1 AND space_seq = ?2"),
-                        params![seq, space],
-                        account,
-                    )
-                    .optional()
-                })
-                .transpose()?
-                .flatten()
-                .ok_or_else(|| ApiError::not_found(format!("There is no account with the id \"{}\" in this space.", scope.id())))
+            find_in_space(
+                c,
+                ("accounts", ACCOUNTS, ACCOUNT_COLUMNS, "account"),
+                space,
+                scope.id(),
+                account,
+            )
         })
         .await?;
     Ok(Json(found))

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{select_page, Filter};
+use crate::filter::{find_in_space, select_page, Filter};
 use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery, TAKE_ALL};
@@ -43,22 +43,13 @@ fn from_row(row: &Row) -> rusqlite::Result<Value> {
 }
 
 fn find(c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
-    ids::parse(MACHINES, id)
-        .map(|seq| {
-            c.query_row(
-                &format!("SELECT {COLUMNS} FROM machines WHERE seq = ?1 AND space_seq = ?2"),
-                params![seq, space],
-                from_row,
-            )
-            .optional()
-        })
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "There is no deployment target with the id \"{id}\" in this space."
-            ))
-        })
+    find_in_space(
+        c,
+        ("machines", MACHINES, COLUMNS, "deployment target"),
+        space,
+        id,
+        from_row,
+    )
 }
 
 /// The row number of a resource of this space, if it exists.

@@ -6,12 +6,12 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 
 use crate::db::NOW_SQL;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{select_page, Filter};
+use crate::filter::{find_in_space, select_page, Filter};
 use crate::ids::{self, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery, TAKE_ALL};
@@ -42,22 +42,13 @@ fn from_row(row: &Row) -> rusqlite::Result<ProxyResource> {
 
 /// The proxy with this id in this space, or 404.
 fn find(conn: &Connection, space: i64, id: &str) -> ApiResult<ProxyResource> {
-    ids::parse(PROXIES, id)
-        .map(|seq| {
-            conn.query_row(
-                &format!("SELECT {COLUMNS} FROM proxies WHERE seq = ?1 AND space_seq = ?2"),
-                params![seq, space],
-                from_row,
-            )
-            .optional()
-        })
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| {
-            ApiError::not_found(format!(
-                "There is no proxy with the id \"{id}\" in this space."
-            ))
-        })
+    find_in_space(
+        conn,
+        ("proxies", PROXIES, COLUMNS, "proxy"),
+        space,
+        id,
+        from_row,
+    )
 }
 
 /// Normalizes the proxy and applies every rule, the name's uniqueness in the space included.
