@@ -63,8 +63,24 @@ pub fn showing(skip: u32, shown: usize, total: i64) -> String {
     format!("Showing {}–{} of {total}", skip + 1, skip as usize + shown)
 }
 
+/// "3 targets", "1 target", or "Not used".
+pub fn used_by(count: i64) -> String {
+    match count {
+        0 => "Not used".into(),
+        1 => "1 target".into(),
+        n => format!("{n} targets"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn used_by_counts_in_words() {
+        assert_eq!(super::used_by(0), "Not used");
+        assert_eq!(super::used_by(1), "1 target");
+        assert_eq!(super::used_by(12), "12 targets");
+    }
+
     use super::*;
 
     #[test]

@@ -440,3 +440,25 @@ async fn deleting_a_used_proxy_is_refused_with_the_targets_named() {
         .contains(&"Corporate egress".to_owned()));
     b.finish().await;
 }
+
+#[tokio::test]
+async fn used_by_shows_how_many_targets_use_each_proxy() {
+    let b = Browser::start("proxies-used-by", Seed::Demo, None).await;
+    b.open(LIST).await;
+    b.wait_for_text("table tbody", "2 targets").await;
+    let row = |name: &'static str| {
+        let b = &b;
+        async move {
+            let script = format!(
+                "return [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes('{name}'))\
+                 .querySelector('[data-label=\"Used by\"]').textContent"
+            );
+            b.js(&script).await
+        }
+    };
+    assert_eq!(row("Squid in the DMZ").await, "3 targets");
+    assert_eq!(row("Corporate egress").await, "2 targets");
+    assert_eq!(row("Sydney branch office").await, "1 target");
+    assert_eq!(row("Lab gateway").await, "Not used");
+    b.finish().await;
+}

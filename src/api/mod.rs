@@ -23,13 +23,24 @@ pub async fn spaces() -> Result<Vec<SpaceResource>, ApiError> {
         .map(|page| page.items)
 }
 
-/// One page of a space's proxies.
-pub async fn proxies(
+/// A page of proxies with how many deployment targets use each: two requests, one per page.
+pub async fn proxies_with_usage(
     space: String,
     query: ProxyQuery,
-) -> Result<ResourceCollection<ProxyResource>, ApiError> {
-    client::get(&urls::proxy_page(&space, &query)).await
+) -> Result<(ResourceCollection<ProxyResource>, Usage), ApiError> {
+    let page: ResourceCollection<ProxyResource> =
+        client::get(&urls::proxy_page(&space, &query)).await?;
+    let ids: Vec<String> = page.items.iter().filter_map(|p| p.id.clone()).collect();
+    let usage = if ids.is_empty() {
+        Usage::new()
+    } else {
+        client::get(&urls::proxy_usage(&space, &ids)).await?
+    };
+    Ok((page, usage))
 }
+
+/// Proxy id to the number of deployment targets that use it.
+pub type Usage = std::collections::BTreeMap<String, i64>;
 
 pub async fn proxy(space: String, id: String) -> Result<ProxyResource, ApiError> {
     client::get(&urls::proxy(&space, &id)).await

@@ -51,6 +51,13 @@ pub fn proxy_page(space: &str, q: &ProxyQuery) -> String {
     format!("{}?{}", proxies(space), query.finish())
 }
 
+/// How many targets use each of these proxies (an extension of the mock server's API).
+pub fn proxy_usage(space: &str, ids: &[String]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("ids", &ids.join(","));
+    format!("{}/usage?{}", proxies(space), query.finish())
+}
+
 pub fn proxy(space: &str, id: &str) -> String {
     format!("{}/{}", proxies(space), segment(id))
 }

@@ -48,7 +48,7 @@ pub fn ProxyList() -> impl IntoView {
             take: PAGE_SIZE,
         };
         let space = space.get();
-        async move { session.check(api::proxies(space, q).await) }
+        async move { session.check(api::proxies_with_usage(space, q).await) }
     });
 
     view! {
@@ -63,7 +63,7 @@ pub fn ProxyList() -> impl IntoView {
                 prop:value=move || search.get()
                 on:input:target=move |ev| { search_for(ev.target().value()); }/>
         </div>
-        {loaded(proxies, "Loading proxies…", move |result| {
+        {loaded(proxies, "Loading proxies…", move |(result, usage)| {
             let skip = (page.get_untracked() - 1) * PAGE_SIZE;
             let has_next = result.links.contains_key("Page.Next");
             let searching = search.get_untracked();
@@ -72,7 +72,7 @@ pub fn ProxyList() -> impl IntoView {
             }
             let summary = routes::showing(skip, result.items.len(), result.total_results);
             view! {
-                <ProxyTable space=space.get_untracked() items=result.items/>
+                <ProxyTable space=space.get_untracked() items=result.items usage=usage/>
                 <Pager space=space.get_untracked() search=searching page=page.get_untracked()
                     has_next=has_next summary=summary/>
             }
@@ -82,7 +82,7 @@ pub fn ProxyList() -> impl IntoView {
 }
 
 #[component]
-fn ProxyTable(space: String, items: Vec<ProxyResource>) -> impl IntoView {
+fn ProxyTable(space: String, items: Vec<ProxyResource>, usage: api::Usage) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="table" aria-label="Proxies">
@@ -92,6 +92,7 @@ fn ProxyTable(space: String, items: Vec<ProxyResource>) -> impl IntoView {
                         <th scope="col">"Host"</th>
                         <th scope="col">"Port"</th>
                         <th scope="col">"Authentication"</th>
+                        <th scope="col">"Used by"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -100,12 +101,14 @@ fn ProxyTable(space: String, items: Vec<ProxyResource>) -> impl IntoView {
                         .map(|p| {
                             let id = p.id.clone().unwrap_or_default();
                             let auth = p.username.clone().unwrap_or_else(|| "None".into());
+                            let used = crate::routes::used_by(usage.get(&id).copied().unwrap_or(0));
                             view! {
                                 <tr>
                                     <td data-label="Name"><A href=routes::proxy(&space, &id)>{p.name}</A></td>
                                     <td data-label="Host" class="mono">{p.host}</td>
                                     <td data-label="Port">{p.port}</td>
                                     <td data-label="Authentication">{auth}</td>
+                                    <td data-label="Used by">{used}</td>
                                 </tr>
                             }
                         })
