@@ -59,10 +59,10 @@ impl Default for Session {
 pub struct Toast {
     pub id: u32,
     pub message: String,
-    pub is_error: bool,
 }
 
-/// Short messages after an action, announced by the live regions in `components::Toaster`.
+/// Short confirmations after an action ("Proxy saved"), announced by the live region in
+/// `components::Toaster`. Failures are not toasts: they are shown where they happened.
 #[derive(Clone, Copy)]
 pub struct Toasts {
     pub items: RwSignal<Vec<Toast>>,
@@ -83,26 +83,11 @@ impl Toasts {
 
     /// A success message; it goes away by itself after a few seconds.
     pub fn success(self, message: impl Into<String>) {
-        let id = self.push(message.into(), false);
-        set_timeout(move || self.dismiss(id), std::time::Duration::from_secs(6));
-    }
-
-    /// An error message; it stays until dismissed.
-    pub fn error(self, message: impl Into<String>) {
-        self.push(message.into(), true);
-    }
-
-    fn push(self, message: String, is_error: bool) -> u32 {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
-        self.items.update(|items| {
-            items.push(Toast {
-                id,
-                message,
-                is_error,
-            })
-        });
-        id
+        let message = message.into();
+        self.items.update(|items| items.push(Toast { id, message }));
+        set_timeout(move || self.dismiss(id), std::time::Duration::from_secs(6));
     }
 
     pub fn dismiss(self, id: u32) {

@@ -42,16 +42,18 @@ impl Filter {
     /// The common list filters: `ids`, `partialName` and `name`, against a `seq` and `name` column.
     pub fn list(mut self, q: &ListQuery, prefix: &str, seq: &str, name: &str) -> Self {
         if !q.ids.is_empty() {
-            let wanted: Vec<i64> = q
+            let wanted: Vec<Value> = q
                 .ids
                 .iter()
                 .filter_map(|id| ids::parse(prefix, id))
+                .map(Value::from)
                 .collect();
-            self.clauses.push(
-                format!("{seq} IN ({})", vec!["?"; wanted.len()].join(","))
-                    .replace("IN ()", "IN (NULL)"),
-            );
-            self.params.extend(wanted.into_iter().map(Value::from));
+            // Asked for ids, none of which can exist: nothing matches.
+            self = if wanted.is_empty() {
+                self.clause("0 = 1", vec![])
+            } else {
+                self.any_of(seq, wanted)
+            };
         }
         if let Some(p) = &q.partial_name {
             self.clauses.push(format!("{name} LIKE ? ESCAPE '\\'"));
@@ -100,27 +102,77 @@ pub fn select_page<T>(
     Ok((total, items))
 }
 
-/// The row of `table` with this id (`{prefix}-{n}`) in this space, or 404 naming `what`.
+/// A stored resource: its table, its id prefix (`Proxies` in `Proxies-3`), the columns its
+/// reader takes, and what a person calls it (for "There is no proxy with the id ...").
+pub struct Table {
+    pub name: &'static str,
+    pub prefix: &'static str,
+    pub columns: &'static str,
+    pub noun: &'static str,
+}
+
+/// The row of `table` with this id in this space, if there is one.
+pub fn lookup_in_space<T>(
+    conn: &Connection,
+    table: &Table,
+    columns: &str,
+    space: i64,
+    id: &str,
+    map: impl FnOnce(&Row) -> rusqlite::Result<T>,
+) -> ApiResult<Option<T>> {
+    let Some(seq) = ids::parse(table.prefix, id) else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {columns} FROM {} WHERE seq = ?1 AND space_seq = ?2",
+                table.name
+            ),
+            params![seq, space],
+            map,
+        )
+        .optional()?)
+}
+
+/// The resource with this id in this space, read with the table's own columns, or 404.
 pub fn find_in_space<T>(
     conn: &Connection,
-    (table, prefix, columns, what): (&str, &str, &str, &str),
+    table: &Table,
     space: i64,
     id: &str,
     map: impl FnOnce(&Row) -> rusqlite::Result<T>,
 ) -> ApiResult<T> {
-    let found = match ids::parse(prefix, id) {
-        Some(seq) => conn
-            .query_row(
-                &format!("SELECT {columns} FROM {table} WHERE seq = ?1 AND space_seq = ?2"),
-                params![seq, space],
-                map,
-            )
-            .optional()?,
-        None => None,
-    };
-    found.ok_or_else(|| {
+    lookup_in_space(conn, table, table.columns, space, id, map)?.ok_or_else(|| {
         ApiError::not_found(format!(
-            "There is no {what} with the id \"{id}\" in this space."
+            "There is no {} with the id \"{id}\" in this space.",
+            table.noun
         ))
     })
+}
+
+/// Whether another row of the space (not `except`) has this name, ignoring case as people do
+/// (Unicode, which SQLite's NOCASE is not).
+pub fn name_taken(
+    conn: &Connection,
+    table: &Table,
+    space: i64,
+    name: &str,
+    except: Option<i64>,
+) -> ApiResult<bool> {
+    let wanted = name.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Ok(false);
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT name FROM {} WHERE space_seq = ?1 AND seq IS NOT ?2",
+        table.name
+    ))?;
+    let names = stmt.query_map(params![space, except], |r| r.get::<_, String>(0))?;
+    for taken in names {
+        if taken?.to_lowercase() == wanted {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

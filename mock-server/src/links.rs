@@ -17,22 +17,6 @@ pub fn space_self(space_id: &str) -> String {
     format!("/api/spaces/{space_id}")
 }
 
-pub fn proxies(space_id: &str) -> String {
-    format!("/api/{space_id}/proxies")
-}
-
-pub fn proxies_template(space_id: &str) -> String {
-    format!("/api/{space_id}/proxies{{/id}}{{?skip,take,ids,partialName}}")
-}
-
-pub fn proxies_list_template(space_id: &str) -> String {
-    format!("/api/{space_id}/proxies{{?skip,take,ids,partialName}}")
-}
-
-pub fn proxy(space_id: &str, proxy_id: &str) -> String {
-    format!("/api/{space_id}/proxies/{proxy_id}")
-}
-
 /// `/api/{space}/{collection}`.
 pub fn collection(space_id: &str, collection: &str) -> String {
     format!("/api/{space_id}/{collection}")
@@ -42,6 +26,16 @@ pub fn item(space_id: &str, collection: &str, id: &str) -> String {
     format!("/api/{space_id}/{collection}/{id}")
 }
 
+/// `/api/{space}/{collection}{/id}{?filters}`: the template a root document links to.
+pub fn item_template(space_id: &str, collection: &str, filters: &str) -> String {
+    format!("/api/{space_id}/{collection}{{/id}}{{?{filters}}}")
+}
+
+/// `/api/{space}/{collection}{?filters}`: a list's own `Template` link.
+pub fn list_template(space_id: &str, collection: &str, filters: &str) -> String {
+    format!("/api/{space_id}/{collection}{{?{filters}}}")
+}
+
 pub const MACHINE_FILTERS: &str =
     "skip,take,name,ids,partialName,roles,isDisabled,healthStatuses,commStyles,environmentIds";
 pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
@@ -49,18 +43,21 @@ pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
 /// The space-scoped collection links, shared by the root and space root documents.
 pub fn space_scoped(space_id: &str) -> Links {
     Links::from([
-        ("Proxies".into(), proxies_template(space_id)),
+        (
+            "Proxies".into(),
+            item_template(space_id, "proxies", SIMPLE_FILTERS),
+        ),
         (
             "Machines".into(),
-            format!("/api/{space_id}/machines{{/id}}{{?{MACHINE_FILTERS}}}"),
+            item_template(space_id, "machines", MACHINE_FILTERS),
         ),
         (
             "Environments".into(),
-            format!("/api/{space_id}/environments{{/id}}{{?{SIMPLE_FILTERS}}}"),
+            item_template(space_id, "environments", SIMPLE_FILTERS),
         ),
         (
             "Accounts".into(),
-            format!("/api/{space_id}/accounts{{/id}}{{?{SIMPLE_FILTERS}}}"),
+            item_template(space_id, "accounts", SIMPLE_FILTERS),
         ),
     ])
 }

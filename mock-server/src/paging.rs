@@ -20,6 +20,14 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Everything, unfiltered: what the `/all` routes read.
+    pub fn all() -> Self {
+        Self {
+            take: TAKE_ALL,
+            ..Self::default()
+        }
+    }
+
     /// Reads the query string. Names are matched ignoring case, as the real server does;
     /// `ids` may be comma-separated, repeated, or both.
     pub fn parse(raw: Option<&str>) -> ApiResult<Self> {

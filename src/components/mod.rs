@@ -16,7 +16,7 @@ pub use confirm_dialog::ConfirmDialog;
 pub use error_panel::ErrorPanel;
 pub use field::TextField;
 pub use layout::SpaceLayout;
-pub use leave_guard::{LeaveGuard, LEAVE_QUESTION};
+pub use leave_guard::LeaveGuard;
 pub use loaded::loaded;
 pub use server_status::ServerStatus;
 pub use toaster::Toaster;

@@ -9,15 +9,25 @@ use rusqlite::{params, Connection, Row};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, select_page, Filter};
+use crate::filter::{find_in_space, name_taken, select_page, Filter, Table};
 use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, SPACES};
 use crate::links;
-use crate::paging::{envelope, ListQuery, TAKE_ALL};
+use crate::paging::{envelope, ListQuery};
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
-const ENV_COLUMNS: &str = "seq, space_seq, name, description, sort_order";
-const ACCOUNT_COLUMNS: &str = "seq, space_seq, name, account_type, username";
+pub(crate) const ENVIRONMENT_TABLE: Table = Table {
+    name: "environments",
+    prefix: ENVIRONMENTS,
+    columns: "seq, space_seq, name, description, sort_order",
+    noun: "environment",
+};
+pub(crate) const ACCOUNT_TABLE: Table = Table {
+    name: "accounts",
+    prefix: ACCOUNTS,
+    columns: "seq, space_seq, name, account_type, username",
+    noun: "account",
+};
 
 fn environment(row: &Row) -> rusqlite::Result<EnvironmentResource> {
     let id = ids::format(ENVIRONMENTS, row.get(0)?);
@@ -50,31 +60,30 @@ fn page<T>(
     c: &Connection,
     scope: &Scope,
     q: &ListQuery,
-    (table, prefix, columns, item_type): (&str, &str, &str, &str),
+    (table, item_type): (&Table, &str),
     map: fn(&Row) -> rusqlite::Result<T>,
 ) -> ApiResult<ResourceCollection<T>> {
     let space = space_seq(c, &scope.space_id)?;
     let space_id = ids::format(SPACES, space);
     let filter = Filter::default()
         .eq("space_seq", space)
-        .list(q, prefix, "seq", "name");
+        .list(q, table.prefix, "seq", "name");
     let (total, items) = select_page(
         c,
-        table,
-        columns,
+        table.name,
+        table.columns,
         "name COLLATE NOCASE, seq",
         &filter,
         q,
         map,
     )?;
-    let path = links::collection(&space_id, table);
-    let template = format!("{path}{{?{}}}", links::SIMPLE_FILTERS);
+    let path = links::collection(&space_id, table.name);
+    let template = links::list_template(&space_id, table.name, links::SIMPLE_FILTERS);
     Ok(envelope(item_type, &path, &template, q, total, items))
 }
 
-const ENVIRONMENTS_TABLE: (&str, &str, &str, &str) =
-    ("environments", ENVIRONMENTS, ENV_COLUMNS, "Environment");
-const ACCOUNTS_TABLE: (&str, &str, &str, &str) = ("accounts", ACCOUNTS, ACCOUNT_COLUMNS, "Account");
+const ENVIRONMENT_LIST: (&Table, &str) = (&ENVIRONMENT_TABLE, "Environment");
+const ACCOUNT_LIST: (&Table, &str) = (&ACCOUNT_TABLE, "Account");
 
 pub async fn list_environments(
     State(state): State<AppState>,
@@ -85,7 +94,7 @@ pub async fn list_environments(
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ENVIRONMENTS_TABLE, environment))
+            .call(move |c| page(c, &scope, &q, ENVIRONMENT_LIST, environment))
             .await?,
     ))
 }
@@ -94,14 +103,11 @@ pub async fn all_environments(
     State(state): State<AppState>,
     scope: Scope,
 ) -> ApiResult<Json<Vec<EnvironmentResource>>> {
-    let q = ListQuery {
-        take: TAKE_ALL,
-        ..ListQuery::default()
-    };
+    let q = ListQuery::all();
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ENVIRONMENTS_TABLE, environment))
+            .call(move |c| page(c, &scope, &q, ENVIRONMENT_LIST, environment))
             .await?
             .items,
     ))
@@ -118,13 +124,7 @@ pub async fn get_environment(
 
 fn find_environment(c: &Connection, scope: &Scope) -> ApiResult<EnvironmentResource> {
     let space = space_seq(c, &scope.space_id)?;
-    find_in_space(
-        c,
-        ("environments", ENVIRONMENTS, ENV_COLUMNS, "environment"),
-        space,
-        scope.id(),
-        environment,
-    )
+    find_in_space(c, &ENVIRONMENT_TABLE, space, scope.id(), environment)
 }
 
 /// 201 with the environment; the name is required and unique in the space, ignoring case.
@@ -142,12 +142,7 @@ pub async fn create_environment(
             if name.is_empty() {
                 return Err(ApiError::validation(vec!["Name is required.".into()]));
             }
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM environments WHERE space_seq = ?1 AND name = ?2 COLLATE NOCASE)",
-                params![space, name],
-                |r| r.get(0),
-            )?;
-            if taken {
+            if name_taken(&tx, &ENVIRONMENT_TABLE, space, &name, None)? {
                 return Err(ApiError::validation(vec![format!("Name \"{name}\" is already used by another environment in this space.")]));
             }
             tx.execute(
@@ -172,7 +167,7 @@ pub async fn list_accounts(
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ACCOUNTS_TABLE, account))
+            .call(move |c| page(c, &scope, &q, ACCOUNT_LIST, account))
             .await?,
     ))
 }
@@ -181,14 +176,11 @@ pub async fn all_accounts(
     State(state): State<AppState>,
     scope: Scope,
 ) -> ApiResult<Json<Vec<AccountResource>>> {
-    let q = ListQuery {
-        take: TAKE_ALL,
-        ..ListQuery::default()
-    };
+    let q = ListQuery::all();
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ACCOUNTS_TABLE, account))
+            .call(move |c| page(c, &scope, &q, ACCOUNT_LIST, account))
             .await?
             .items,
     ))
@@ -202,13 +194,7 @@ pub async fn get_account(
         .db
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            find_in_space(
-                c,
-                ("accounts", ACCOUNTS, ACCOUNT_COLUMNS, "account"),
-                space,
-                scope.id(),
-                account,
-            )
+            find_in_space(c, &ACCOUNT_TABLE, space, scope.id(), account)
         })
         .await?;
     Ok(Json(found))

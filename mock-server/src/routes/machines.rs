@@ -12,19 +12,26 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, select_page, Filter};
-use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
+use crate::filter::{find_in_space, lookup_in_space, name_taken, select_page, Filter, Table};
+use crate::ids::{self, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
 use crate::links;
-use crate::paging::{envelope, ListQuery, TAKE_ALL};
+use crate::paging::{envelope, ListQuery};
+use crate::routes::environments::{ACCOUNT_TABLE, ENVIRONMENT_TABLE};
+use crate::routes::proxies::PROXY_TABLE;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
-const COLUMNS: &str = "seq, space_seq, health, body";
+const MACHINE_TABLE: Table = Table {
+    name: "machines",
+    prefix: MACHINES,
+    columns: "seq, space_seq, health, body",
+    noun: "deployment target",
+};
 const ORDER: &str = "name COLLATE NOCASE, seq";
 const SSH_ACCOUNT_TYPES: [&str; 2] = ["SshKeyPair", "UsernamePassword"];
 
@@ -43,32 +50,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Value> {
 }
 
 fn find(c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
-    find_in_space(
-        c,
-        ("machines", MACHINES, COLUMNS, "deployment target"),
-        space,
-        id,
-        from_row,
-    )
-}
-
-/// The row number of a resource of this space, if it exists.
-fn seq_in_space(
-    c: &Connection,
-    table: &str,
-    prefix: &str,
-    space: i64,
-    id: &str,
-) -> ApiResult<Option<i64>> {
-    let Some(seq) = ids::parse(prefix, id) else {
-        return Ok(None);
-    };
-    Ok(c.query_row(
-        &format!("SELECT seq FROM {table} WHERE seq = ?1 AND space_seq = ?2"),
-        params![seq, space],
-        |r| r.get(0),
-    )
-    .optional()?)
+    find_in_space(c, &MACHINE_TABLE, space, id, from_row)
 }
 
 /// What a valid machine is stored as.
@@ -103,7 +85,7 @@ pub(crate) fn check(
         .iter()
         .filter(|e| !e.trim().is_empty())
     {
-        match seq_in_space(c, "environments", ENVIRONMENTS, space, id)? {
+        match lookup_in_space(c, &ENVIRONMENT_TABLE, "seq", space, id, |r| r.get(0))? {
             Some(seq) => environments.push(seq),
             None => errors.push(missing_environment_message(id)),
         }
@@ -115,7 +97,7 @@ pub(crate) fn check(
             .as_deref()
             .filter(|_| endpoint.communication_style != api_model::POLLING)
         {
-            proxy = seq_in_space(c, "proxies", PROXIES, space, id)?;
+            proxy = lookup_in_space(c, &PROXY_TABLE, "seq", space, id, |r| r.get(0))?;
             if proxy.is_none() {
                 errors.push(missing_proxy_message(id));
             }
@@ -126,16 +108,8 @@ pub(crate) fn check(
                 .as_deref()
                 .filter(|a| !a.trim().is_empty())
             {
-                let kind: Option<String> = match ids::parse(ACCOUNTS, id) {
-                    Some(seq) => c
-                        .query_row(
-                            "SELECT account_type FROM accounts WHERE seq = ?1 AND space_seq = ?2",
-                            params![seq, space],
-                            |r| r.get(0),
-                        )
-                        .optional()?,
-                    None => None,
-                };
+                let kind: Option<String> =
+                    lookup_in_space(c, &ACCOUNT_TABLE, "account_type", space, id, |r| r.get(0))?;
                 if !kind.is_some_and(|k| SSH_ACCOUNT_TYPES.contains(&k.as_str())) {
                     errors.push(missing_account_message(id));
                 }
@@ -146,17 +120,8 @@ pub(crate) fn check(
             }
         }
     }
-    if !machine.name.is_empty() {
-        let wanted = machine.name.to_lowercase();
-        let mut stmt =
-            c.prepare("SELECT name FROM machines WHERE space_seq = ?1 AND seq IS NOT ?2")?;
-        let names = stmt.query_map(params![space, except], |r| r.get::<_, String>(0))?;
-        for name in names {
-            if name?.to_lowercase() == wanted {
-                errors.push(duplicate_name_message(&machine.name));
-                break;
-            }
-        }
+    if name_taken(c, &MACHINE_TABLE, space, &machine.name, except)? {
+        errors.push(duplicate_name_message(&machine.name));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -280,15 +245,15 @@ pub async fn list(
             let space_id = ids::format(SPACES, space);
             let (total, items) = select_page(
                 c,
-                "machines",
-                COLUMNS,
+                MACHINE_TABLE.name,
+                MACHINE_TABLE.columns,
                 ORDER,
                 &filter(space, &q)?,
                 &q,
                 from_row,
             )?;
             let path = links::collection(&space_id, "machines");
-            let template = format!("{path}{{?{}}}", links::MACHINE_FILTERS);
+            let template = links::list_template(&space_id, "machines", links::MACHINE_FILTERS);
             Ok(envelope("Machine", &path, &template, &q, total, items))
         })
         .await?;
@@ -300,14 +265,11 @@ pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<
         .db
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            let q = ListQuery {
-                take: TAKE_ALL,
-                ..ListQuery::default()
-            };
+            let q = ListQuery::all();
             Ok(select_page(
                 c,
-                "machines",
-                COLUMNS,
+                MACHINE_TABLE.name,
+                MACHINE_TABLE.columns,
                 ORDER,
                 &Filter::default().eq("space_seq", space),
                 &q,

@@ -1,8 +1,8 @@
 //! The `/api` routes: each space-scoped route has an unscoped twin that means the default space.
 
-mod environments;
+pub(crate) mod environments;
 pub(crate) mod machines;
-mod proxies;
+pub(crate) mod proxies;
 pub(crate) mod root;
 mod spaces;
 

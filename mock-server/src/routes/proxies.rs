@@ -11,22 +11,26 @@ use rusqlite::{params, Connection, Row};
 use crate::db::NOW_SQL;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, select_page, Filter};
+use crate::filter::{find_in_space, name_taken, select_page, Filter, Table};
 use crate::ids::{self, PROXIES, SPACES};
 use crate::links;
-use crate::paging::{envelope, ListQuery, TAKE_ALL};
+use crate::paging::{envelope, ListQuery};
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
-const COLUMNS: &str =
-    "seq, space_seq, name, host, port, proxy_type, username, password IS NOT NULL, last_modified_on";
+pub(crate) const PROXY_TABLE: Table = Table {
+    name: "proxies",
+    prefix: PROXIES,
+    columns: "seq, space_seq, name, host, port, proxy_type, username, password IS NOT NULL, last_modified_on",
+    noun: "proxy",
+};
 const ORDER: &str = "name COLLATE NOCASE, seq";
 
 fn from_row(row: &Row) -> rusqlite::Result<ProxyResource> {
     let id = ids::format(PROXIES, row.get(0)?);
     let space_id = ids::format(SPACES, row.get(1)?);
     Ok(ProxyResource {
-        links: links::self_only(links::proxy(&space_id, &id)),
+        links: links::self_only(links::item(&space_id, "proxies", &id)),
         name: row.get(2)?,
         host: row.get(3)?,
         port: row.get(4)?,
@@ -42,13 +46,7 @@ fn from_row(row: &Row) -> rusqlite::Result<ProxyResource> {
 
 /// The proxy with this id in this space, or 404.
 fn find(conn: &Connection, space: i64, id: &str) -> ApiResult<ProxyResource> {
-    find_in_space(
-        conn,
-        ("proxies", PROXIES, COLUMNS, "proxy"),
-        space,
-        id,
-        from_row,
-    )
+    find_in_space(conn, &PROXY_TABLE, space, id, from_row)
 }
 
 /// Normalizes the proxy and applies every rule, the name's uniqueness in the space included.
@@ -63,15 +61,7 @@ fn validate(
         .into_iter()
         .map(|e| e.message)
         .collect();
-    let wanted = proxy.name.to_lowercase();
-    let mut stmt =
-        conn.prepare("SELECT name FROM proxies WHERE space_seq = ?1 AND seq IS NOT ?2")?;
-    let taken = stmt
-        .query_map(params![space, except], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .iter()
-        .any(|name| name.to_lowercase() == wanted);
-    if taken && !proxy.name.is_empty() {
+    if name_taken(conn, &PROXY_TABLE, space, &proxy.name, except)? {
         errors.push(duplicate_name_message(&proxy.name));
     }
     if errors.is_empty() {
@@ -95,16 +85,18 @@ pub async fn list(
             let filter = Filter::default()
                 .eq("space_seq", space)
                 .list(&q, PROXIES, "seq", "name");
-            let (total, items) = select_page(c, "proxies", COLUMNS, ORDER, &filter, &q, from_row)?;
-            let template = links::proxies_list_template(&space_id);
-            Ok(envelope(
-                "Proxy",
-                &links::proxies(&space_id),
-                &template,
+            let (total, items) = select_page(
+                c,
+                PROXY_TABLE.name,
+                PROXY_TABLE.columns,
+                ORDER,
+                &filter,
                 &q,
-                total,
-                items,
-            ))
+                from_row,
+            )?;
+            let template = links::list_template(&space_id, "proxies", links::SIMPLE_FILTERS);
+            let path = links::collection(&space_id, "proxies");
+            Ok(envelope("Proxy", &path, &template, &q, total, items))
         })
         .await?;
     Ok(Json(page))
@@ -119,12 +111,18 @@ pub async fn all(
         .db
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            let q = ListQuery {
-                take: TAKE_ALL,
-                ..ListQuery::default()
-            };
             let filter = Filter::default().eq("space_seq", space);
-            Ok(select_page(c, "proxies", COLUMNS, ORDER, &filter, &q, from_row)?.1)
+            let q = ListQuery::all();
+            Ok(select_page(
+                c,
+                PROXY_TABLE.name,
+                PROXY_TABLE.columns,
+                ORDER,
+                &filter,
+                &q,
+                from_row,
+            )?
+            .1)
         })
         .await?;
     Ok(Json(items))
@@ -258,21 +256,19 @@ pub async fn usage(
         .db
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            let mut stmt = c.prepare(
-                "SELECT p.seq, (SELECT COUNT(*) FROM machines m WHERE m.proxy_seq = p.seq)
-                 FROM proxies p WHERE p.space_seq = ?1",
-            )?;
-            let rows = stmt.query_map([space], |r| {
+            // The same `ids` rule as every list; all of the space's proxies when none are named.
+            let q = ListQuery {
+                ids: q.ids,
+                ..ListQuery::all()
+            };
+            let filter = Filter::default()
+                .eq("space_seq", space)
+                .list(&q, PROXIES, "seq", "name");
+            let counts = "seq, (SELECT COUNT(*) FROM machines m WHERE m.proxy_seq = proxies.seq)";
+            let rows = select_page(c, PROXY_TABLE.name, counts, "seq", &filter, &q, |r| {
                 Ok((ids::format(PROXIES, r.get(0)?), r.get::<_, i64>(1)?))
             })?;
-            let mut counts = std::collections::BTreeMap::new();
-            for row in rows {
-                let (id, count) = row?;
-                if q.ids.is_empty() || q.ids.iter().any(|w| w.eq_ignore_ascii_case(&id)) {
-                    counts.insert(id, count);
-                }
-            }
-            Ok(counts)
+            Ok(rows.1.into_iter().collect())
         })
         .await?;
     Ok(Json(counts))

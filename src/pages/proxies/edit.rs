@@ -72,6 +72,8 @@ fn focus(field: ProxyField) {
     }
 }
 
+/// The form's name for a field: its element ids are `proxy-{name}` (see `field::ids`), which is
+/// how a field with an error gets focus.
 fn field_name(field: ProxyField) -> &'static str {
     match field {
         ProxyField::Name => "name",
@@ -207,13 +209,13 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
                     </div>
                 }.into_any())
             }}
-            <TextField name="name" label="Name" hint="How this proxy is shown when a target picks it."
+            <TextField name=field_name(ProxyField::Name) label="Name" hint="How this proxy is shown when a target picks it."
                 value=Signal::derive(move || draft.with(|d| d.name.clone()))
                 error=error(ProxyField::Name) on_input=edit(ProxyField::Name, |d, v| d.name = v) on_blur=blur(ProxyField::Name)/>
-            <TextField name="host" label="Host" hint="Host name or IP address only, e.g. proxy.example.com (no http://, no port)."
+            <TextField name=field_name(ProxyField::Host) label="Host" hint="Host name or IP address only, e.g. proxy.example.com (no http://, no port)."
                 value=Signal::derive(move || draft.with(|d| d.host.clone()))
                 error=error(ProxyField::Host) on_input=edit(ProxyField::Host, |d, v| d.host = v) on_blur=blur(ProxyField::Host)/>
-            <TextField name="port" label="Port" hint="1 to 65535; 80 if left empty." inputmode="numeric"
+            <TextField name=field_name(ProxyField::Port) label="Port" hint="1 to 65535; 80 if left empty." inputmode="numeric"
                 value=Signal::derive(move || draft.with(|d| d.port.clone()))
                 error=error(ProxyField::Port) on_input=edit(ProxyField::Port, |d, v| d.port = v) on_blur=blur(ProxyField::Port)/>
             <div class="field">
@@ -223,7 +225,7 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
                 </select>
                 <p class="field-hint" id="proxy-type-hint">"Only HTTP proxies are supported (with HTTPS tunnelling); SOCKS is not."</p>
             </div>
-            <TextField name="username" label="Username" hint="Leave empty if the proxy needs no authentication." autocomplete="off"
+            <TextField name=field_name(ProxyField::Username) label="Username" hint="Leave empty if the proxy needs no authentication." autocomplete="off"
                 value=Signal::derive(move || draft.with(|d| d.username.clone()))
                 error=error(ProxyField::Username) on_input=edit(ProxyField::Username, |d, v| d.username = v) on_blur=blur(ProxyField::Username)/>
             <div class="field">
