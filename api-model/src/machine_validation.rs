@@ -1,12 +1,54 @@
 //! The deployment-target rules that need no database, the only copy. The server adds the ones
 //! that do (environments, account and proxy exist; the name is free) with the messages below.
+//!
+//! As with proxies, every message about a field starts with that field's label, so the console
+//! can put the server's messages back on its fields.
 
-use crate::validation::{validate_host, NAME_MAX_CHARS, PORT_MAX, PORT_MIN};
+use crate::validation::{validate_host, validate_name, FormField, PORT_MAX, PORT_MIN};
 use crate::{MachineResource, LISTENING, POLLING, SSH};
 
 pub const POLLING_PROXY_MESSAGE: &str = "A Polling Tentacle connects out to the server, so its proxy is set on the \
      Tentacle itself (Tentacle Manager's polling proxy page, or `tentacle polling-proxy`), not on the target: \
      remove the proxy.";
+
+/// The fields of the deployment-target form, in the order they appear.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MachineField {
+    Name,
+    Environments,
+    Url,
+    Thumbprint,
+    Host,
+    Port,
+    Account,
+    Proxy,
+}
+
+impl FormField for MachineField {
+    const ALL: &'static [Self] = &[
+        Self::Name,
+        Self::Environments,
+        Self::Url,
+        Self::Thumbprint,
+        Self::Host,
+        Self::Port,
+        Self::Account,
+        Self::Proxy,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::Environments => "Environments",
+            Self::Url => "URL",
+            Self::Thumbprint => "Thumbprint",
+            Self::Host => "Host",
+            Self::Port => "Port",
+            Self::Account => "Account",
+            Self::Proxy => "Proxy",
+        }
+    }
+}
 
 pub fn duplicate_name_message(name: &str) -> String {
     format!(
@@ -16,7 +58,7 @@ pub fn duplicate_name_message(name: &str) -> String {
 }
 
 pub fn missing_environment_message(id: &str) -> String {
-    format!("Environment \"{id}\" does not exist in this space.")
+    format!("Environments: \"{id}\" does not exist in this space.")
 }
 
 pub fn missing_proxy_message(id: &str) -> String {
@@ -27,63 +69,78 @@ pub fn missing_account_message(id: &str) -> String {
     format!("Account \"{id}\" does not exist in this space, or is not an SSH account.")
 }
 
+pub fn validate_environments(ids: &[String]) -> Option<String> {
+    ids.iter()
+        .all(|e| e.trim().is_empty())
+        .then(|| "Environments: choose at least one environment.".into())
+}
+
+/// A Listening Tentacle's address: https, with a host.
+pub fn validate_listening_url(uri: &str) -> Option<String> {
+    let rest = uri.trim().strip_prefix("https://").unwrap_or("");
+    rest.trim_matches('/')
+        .is_empty()
+        .then(|| "URL must be the Tentacle's https:// address, e.g. https://web01:10933/.".into())
+}
+
+pub fn validate_thumbprint(thumbprint: &str) -> Option<String> {
+    thumbprint
+        .trim()
+        .is_empty()
+        .then(|| "Thumbprint is required: the Tentacle's certificate thumbprint.".into())
+}
+
+pub fn validate_ssh_port(port: Option<i64>) -> Option<String> {
+    (!port.is_some_and(|p| (PORT_MIN as i64..=PORT_MAX as i64).contains(&p)))
+        .then(|| format!("Port must be a whole number from {PORT_MIN} to {PORT_MAX}."))
+}
+
+pub fn validate_account(account_id: &str) -> Option<String> {
+    account_id
+        .trim()
+        .is_empty()
+        .then(|| "Account is required for an SSH target.".into())
+}
+
 /// Every rule that needs no database, in form order.
 pub fn validate_machine(m: &MachineResource) -> Vec<String> {
-    let mut errors = vec![];
-    let name = m.name.trim();
-    if name.is_empty() {
-        errors.push("Name is required.".into());
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.push(format!(
-            "Name must be {NAME_MAX_CHARS} characters or fewer."
-        ));
-    }
-    if m.environment_ids.iter().all(|e| e.trim().is_empty()) {
-        errors.push("Environments: choose at least one environment.".into());
-    }
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut errors = vec![
+        validate_name(&m.name),
+        validate_environments(&m.environment_ids),
+    ];
     let Some(endpoint) = &m.endpoint else {
-        errors.push("Endpoint is required.".into());
-        return errors;
+        errors.push(Some("Endpoint is required.".into()));
+        return errors.into_iter().flatten().collect();
     };
-    let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
     match endpoint.communication_style.as_str() {
         LISTENING => {
-            let uri = endpoint.uri.as_deref().unwrap_or("").trim();
-            if !uri.starts_with("https://") || uri.len() <= "https://".len() {
-                errors.push("URL must be the Tentacle's https:// address, e.g. https://web01:10933/.".into());
-            }
-            if !present(&endpoint.thumbprint) {
-                errors.push("Thumbprint is required for a Listening Tentacle.".into());
-            }
+            errors.push(validate_listening_url(&text(&endpoint.uri)));
+            errors.push(validate_thumbprint(&text(&endpoint.thumbprint)));
         }
         SSH => {
-            if let Some(problem) = validate_host(endpoint.host.as_deref().unwrap_or("")) {
-                errors.push(problem);
-            }
-            if !endpoint.port.is_some_and(|p| (PORT_MIN as i64..=PORT_MAX as i64).contains(&p)) {
-                errors.push(format!("Port must be a whole number from {PORT_MIN} to {PORT_MAX}."));
-            }
-            if !present(&endpoint.account_id) {
-                errors.push("Account is required for an SSH target.".into());
-            }
+            errors.push(validate_host(&text(&endpoint.host)));
+            errors.push(validate_ssh_port(endpoint.port));
+            errors.push(validate_account(&text(&endpoint.account_id)));
         }
         POLLING => {
-            if !endpoint.uri.as_deref().unwrap_or("").starts_with("poll://") {
-                errors.push("URL of a Polling Tentacle is its subscription, e.g. poll://abcdef0123456789/.".into());
+            if !text(&endpoint.uri).starts_with("poll://") {
+                errors.push(Some(
+                    "URL of a Polling Tentacle is its subscription, e.g. poll://abcdef0123456789/."
+                        .into(),
+                ));
             }
-            if !present(&endpoint.thumbprint) {
-                errors.push("Thumbprint is required for a Polling Tentacle.".into());
-            }
+            errors.push(validate_thumbprint(&text(&endpoint.thumbprint)));
             if endpoint.proxy_id.is_some() {
-                errors.push(POLLING_PROXY_MESSAGE.into());
+                errors.push(Some(POLLING_PROXY_MESSAGE.into()));
             }
         }
-        other => errors.push(format!(
+        other => errors.push(Some(format!(
             "Communication style \"{other}\" is not supported here: use TentaclePassive (Listening), \
              TentacleActive (Polling) or Ssh."
-        )),
+        ))),
     }
-    errors
+    errors.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
@@ -157,6 +214,43 @@ mod tests {
             ..EndpointResource::default()
         };
         assert_eq!(validate_machine(&machine(e)), [POLLING_PROXY_MESSAGE]);
+    }
+
+    #[test]
+    fn every_field_message_names_its_field() {
+        use crate::validation::field_of_message;
+        let cases = [
+            (validate_environments(&[]), MachineField::Environments),
+            (
+                Some(missing_environment_message("Environments-9")),
+                MachineField::Environments,
+            ),
+            (validate_listening_url("http://web01"), MachineField::Url),
+            (validate_listening_url("https://"), MachineField::Url),
+            (validate_thumbprint(" "), MachineField::Thumbprint),
+            (validate_ssh_port(Some(0)), MachineField::Port),
+            (validate_ssh_port(None), MachineField::Port),
+            (validate_account(""), MachineField::Account),
+            (
+                Some(missing_account_message("Accounts-9")),
+                MachineField::Account,
+            ),
+            (
+                Some(missing_proxy_message("Proxies-9")),
+                MachineField::Proxy,
+            ),
+            (Some(duplicate_name_message("web01")), MachineField::Name),
+        ];
+        for (message, field) in cases {
+            let message = message.expect("the rule reports a problem");
+            assert_eq!(field_of_message(&message), Some(field), "{message}");
+        }
+        assert_eq!(
+            field_of_message::<MachineField>(POLLING_PROXY_MESSAGE),
+            None
+        );
+        assert_eq!(validate_listening_url("https://web01:10933/"), None);
+        assert_eq!(validate_ssh_port(Some(22)), None);
     }
 
     #[test]

@@ -46,19 +46,47 @@ impl ProxyField {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: ProxyField,
+pub struct FieldError<F = ProxyField> {
+    pub field: F,
     pub message: String,
 }
 
-/// Which field a message (ours or the server's) is about, if it names one.
-pub fn field_of_message(message: &str) -> Option<ProxyField> {
-    // "Proxy type" before any shorter label that could prefix it.
-    ProxyField::ALL.into_iter().find(|f| {
-        message
+/// The fields of a form, each with the label its messages start with.
+pub trait FormField: Copy + 'static {
+    /// Every field, in form order.
+    const ALL: &'static [Self];
+    fn label(self) -> &'static str;
+}
+
+impl FormField for ProxyField {
+    const ALL: &'static [Self] = &Self::ALL;
+    fn label(self) -> &'static str {
+        ProxyField::label(self)
+    }
+}
+
+/// Each field's problem, in form order.
+pub fn field_errors<F: FormField>(check: impl Fn(F) -> Option<String>) -> Vec<FieldError<F>> {
+    F::ALL
+        .iter()
+        .filter_map(|&field| check(field).map(|message| FieldError { field, message }))
+        .collect()
+}
+
+/// Which field a message (ours or the server's) is about, if it names one: it starts with the
+/// field's label followed by a space or a colon.
+pub fn field_of_message<F: FormField>(message: &str) -> Option<F> {
+    // Longer labels first, so "Proxy type" wins over a shorter label that prefixes it.
+    let mut best: Option<F> = None;
+    for &f in F::ALL {
+        let matches = message
             .strip_prefix(f.label())
-            .is_some_and(|rest| rest.starts_with(' '))
-    })
+            .is_some_and(|rest| rest.starts_with([' ', ':']));
+        if matches && best.is_none_or(|b| b.label().len() < f.label().len()) {
+            best = Some(f);
+        }
+    }
+    best
 }
 
 pub fn validate_name(name: &str) -> Option<String> {
@@ -284,7 +312,10 @@ mod tests {
             field_of_message(&duplicate_name_message("x")),
             Some(ProxyField::Name)
         );
-        assert_eq!(field_of_message("Something else went wrong."), None);
+        assert_eq!(
+            field_of_message::<ProxyField>("Something else went wrong."),
+            None
+        );
     }
 
     #[test]

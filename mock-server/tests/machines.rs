@@ -283,7 +283,7 @@ async fn validation_rules() {
     rejected(
         &api,
         b.clone(),
-        "Environment \"Environments-99\" does not exist",
+        "Environments: \"Environments-99\" does not exist",
     )
     .await;
     b = listening("bad-uri", None);
