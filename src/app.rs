@@ -4,7 +4,8 @@ use leptos_router::path;
 
 use crate::components::{ApiKeyDialog, SpaceLayout, Toaster};
 use crate::pages::proxies::{ProxyList, ProxyPage};
-use crate::pages::{ComingSoon, NotFound};
+use crate::pages::targets::{TargetList, TargetPage};
+use crate::pages::NotFound;
 use crate::routes::{self, BASE};
 use crate::state::{Session, Toasts};
 
@@ -20,7 +21,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!(":space") view=SpaceLayout>
                     <Route path=path!("infrastructure/proxies") view=ProxyList/>
                     <Route path=path!("infrastructure/proxies/:id") view=ProxyPage/>
-                    <Route path=path!("infrastructure/machines") view=ComingSoon/>
+                    <Route path=path!("infrastructure/machines") view=TargetList/>
+                    <Route path=path!("infrastructure/machines/:id") view=TargetPage/>
                 </ParentRoute>
             </Routes>
             <ApiKeyDialog/>

@@ -31,20 +31,51 @@ pub fn machines(space: &str) -> String {
     format!("{BASE}/{}/infrastructure/machines", enc(space))
 }
 
-/// The list at a search and page (1-based); the defaults are left out of the address.
+pub fn machine(space: &str, id: &str) -> String {
+    format!("{}/{}", machines(space), enc(id))
+}
+
+pub fn new_machine(space: &str) -> String {
+    format!("{}/new", machines(space))
+}
+
+/// What a list shows, as kept in its address: `q`, one value per filter, and `page`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListState {
+    pub search: String,
+    pub filters: Vec<String>,
+    pub page: u32,
+}
+
+/// A list's address at a state; `keys` name the filters in the address, in order.
+pub fn list_at<'a>(path: &str, keys: impl Iterator<Item = &'a str>, s: &ListState) -> String {
+    let pairs: Vec<(&str, &str)> = std::iter::once(("q", s.search.as_str()))
+        .chain(keys.zip(s.filters.iter().map(String::as_str)))
+        .collect();
+    with_query(path.to_owned(), &pairs, s.page)
+}
+
+/// The proxy list at a search and page (1-based).
 pub fn proxies_at(space: &str, search: &str, page: u32) -> String {
+    with_query(proxies(space), &[("q", search)], page)
+}
+
+/// A list address with its non-empty parameters and page; the defaults are left out.
+fn with_query(path: String, pairs: &[(&str, &str)], page: u32) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
-    if !search.trim().is_empty() {
-        query.append_pair("q", search.trim());
+    for (key, value) in pairs {
+        if !value.trim().is_empty() {
+            query.append_pair(key, value.trim());
+        }
     }
     if page > 1 {
         query.append_pair("page", &page.to_string());
     }
     let query = query.finish();
     if query.is_empty() {
-        proxies(space)
+        path
     } else {
-        format!("{}?{query}", proxies(space))
+        format!("{path}?{query}")
     }
 }
 
@@ -104,6 +135,24 @@ mod tests {
         assert_eq!(
             new_proxy("Spaces-1"),
             "/app/Spaces-1/infrastructure/proxies/new"
+        );
+    }
+
+    #[test]
+    fn list_addresses_carry_every_filter() {
+        let s = ListState {
+            search: "web".into(),
+            filters: vec!["Environments-3".into(), String::new(), "Proxies-1".into()],
+            page: 2,
+        };
+        let keys = ["environment", "style", "proxy"];
+        assert_eq!(
+            list_at(&machines("Spaces-1"), keys.into_iter(), &s),
+            "/app/Spaces-1/infrastructure/machines?q=web&environment=Environments-3&proxy=Proxies-1&page=2"
+        );
+        assert_eq!(
+            machine("Spaces-1", "Machines-3"),
+            "/app/Spaces-1/infrastructure/machines/Machines-3"
         );
     }
 

@@ -419,25 +419,59 @@ async fn a_failed_delete_says_why_and_keeps_the_proxy() {
 }
 
 #[tokio::test]
-async fn deleting_a_used_proxy_is_refused_with_the_targets_named() {
+async fn deleting_a_used_proxy_is_not_offered_and_names_the_targets() {
     let b = Browser::start("proxies-delete-used", Seed::Demo, None).await;
     b.open(&format!("{LIST}/Proxies-2")).await;
     b.wait_for_text("main h1", "Corporate egress").await;
     b.click_text("button.danger", "Delete").await;
-    b.click_text("dialog[open] button", "Delete Corporate egress")
+    let shown = b
+        .wait_for_text("dialog[open] [data-testid=delete-users]", "db-prod-01")
+        .await;
+    assert!(shown.contains("db-test-01"), "{shown}");
+    b.wait_for_text(
+        "dialog[open]",
+        "Switch these to another proxy or to a direct connection first",
+    )
+    .await;
+    let confirm = b
+        .js("return [...document.querySelectorAll('dialog[open] button')].find(x => x.textContent.includes('Delete Corporate egress')).disabled")
+        .await;
+    assert_eq!(confirm, true, "the delete button is not offered");
+    b.screenshot("dialog-used").await;
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn a_delete_refused_by_the_server_names_the_targets() {
+    let b = Browser::start("proxies-delete-refused", Seed::Demo, None).await;
+    b.open(&format!("{LIST}/Proxies-4")).await;
+    b.wait_for_text("main h1", "Lab gateway").await;
+    // Someone points a target at the proxy after the page was loaded.
+    let (status, target) = b
+        .api(
+            Method::POST,
+            "/api/Spaces-1/machines",
+            Some(
+                json!({"Name": "late-arrival", "EnvironmentIds": ["Environments-1"],
+                "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://late:10933/",
+                    "Thumbprint": "AB12", "ProxyId": "Proxies-4"}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{target}");
+    b.click_text("button.danger", "Delete").await;
+    b.click_text("dialog[open] button", "Delete Lab gateway (IPv6)")
         .await;
     let shown = b
-        .wait_for_text("[data-testid=delete-error]", "used by 2 deployment targets")
+        .wait_for_text("[data-testid=delete-error]", "used by 1 deployment target")
         .await;
-    assert!(
-        shown.contains("db-prod-01") && shown.contains("db-test-01"),
-        "{shown}"
-    );
+    assert!(shown.contains("late-arrival"), "{shown}");
     b.screenshot("dialog").await;
     assert!(b
         .proxy_names()
         .await
-        .contains(&"Corporate egress".to_owned()));
+        .iter()
+        .any(|n| n.starts_with("Lab gateway")));
     b.finish().await;
 }
 

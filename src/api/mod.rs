@@ -7,9 +7,11 @@ pub mod urls;
 
 pub use auth::{api_key, forget_api_key, set_api_key};
 pub use error::ApiError;
-pub use urls::ProxyQuery;
+pub use urls::ListQuery;
 
 use api_model::{ProxyResource, ResourceCollection, RootResource, SpaceResource};
+use serde::Deserialize;
+use serde_json::Value;
 
 /// `GET /api`: what server this is.
 pub async fn root() -> Result<RootResource, ApiError> {
@@ -26,7 +28,7 @@ pub async fn spaces() -> Result<Vec<SpaceResource>, ApiError> {
 /// A page of proxies with how many deployment targets use each: two requests, one per page.
 pub async fn proxies_with_usage(
     space: String,
-    query: ProxyQuery,
+    query: ListQuery,
 ) -> Result<(ResourceCollection<ProxyResource>, Usage), ApiError> {
     let page: ResourceCollection<ProxyResource> =
         client::get(&urls::proxy_page(&space, &query)).await?;
@@ -42,8 +44,78 @@ pub async fn proxies_with_usage(
 /// Proxy id to the number of deployment targets that use it.
 pub type Usage = std::collections::BTreeMap<String, i64>;
 
-pub async fn proxy(space: String, id: String) -> Result<ProxyResource, ApiError> {
-    client::get(&urls::proxy(&space, &id)).await
+/// A proxy and the deployment targets that use it (two requests).
+pub async fn proxy_with_users(
+    space: String,
+    id: String,
+) -> Result<(ProxyResource, Vec<Named>), ApiError> {
+    let proxy = client::get(&urls::proxy(&space, &id)).await?;
+    let query = ListQuery {
+        take: urls::TAKE_ALL,
+        filters: vec![("proxyIds", id)],
+        ..ListQuery::default()
+    };
+    let users: ResourceCollection<Named> = client::get(&urls::machine_page(&space, &query)).await?;
+    Ok((proxy, users.items))
+}
+
+/// The id and name of anything a screen links to or offers in a select.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Named {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+/// What the deployment-target screens show by name instead of by id.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lookups {
+    pub environments: Vec<Named>,
+    pub proxies: Vec<Named>,
+    pub accounts: Vec<Named>,
+}
+
+impl Lookups {
+    /// The name for an id, or the id itself if it is not known.
+    pub fn name_of(list: &[Named], id: &str) -> String {
+        list.iter()
+            .find(|n| n.id == id)
+            .map_or_else(|| id.to_owned(), |n| n.name.clone())
+    }
+}
+
+/// The space's environments, proxies and SSH accounts: one request each, whatever the page shows.
+pub async fn lookups(space: String) -> Result<Lookups, ApiError> {
+    Ok(Lookups {
+        environments: client::get(&urls::all(&space, "environments")).await?,
+        proxies: client::get(&urls::all(&space, "proxies")).await?,
+        accounts: client::get(&urls::all(&space, "accounts")).await?,
+    })
+}
+
+/// A deployment target exactly as the server sent it. The console keeps the whole document,
+/// so a save changes only the fields the form edits and loses nothing it does not know.
+pub type Machine = Value;
+
+pub async fn machine_page(
+    space: String,
+    query: ListQuery,
+) -> Result<ResourceCollection<Machine>, ApiError> {
+    client::get(&urls::machine_page(&space, &query)).await
+}
+
+pub async fn machine(space: String, id: String) -> Result<Machine, ApiError> {
+    client::get(&urls::machine(&space, &id)).await
+}
+
+/// Creates the target, or updates it when it has an `Id`.
+pub async fn save_machine(space: String, machine: Machine) -> Result<Machine, ApiError> {
+    match machine.get("Id").and_then(Value::as_str) {
+        Some(id) => client::put(&urls::machine(&space, id), &machine).await,
+        None => client::post(&urls::machines(&space), &machine).await,
+    }
 }
 
 pub async fn create_proxy(space: String, proxy: ProxyResource) -> Result<ProxyResource, ApiError> {

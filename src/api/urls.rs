@@ -3,12 +3,13 @@
 /// What clients pass as `take` to get everything in one page.
 pub const TAKE_ALL: u32 = i32::MAX as u32;
 
-/// A page of a proxy list.
+/// A page of a list: a name search, the page, and any other filters as API parameter pairs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ProxyQuery {
+pub struct ListQuery {
     pub partial_name: Option<String>,
     pub skip: u32,
     pub take: u32,
+    pub filters: Vec<(&'static str, String)>,
 }
 
 /// Percent-encodes one path segment, so an id from the address bar cannot change the path.
@@ -35,7 +36,11 @@ pub fn proxies(space: &str) -> String {
     format!("/api/{}/proxies", segment(space))
 }
 
-pub fn proxy_page(space: &str, q: &ProxyQuery) -> String {
+pub fn proxy_page(space: &str, q: &ListQuery) -> String {
+    list_page(&proxies(space), q)
+}
+
+fn list_page(base: &str, q: &ListQuery) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query
         .append_pair("skip", &q.skip.to_string())
@@ -48,7 +53,10 @@ pub fn proxy_page(space: &str, q: &ProxyQuery) -> String {
     {
         query.append_pair("partialName", name);
     }
-    format!("{}?{}", proxies(space), query.finish())
+    for (key, value) in q.filters.iter().filter(|(_, v)| !v.is_empty()) {
+        query.append_pair(key, value);
+    }
+    format!("{base}?{}", query.finish())
 }
 
 /// How many targets use each of these proxies (an extension of the mock server's API).
@@ -62,6 +70,23 @@ pub fn proxy(space: &str, id: &str) -> String {
     format!("{}/{}", proxies(space), segment(id))
 }
 
+pub fn machines(space: &str) -> String {
+    format!("/api/{}/machines", segment(space))
+}
+
+pub fn machine_page(space: &str, q: &ListQuery) -> String {
+    list_page(&machines(space), q)
+}
+
+pub fn machine(space: &str, id: &str) -> String {
+    format!("{}/{}", machines(space), segment(id))
+}
+
+/// Every item of one of the space's collections (`environments`, `accounts`, `proxies`).
+pub fn all(space: &str, collection: &str) -> String {
+    format!("/api/{}/{collection}/all", segment(space))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,24 +98,46 @@ mod tests {
             proxy("Spaces-2", "Proxies-7"),
             "/api/Spaces-2/proxies/Proxies-7"
         );
-        let q = ProxyQuery {
+        let q = ListQuery {
             partial_name: Some(" squid & co ".into()),
             skip: 30,
             take: 30,
+            ..ListQuery::default()
         };
         assert_eq!(
             proxy_page("Spaces-1", &q),
             "/api/Spaces-1/proxies?skip=30&take=30&partialName=squid+%26+co"
         );
-        let blank = ProxyQuery {
+        let blank = ListQuery {
             partial_name: Some("  ".into()),
             skip: 0,
             take: 30,
+            ..ListQuery::default()
         };
         assert_eq!(
             proxy_page("Spaces-1", &blank),
             "/api/Spaces-1/proxies?skip=0&take=30"
         );
+    }
+
+    #[test]
+    fn builds_machine_urls_with_filters() {
+        let q = ListQuery {
+            partial_name: None,
+            skip: 0,
+            take: 30,
+            filters: vec![
+                ("environmentIds", "Environments-2".into()),
+                ("commStyles", String::new()),
+                ("proxyIds", "Proxies-1".into()),
+            ],
+        };
+        assert_eq!(
+            machine_page("Spaces-1", &q),
+            "/api/Spaces-1/machines?skip=0&take=30&environmentIds=Environments-2&proxyIds=Proxies-1"
+        );
+        assert_eq!(all("Spaces-1", "accounts"), "/api/Spaces-1/accounts/all");
+        assert_eq!(machine("Spaces-1", "a/b"), "/api/Spaces-1/machines/a%2Fb");
     }
 
     #[test]

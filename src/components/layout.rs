@@ -1,6 +1,6 @@
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
@@ -25,6 +25,14 @@ pub fn SpaceLayout() -> impl IntoView {
             routes::nav(&routes::proxies(&chosen)),
             NavigateOptions::default(),
         );
+    };
+    // The section being shown (its list or any page under it) is marked in the navigation.
+    let path = use_location().pathname;
+    let current = move |section: fn(&str) -> String| {
+        move || {
+            let section = section(&space.get());
+            path.with(|p| p.starts_with(&section)).then_some("page")
+        }
     };
     view! {
         <header class="topbar">
@@ -63,11 +71,8 @@ pub fn SpaceLayout() -> impl IntoView {
             <nav class="sidenav" aria-label="Main">
                 <p class="nav-section">"Infrastructure"</p>
                 <ul>
-                    <li><A href=move || routes::proxies(&space.get())>"Proxies"</A></li>
-                    <li>
-                        <A href=move || routes::machines(&space.get())>"Deployment Targets"</A>
-                        <span class="badge">"soon"</span>
-                    </li>
+                    <li><a href=move || routes::machines(&space.get()) aria-current=current(routes::machines)>"Deployment Targets"</a></li>
+                    <li><a href=move || routes::proxies(&space.get()) aria-current=current(routes::proxies)>"Proxies"</a></li>
                 </ul>
             </nav>
             <main class="content" id="main">

@@ -1,3 +1,124 @@
 //! Form logic as plain data and functions, tested natively; the screens only bind it to inputs.
 
 pub mod proxy;
+pub mod target;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+
+use api_model::validation::{field_of_message, FormField};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+/// Server messages split into those that belong to a field and the rest.
+pub fn place_server_errors<F: FormField + Eq + Hash>(
+    errors: &[String],
+) -> (HashMap<F, String>, Vec<String>) {
+    let mut by_field = HashMap::new();
+    let mut general = vec![];
+    for e in errors {
+        match field_of_message::<F>(e) {
+            Some(f) if !by_field.contains_key(&f) => {
+                by_field.insert(f, e.clone());
+            }
+            _ => general.push(e.clone()),
+        }
+    }
+    (by_field, general)
+}
+
+/// What a form shows besides its values: which fields were left once (their rule shows from
+/// then on), whether Save was pressed (every rule shows), the server's messages per field
+/// (until that field is edited) and the messages that belong to no field.
+pub struct FormState<F: Send + Sync + 'static> {
+    touched: RwSignal<HashSet<F>>,
+    submitted: RwSignal<bool>,
+    server: RwSignal<HashMap<F, String>>,
+    pub general: RwSignal<Vec<String>>,
+}
+
+impl<F: Send + Sync + 'static> Clone for FormState<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F: Send + Sync + 'static> Copy for FormState<F> {}
+
+impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
+    pub fn new() -> Self {
+        Self {
+            touched: RwSignal::new(HashSet::new()),
+            submitted: RwSignal::new(false),
+            server: RwSignal::new(HashMap::new()),
+            general: RwSignal::new(vec![]),
+        }
+    }
+
+    /// The message to show on `field`: the server's, else the rule's once it is due.
+    pub fn error(
+        self,
+        field: F,
+        rule: impl Fn(F) -> Option<String> + Send + Sync + 'static,
+    ) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.server.with(|s| s.get(&field).cloned()).or_else(|| {
+                (self.submitted.get() || self.touched.with(|t| t.contains(&field)))
+                    .then(|| rule(field))
+                    .flatten()
+            })
+        })
+    }
+
+    pub fn edited(self, field: F) {
+        self.server.update(|s| {
+            s.remove(&field);
+        });
+    }
+
+    pub fn left(self, field: F) {
+        self.touched.update(|t| {
+            t.insert(field);
+        });
+    }
+
+    /// Save was pressed: from now on every rule shows.
+    pub fn submit(self) {
+        self.submitted.set(true);
+        self.general.set(vec![]);
+    }
+
+    /// A save failed: a refusal goes on the fields (see [`FormState::refused`]), anything else
+    /// above the form. Returns the field to focus.
+    pub fn failed(self, error: ApiError) -> Option<F> {
+        match error {
+            ApiError::Validation { message, errors } => self.refused(message, &errors),
+            other => {
+                self.general.try_set(vec![other.to_string()]);
+                None
+            }
+        }
+    }
+
+    /// The server refused: its messages go on their fields (the first of which is returned,
+    /// to get focus), the rest above the form. `try_set`: the form may be gone by now.
+    pub fn refused(self, message: String, errors: &[String]) -> Option<F> {
+        let (fields, rest) = place_server_errors::<F>(errors);
+        let first = F::ALL.iter().copied().find(|f| fields.contains_key(f));
+        self.server.try_set(fields);
+        let summary = if rest.is_empty() && first.is_some() {
+            vec![]
+        } else {
+            [vec![message], rest].concat()
+        };
+        self.general.try_set(summary);
+        first
+    }
+}
+
+impl<F: FormField + Eq + Hash + Send + Sync + 'static> Default for FormState<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,10 +1,8 @@
 //! The proxy form as the user types it, checked with the shared rules from api-model.
 
-use std::collections::HashMap;
-
 use api_model::validation::{
-    field_of_message, parse_port, validate_host, validate_name, validate_proxy_type,
-    validate_username, FieldError, ProxyField,
+    field_errors, parse_port, validate_host, validate_name, validate_proxy_type, validate_username,
+    FieldError, ProxyField,
 };
 use api_model::{ProxyResource, SensitiveValue, DEFAULT_PORT, PROXY_TYPE_HTTP};
 
@@ -64,13 +62,7 @@ impl ProxyDraft {
 
     /// Every field's problem, in form order.
     pub fn errors(&self) -> Vec<FieldError> {
-        ProxyField::ALL
-            .into_iter()
-            .filter_map(|field| {
-                self.error(field)
-                    .map(|message| FieldError { field, message })
-            })
-            .collect()
+        field_errors(|field| self.error(field))
     }
 
     /// The resource to send: the one read (so unknown fields, Id and Links survive) with the
@@ -99,24 +91,10 @@ impl ProxyDraft {
     }
 }
 
-/// Server messages split into those that belong to a field and the rest.
-pub fn place_server_errors(errors: &[String]) -> (HashMap<ProxyField, String>, Vec<String>) {
-    let mut by_field = HashMap::new();
-    let mut general = vec![];
-    for e in errors {
-        match field_of_message(e) {
-            Some(f) if !by_field.contains_key(&f) => {
-                by_field.insert(f, e.clone());
-            }
-            _ => general.push(e.clone()),
-        }
-    }
-    (by_field, general)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::forms::place_server_errors;
 
     fn valid() -> ProxyDraft {
         ProxyDraft {
@@ -209,7 +187,7 @@ mod tests {
 
     #[test]
     fn server_errors_land_on_their_fields() {
-        let (fields, general) = place_server_errors(&[
+        let (fields, general) = place_server_errors::<ProxyField>(&[
             "Name \"Squid\" is already used by another proxy in this space.".into(),
             "Port must be a whole number from 1 to 65535.".into(),
             "The request body is not valid: x".into(),

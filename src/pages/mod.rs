@@ -1,8 +1,7 @@
 //! Screens, one folder per area.
 
-mod coming_soon;
 mod not_found;
 pub mod proxies;
+pub mod targets;
 
-pub use coming_soon::ComingSoon;
 pub use not_found::NotFound;

@@ -247,6 +247,20 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Reloads the page, as the browser's reload button does.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("page reloads");
+    }
+
+    /// Picks an option of a select by its value, as a user would.
+    pub async fn choose(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+    }
+
     /// The current value of an input.
     pub async fn value(&self, css: &str) -> String {
         self.find(css)

@@ -10,7 +10,7 @@ use crate::state::{Session, Toasts};
 
 /// The Delete button and its confirmation. A failed delete says why and leaves the proxy as it is.
 #[component]
-pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
+pub fn DeleteProxy(space: String, proxy: ProxyResource, users: Vec<api::Named>) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
     let navigate = use_navigate();
@@ -18,6 +18,7 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
     // Why a delete was refused, and what the server listed (e.g. the targets that use the proxy).
     let failure = RwSignal::new(None::<(String, Vec<String>)>);
     let name = proxy.name.clone();
+    let used = !users.is_empty();
     let id = proxy.id.clone().unwrap_or_default();
     let list = routes::proxies(&space);
     // The answer is handled in the action itself (try_set: the page may be gone by then).
@@ -46,10 +47,17 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource) -> impl IntoView {
         <button type="button" class="button danger" on:click=move |_| { failure.set(None); open.set(true) }>
             "Delete"
         </button>
-        <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label busy=delete.pending()
+        <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label busy=Signal::derive(move || used || delete.pending().get())
             on_confirm=move |_| { delete.dispatch_local(()); }
             on_cancel=move |_| open.set(false)>
-            <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p>
+            {if used {
+                view! {
+                    <p>"This proxy cannot be deleted while deployment targets connect through it. Switch these to another proxy or to a direct connection first:"</p>
+                    <ul data-testid="delete-users">{users.into_iter().map(|t| view! { <li>{t.name}</li> }).collect_view()}</ul>
+                }.into_any()
+            } else {
+                view! { <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p> }.into_any()
+            }}
             {move || failure.get().map(|(message, items)| view! {
                 <div class="form-error" role="alert" data-testid="delete-error">
                     <p>"Not deleted: " {message}</p>

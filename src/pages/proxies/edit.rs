@@ -1,17 +1,15 @@
-use std::collections::{HashMap, HashSet};
-
 use api_model::validation::ProxyField;
 use api_model::ProxyResource;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
-use wasm_bindgen::JsCast;
 
 use super::delete::DeleteProxy;
-use crate::api::{self, ApiError};
-use crate::components::field::ids;
-use crate::components::{loaded, LeaveGuard, TextField};
-use crate::forms::proxy::{place_server_errors, PasswordEdit, ProxyDraft};
+use crate::api;
+use crate::components::field::focus_field;
+use crate::components::{loaded, FormProblems, LeaveGuard, TextField};
+use crate::forms::proxy::{PasswordEdit, ProxyDraft};
+use crate::forms::FormState;
 use crate::routes;
 use crate::state::{Session, Toasts};
 
@@ -47,41 +45,58 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
     let proxy = LocalResource::new(move || {
         session.version.track();
         let (space, id) = (space.get(), id.get());
-        async move { session.check(api::proxy(space, id).await) }
+        async move { session.check(api::proxy_with_users(space, id).await) }
     });
-    loaded(proxy, "Loading the proxy…", move |p| {
+    loaded(proxy, "Loading the proxy…", move |(p, users)| {
         let name = p.name.clone();
+        let space = space.get_untracked();
         view! {
             <div class="page-head">
                 <h1>{name}</h1>
-                <DeleteProxy space=space.get_untracked() proxy=p.clone()/>
+                <DeleteProxy space=space.clone() proxy=p.clone() users=users.clone()/>
             </div>
-            <ProxyForm space=space.get_untracked() original=Some(p)/>
+            <ProxyForm space=space.clone() original=Some(p)/>
+            <UsedBy space=space users=users/>
         }
         .into_any()
     })
 }
 
-fn focus(field: ProxyField) {
-    let (id, _, _) = ids(field_name(field));
-    if let Some(el) = document()
-        .get_element_by_id(&id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
+/// The deployment targets that connect through this proxy, each linking to its settings.
+#[component]
+fn UsedBy(space: String, users: Vec<api::Named>) -> impl IntoView {
+    let count = routes::used_by(users.len() as i64);
+    view! {
+        <section class="panel used-by" aria-labelledby="used-by-title" data-testid="used-by">
+            <h2 id="used-by-title">"Used by: " {count}</h2>
+            {if users.is_empty() {
+                view! { <p>"No deployment target connects through this proxy."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="links">
+                        {users.into_iter().map(|t| view! {
+                            <li><a href=routes::machine(&space, &t.id)>{t.name}</a></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
 
-/// The form's name for a field: its element ids are `proxy-{name}` (see `field::ids`), which is
-/// how a field with an error gets focus.
+/// A field's element id, which is how a field with an error gets focus.
 fn field_name(field: ProxyField) -> &'static str {
     match field {
-        ProxyField::Name => "name",
-        ProxyField::Host => "host",
-        ProxyField::Port => "port",
-        ProxyField::ProxyType => "type",
-        ProxyField::Username => "username",
+        ProxyField::Name => "proxy-name",
+        ProxyField::Host => "proxy-host",
+        ProxyField::Port => "proxy-port",
+        ProxyField::ProxyType => "proxy-type",
+        ProxyField::Username => "proxy-username",
     }
+}
+
+fn focus(field: ProxyField) {
+    focus_field(field_name(field));
 }
 
 /// Create or edit. Checks each field after its first blur and everything on submit, shows the
@@ -104,37 +119,18 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
     let original = StoredValue::new(original);
 
     let draft = RwSignal::new(initial.clone());
-    let touched = RwSignal::new(HashSet::<ProxyField>::new());
-    let submitted = RwSignal::new(false);
-    let server = RwSignal::new(HashMap::<ProxyField, String>::new());
-    let general = RwSignal::new(Vec::<String>::new());
+    let form = FormState::<ProxyField>::new();
     let saved = RwSignal::new(false);
     let dirty = Signal::derive(move || !saved.get() && draft.with(|d| *d != initial));
 
-    let error = move |field: ProxyField| {
-        Signal::derive(move || {
-            server.with(|s| s.get(&field).cloned()).or_else(|| {
-                (submitted.get() || touched.with(|t| t.contains(&field)))
-                    .then(|| draft.with(|d| d.error(field)))
-                    .flatten()
-            })
-        })
-    };
+    let error = move |field: ProxyField| form.error(field, move |f| draft.with(|d| d.error(f)));
     let edit = move |field: ProxyField, apply: fn(&mut ProxyDraft, String)| {
         Callback::new(move |value: String| {
             draft.update(|d| apply(d, value));
-            server.update(|s| {
-                s.remove(&field);
-            });
+            form.edited(field);
         })
     };
-    let blur = move |field: ProxyField| {
-        Callback::new(move |()| {
-            touched.update(|t| {
-                t.insert(field);
-            })
-        })
-    };
+    let blur = move |field: ProxyField| Callback::new(move |()| form.left(field));
 
     let list_space = StoredValue::new(space.clone());
     // The answer is handled in the action itself: on success back to the list with a toast; on
@@ -156,22 +152,10 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
                         NavigateOptions::default(),
                     );
                 }
-                Err(ApiError::Validation { message, errors }) => {
-                    let (fields, rest) = place_server_errors(&errors);
-                    let first = ProxyField::ALL.into_iter().find(|f| fields.contains_key(f));
-                    server.try_set(fields);
-                    let summary = if rest.is_empty() && first.is_some() {
-                        vec![]
-                    } else {
-                        [vec![message], rest].concat()
-                    };
-                    general.try_set(summary);
-                    if let Some(f) = first {
+                Err(e) => {
+                    if let Some(f) = form.failed(e) {
                         focus(f);
                     }
-                }
-                Err(e) => {
-                    general.try_set(vec![e.to_string()]);
                 }
             }
         }
@@ -182,8 +166,7 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
         if save.pending().get_untracked() {
             return;
         }
-        submitted.set(true);
-        general.set(vec![]);
+        form.submit();
         let current = original.with_value(|o| draft.with_untracked(|d| d.to_resource(o.as_ref())));
         match current {
             Ok(resource) => {
@@ -200,15 +183,7 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
     view! {
         <LeaveGuard dirty=dirty/>
         <form class="panel form" on:submit=submit novalidate>
-            {move || {
-                let problems = general.get();
-                (!problems.is_empty()).then(|| view! {
-                    <div class="form-error" role="alert" data-testid="form-error">
-                        <p><strong>"The proxy was not saved."</strong></p>
-                        <ul>{problems.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any())
-            }}
+            <FormProblems problems=form.general title="The proxy was not saved."/>
             <TextField name=field_name(ProxyField::Name) label="Name" hint="How this proxy is shown when a target picks it."
                 value=Signal::derive(move || draft.with(|d| d.name.clone()))
                 error=error(ProxyField::Name) on_input=edit(ProxyField::Name, |d, v| d.name = v) on_blur=blur(ProxyField::Name)/>

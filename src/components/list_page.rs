@@ -1,0 +1,208 @@
+//! One list screen for every area: title and Add button, name search and filters kept in the
+//! address, a table loaded one page at a time, the pager and the empty states.
+//!
+//! Each area describes its list as data ([`ListSpec`]) and turns a page of resources into
+//! [`Cell`]s. Leptos compiles every component, closure and resource once per type, so one
+//! shared screen instead of one per area keeps the download within its budget.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use leptos_use::use_debounce_fn_with_arg;
+
+use crate::api::{ApiError, ListQuery};
+use crate::components::{loaded, Pager, SelectField};
+use crate::routes::{self, page_number, ListState, PAGE_SIZE};
+use crate::state::Session;
+
+/// One table cell: text, a link (address, text) or muted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    Link(String, String),
+    Muted(String),
+}
+
+/// A loaded page: its rows, the list's size, and the choices of each filter (same order as
+/// [`ListSpec::filters`], each without the "all" choice).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub rows: Vec<Vec<Cell>>,
+    pub total: i64,
+    pub has_next: bool,
+    pub filter_options: Vec<Vec<(String, String)>>,
+}
+
+pub type Loading = Pin<Box<dyn Future<Output = Result<Table, ApiError>>>>;
+
+/// A filter: its key in the console's address, its label, the API parameter it sets, and the
+/// text of its "no filter" choice.
+pub struct Filter {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub param: &'static str,
+    pub all: &'static str,
+}
+
+pub struct ListSpec {
+    pub title: &'static str,
+    pub add_label: &'static str,
+    /// The list's address in a space; the Add button goes to `{list}/new`.
+    pub list: fn(&str) -> String,
+    pub search_id: &'static str,
+    pub search_label: &'static str,
+    pub filters: &'static [Filter],
+    pub table_label: &'static str,
+    pub columns: &'static [&'static str],
+    pub loading: &'static str,
+    pub empty_title: &'static str,
+    pub empty_text: &'static str,
+    pub no_match_title: &'static str,
+    /// Loads a page: (space, API query) to rows.
+    pub load: fn(String, ListQuery) -> Loading,
+}
+
+#[component]
+pub fn ListPage(
+    spec: &'static ListSpec,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let session = Session::expect();
+    let params = use_params_map();
+    let query = use_query_map();
+    let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
+    let state = Memo::new(move |_| {
+        query.with(|q| ListState {
+            search: q.get("q").unwrap_or_default(),
+            filters: spec
+                .filters
+                .iter()
+                .map(|f| q.get(f.key).unwrap_or_default())
+                .collect(),
+            page: page_number(q.get("page").as_deref()),
+        })
+    });
+    let href = move |s: &ListState| {
+        let keys = spec.filters.iter().map(|f| f.key);
+        routes::list_at(&(spec.list)(&space.get_untracked()), keys, s)
+    };
+
+    // A change goes to the address (back to page 1) and the list follows the address, so
+    // reload and back/forward restore it. Typing waits for a pause: one request per pause.
+    let navigate = use_navigate();
+    let go = move |change: &dyn Fn(&mut ListState), replace: bool| {
+        let mut s = state.get_untracked();
+        change(&mut s);
+        s.page = 1;
+        if s != state.get_untracked() {
+            let options = NavigateOptions {
+                replace,
+                ..NavigateOptions::default()
+            };
+            navigate(routes::nav(&href(&s)), options);
+        }
+    };
+    let typed = go.clone();
+    let search_for = use_debounce_fn_with_arg(
+        move |text: String| typed(&|s| s.search = text.trim().to_owned(), true),
+        300.0,
+    );
+
+    let table = LocalResource::new(move || {
+        session.version.track();
+        let s = state.get();
+        let q = ListQuery {
+            partial_name: Some(s.search),
+            skip: (s.page - 1) * PAGE_SIZE,
+            take: PAGE_SIZE,
+            filters: spec
+                .filters
+                .iter()
+                .map(|f| f.param)
+                .zip(s.filters)
+                .collect(),
+        };
+        let load = (spec.load)(space.get(), q);
+        async move { session.check(load.await) }
+    });
+    // The filters' choices change only with the data, so a reload does not rebuild the selects.
+    let choices = Memo::new(move |_| {
+        table
+            .get()
+            .and_then(Result::ok)
+            .map(|t| t.filter_options)
+            .unwrap_or_default()
+    });
+
+    view! {
+        <div class="page-head">
+            <h1>{spec.title}</h1>
+            <a class="button primary" href=move || format!("{}/new", (spec.list)(&space.get()))>{spec.add_label}</a>
+        </div>
+        {children.map(|c| c())}
+        <div class="toolbar">
+            <div class="field">
+                <label for=spec.search_id>{spec.search_label}</label>
+                <input id=spec.search_id type="search" placeholder="Search by name" autocomplete="off"
+                    prop:value=move || state.with(|s| s.search.clone())
+                    on:input:target=move |ev| { search_for(ev.target().value()); }/>
+            </div>
+            {move || choices.with(|all| spec.filters.iter().enumerate().map(|(i, f)| {
+                let options = std::iter::once((String::new(), f.all.to_owned()))
+                    .chain(all.get(i).cloned().unwrap_or_default())
+                    .collect();
+                let go = go.clone();
+                view! {
+                    <SelectField name=f.key label=f.label options=options
+                        value=Signal::derive(move || state.with(|s| s.filters[i].clone()))
+                        on_change=Callback::new(move |v: String| go(&|s| s.filters[i] = v.clone(), false))/>
+                }
+            }).collect_view())}
+        </div>
+        {loaded(table, spec.loading, move |t| {
+            let s = state.get_untracked();
+            if t.rows.is_empty() && t.total == 0 {
+                let filtered = !s.search.trim().is_empty() || s.filters.iter().any(|f| !f.is_empty());
+                return view! {
+                    <div class="panel empty" data-testid="empty">
+                        <h2>{if filtered { spec.no_match_title } else { spec.empty_title }}</h2>
+                        <p>{if filtered { "Nothing matches the search and filters above." } else { spec.empty_text }}</p>
+                        {if filtered {
+                            view! { <a class="button" href=(spec.list)(&space.get_untracked())>"Clear the search and filters"</a> }.into_any()
+                        } else {
+                            view! { <a class="button primary" href=format!("{}/new", (spec.list)(&space.get_untracked()))>{spec.add_label}</a> }.into_any()
+                        }}
+                    </div>
+                }
+                .into_any();
+            }
+            let summary = routes::showing((s.page - 1) * PAGE_SIZE, t.rows.len(), t.total);
+            let at = |page: u32| href(&ListState { page, ..s.clone() });
+            let prev = (s.page > 1).then(|| at(s.page - 1));
+            let next = t.has_next.then(|| at(s.page + 1));
+            view! {
+                <div class="table-wrap">
+                    <table class="table" aria-label=spec.table_label>
+                        <thead><tr>{spec.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {t.rows.into_iter().map(|row| view! {
+                                <tr>{row.into_iter().zip(spec.columns).map(|(cell, label)| view! {
+                                    <td data-label=*label>{match cell {
+                                        Cell::Text(text) => text.into_any(),
+                                        Cell::Link(href, text) => view! { <a href=href>{text}</a> }.into_any(),
+                                        Cell::Muted(text) => view! { <span class="muted">{text}</span> }.into_any(),
+                                    }}</td>
+                                }).collect_view()}</tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <Pager prev=prev next=next summary=summary/>
+            }
+            .into_any()
+        })}
+    }
+}

@@ -1,0 +1,350 @@
+//! The deployment-target form as the user types it, checked with the shared rules from
+//! api-model, and written back into the machine document the server sent.
+
+use api_model::machine_validation::{
+    validate_account, validate_environments, validate_listening_url, validate_ssh_port,
+    validate_thumbprint, MachineField,
+};
+use api_model::validation::{field_errors, validate_host, validate_name, FieldError};
+use api_model::{LISTENING, POLLING, SSH};
+use serde_json::{json, Map, Value};
+
+/// The SSH port when none is typed.
+pub const DEFAULT_SSH_PORT: &str = "22";
+
+/// A communication style in words.
+pub fn style_label(style: &str) -> &str {
+    match style {
+        LISTENING => "Listening Tentacle",
+        POLLING => "Polling Tentacle",
+        SSH => "SSH",
+        other => other,
+    }
+}
+
+/// A health status in words ("HasWarnings" is "Has warnings").
+pub fn health_label(status: &str) -> String {
+    let mut words = String::new();
+    for (i, c) in status.chars().enumerate() {
+        // ASCII only: the statuses are ASCII, and Unicode case tables cost download size.
+        if i > 0 && c.is_ascii_uppercase() {
+            words.push(' ');
+            words.push(c.to_ascii_lowercase());
+        } else {
+            words.push(c);
+        }
+    }
+    if words.is_empty() {
+        "Unknown".into()
+    } else {
+        words
+    }
+}
+
+/// A text field of a JSON object, or "" when it is missing or null.
+pub fn text(doc: &Value, key: &str) -> String {
+    match doc.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A list of strings of a JSON object.
+pub fn texts(doc: &Value, key: &str) -> Vec<String> {
+    doc.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A field of the machine document and how the draft writes it.
+type Written = (&'static str, fn(&TargetDraft) -> Value);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetDraft {
+    pub name: String,
+    pub environments: Vec<String>,
+    /// Comma-separated, as typed.
+    pub roles: String,
+    pub style: String,
+    pub uri: String,
+    pub thumbprint: String,
+    pub host: String,
+    pub port: String,
+    pub fingerprint: String,
+    pub account: String,
+    /// `DotNetCorePlatform`; empty is null (full .NET / Mono).
+    pub platform: String,
+    pub via_proxy: bool,
+    pub proxy: String,
+}
+
+impl Default for TargetDraft {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            environments: vec![],
+            roles: String::new(),
+            style: LISTENING.into(),
+            uri: String::new(),
+            thumbprint: String::new(),
+            host: String::new(),
+            port: DEFAULT_SSH_PORT.into(),
+            fingerprint: String::new(),
+            account: String::new(),
+            platform: String::new(),
+            via_proxy: false,
+            proxy: String::new(),
+        }
+    }
+}
+
+impl TargetDraft {
+    pub fn from_machine(m: &Value) -> Self {
+        let e = m.get("Endpoint").cloned().unwrap_or(Value::Null);
+        let proxy = text(&e, "ProxyId");
+        Self {
+            name: text(m, "Name"),
+            environments: texts(m, "EnvironmentIds"),
+            roles: texts(m, "Roles").join(", "),
+            style: text(&e, "CommunicationStyle"),
+            uri: text(&e, "Uri"),
+            thumbprint: text(&e, "Thumbprint"),
+            host: text(&e, "Host"),
+            port: text(&e, "Port"),
+            fingerprint: text(&e, "Fingerprint"),
+            account: text(&e, "AccountId"),
+            platform: text(&e, "DotNetCorePlatform"),
+            via_proxy: !proxy.is_empty(),
+            proxy,
+        }
+    }
+
+    pub fn roles(&self) -> Vec<String> {
+        self.roles
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The message for one field, as the server would give it. Fields the style does not
+    /// have are never wrong.
+    pub fn error(&self, field: MachineField) -> Option<String> {
+        let (listening, ssh) = (self.style == LISTENING, self.style == SSH);
+        match field {
+            MachineField::Name => validate_name(&self.name),
+            MachineField::Environments => validate_environments(&self.environments),
+            MachineField::Url if listening => validate_listening_url(&self.uri),
+            MachineField::Thumbprint if listening => validate_thumbprint(&self.thumbprint),
+            MachineField::Host if ssh => validate_host(&self.host),
+            MachineField::Port if ssh => validate_ssh_port(self.port.trim().parse().ok()),
+            MachineField::Account if ssh => validate_account(&self.account),
+            MachineField::Proxy if self.style != POLLING && self.via_proxy => {
+                self.proxy.is_empty().then(|| {
+                    "Proxy: choose one of this space's proxies, or choose a direct connection."
+                        .into()
+                })
+            }
+            _ => None,
+        }
+    }
+
+    pub fn errors(&self) -> Vec<FieldError<MachineField>> {
+        field_errors(|field| self.error(field))
+    }
+
+    /// The machine to send: `original` as the server sent it (or an empty document for a new
+    /// target) with only the fields that differ from `before` written over it, so fields the
+    /// console does not know survive. With no `before`, every field is written.
+    pub fn to_machine(
+        &self,
+        before: Option<&TargetDraft>,
+        original: &Value,
+    ) -> Result<Value, Vec<FieldError<MachineField>>> {
+        let errors = self.errors();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut m = original.clone();
+        if !m.is_object() {
+            m = Value::Object(Map::new());
+        }
+        let changed = |get: fn(&TargetDraft) -> Value| before.is_none_or(|b| get(b) != get(self));
+        let top: [Written; 3] = [
+            ("Name", |d| json!(d.name.trim())),
+            ("EnvironmentIds", |d| json!(d.environments)),
+            ("Roles", |d| json!(d.roles())),
+        ];
+        for (key, get) in top {
+            if changed(get) {
+                m[key] = get(self);
+            }
+        }
+        if self.style == POLLING {
+            // Nothing of a polling endpoint is edited here.
+            return Ok(m);
+        }
+        if !m["Endpoint"].is_object() {
+            m["Endpoint"] = json!({ "CommunicationStyle": self.style });
+        }
+        let proxy: fn(&TargetDraft) -> Value = |d| match d.via_proxy {
+            true => json!(d.proxy),
+            false => Value::Null,
+        };
+        let endpoint: &[Written] = if self.style == SSH {
+            &[
+                ("Host", |d| json!(d.host.trim())),
+                ("Port", |d| json!(d.port.trim().parse::<i64>().unwrap_or(0))),
+                ("Fingerprint", |d| json!(d.fingerprint.trim())),
+                ("AccountId", |d| json!(d.account)),
+                ("DotNetCorePlatform", |d| match d.platform.as_str() {
+                    "" => Value::Null,
+                    p => json!(p),
+                }),
+            ]
+        } else {
+            &[
+                ("Uri", |d| json!(d.uri.trim())),
+                ("Thumbprint", |d| json!(d.thumbprint.trim())),
+            ]
+        };
+        for &(key, get) in endpoint.iter().chain([("ProxyId", proxy)].iter()) {
+            if changed(get) {
+                m["Endpoint"][key] = get(self);
+            }
+        }
+        Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::place_server_errors;
+
+    fn listening() -> Value {
+        json!({
+            "Id": "Machines-1", "Name": "web01", "EnvironmentIds": ["Environments-1"],
+            "Roles": ["web"], "MachinePolicyId": "MachinePolicies-1", "Unknown": {"Kept": [1, 2]},
+            "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://web01:10933/",
+                "Thumbprint": "ABC", "ProxyId": null, "TentacleVersionDetails": {"Version": "8.1"}}
+        })
+    }
+
+    #[test]
+    fn a_save_changes_only_what_was_edited() {
+        let original = listening();
+        let before = TargetDraft::from_machine(&original);
+        let mut draft = before.clone();
+        draft.via_proxy = true;
+        draft.proxy = "Proxies-2".into();
+        let sent = draft.to_machine(Some(&before), &original).unwrap();
+        let mut expected = original.clone();
+        expected["Endpoint"]["ProxyId"] = json!("Proxies-2");
+        assert_eq!(sent, expected);
+
+        // And back to direct.
+        let mut direct = draft.clone();
+        direct.via_proxy = false;
+        let sent = direct.to_machine(Some(&draft), &sent).unwrap();
+        assert_eq!(sent, original);
+    }
+
+    #[test]
+    fn a_new_ssh_target_is_written_whole() {
+        let draft = TargetDraft {
+            name: " db01 ".into(),
+            environments: vec!["Environments-2".into()],
+            roles: "db, , linux ".into(),
+            style: SSH.into(),
+            host: "db01.corp".into(),
+            port: "2222".into(),
+            account: "Accounts-1".into(),
+            platform: "linux-x64".into(),
+            via_proxy: true,
+            proxy: "Proxies-1".into(),
+            ..TargetDraft::default()
+        };
+        let m = draft.to_machine(None, &Value::Null).unwrap();
+        assert_eq!(
+            m,
+            json!({
+                "Name": "db01", "EnvironmentIds": ["Environments-2"], "Roles": ["db", "linux"],
+                "Endpoint": {"CommunicationStyle": "Ssh", "Host": "db01.corp", "Port": 2222,
+                    "Fingerprint": "", "AccountId": "Accounts-1", "DotNetCorePlatform": "linux-x64",
+                    "ProxyId": "Proxies-1"}
+            })
+        );
+    }
+
+    #[test]
+    fn rules_follow_the_style() {
+        let mut d = TargetDraft {
+            name: "x".into(),
+            environments: vec!["Environments-1".into()],
+            ..TargetDraft::default()
+        };
+        let fields = |d: &TargetDraft| d.errors().into_iter().map(|e| e.field).collect::<Vec<_>>();
+        assert_eq!(fields(&d), [MachineField::Url, MachineField::Thumbprint]);
+        d.style = SSH.into();
+        d.port = "70000".into();
+        assert_eq!(
+            fields(&d),
+            [
+                MachineField::Host,
+                MachineField::Port,
+                MachineField::Account
+            ]
+        );
+        d.via_proxy = true;
+        assert_eq!(fields(&d).last(), Some(&MachineField::Proxy));
+        d.style = POLLING.into();
+        assert!(
+            fields(&d).is_empty(),
+            "a polling target's endpoint is not edited here"
+        );
+        assert!(d
+            .to_machine(None, &json!({"Endpoint": {"ProxyId": null}}))
+            .is_ok());
+    }
+
+    #[test]
+    fn polling_endpoints_are_left_alone() {
+        let original = json!({"Name": "kiosk", "EnvironmentIds": ["Environments-1"],
+            "Endpoint": {"CommunicationStyle": "TentacleActive", "Uri": "poll://abc/", "Thumbprint": "T"}});
+        let before = TargetDraft::from_machine(&original);
+        let mut d = before.clone();
+        d.name = "kiosk-2".into();
+        let sent = d.to_machine(Some(&before), &original).unwrap();
+        assert_eq!(sent["Endpoint"], original["Endpoint"]);
+        assert_eq!(sent["Name"], "kiosk-2");
+    }
+
+    #[test]
+    fn server_messages_land_on_target_fields() {
+        let (fields, general) = place_server_errors::<MachineField>(&[
+            "Environments: \"Environments-9\" does not exist in this space.".into(),
+            "Proxy \"Proxies-9\" does not exist in this space.".into(),
+            "Something else.".into(),
+        ]);
+        assert!(fields.contains_key(&MachineField::Environments));
+        assert!(fields.contains_key(&MachineField::Proxy));
+        assert_eq!(general, ["Something else."]);
+    }
+
+    #[test]
+    fn words_for_styles_and_health() {
+        assert_eq!(style_label("TentacleActive"), "Polling Tentacle");
+        assert_eq!(style_label("Ssh"), "SSH");
+        assert_eq!(health_label("HasWarnings"), "Has warnings");
+        assert_eq!(health_label(""), "Unknown");
+    }
+}

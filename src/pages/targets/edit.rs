@@ -1,0 +1,268 @@
+use api_model::machine_validation::MachineField;
+use api_model::{LISTENING, POLLING, SSH};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::{self, Lookups, Machine, Named};
+use crate::components::field::focus_field;
+use crate::components::{loaded, FormProblems, LeaveGuard, OptionGroup, SelectField, TextField};
+use crate::forms::target::{style_label, text, TargetDraft};
+use crate::forms::FormState;
+use crate::routes;
+use crate::state::{Session, Toasts};
+
+/// `machines/new` adds a deployment target; `machines/{id}` shows one's settings.
+#[component]
+pub fn TargetPage() -> impl IntoView {
+    let session = Session::expect();
+    let params = use_params_map();
+    let key = Memo::new(move |_| {
+        params.with(|p| {
+            (
+                p.get("space").unwrap_or_default(),
+                p.get("id").unwrap_or_default(),
+            )
+        })
+    });
+    let data = LocalResource::new(move || {
+        session.version.track();
+        let (space, id) = key.get();
+        async move {
+            let names = session.check(api::lookups(space.clone()).await)?;
+            let machine = match id.as_str() {
+                "new" => None,
+                _ => Some(session.check(api::machine(space, id).await)?),
+            };
+            Ok((machine, names))
+        }
+    });
+    loaded(
+        data,
+        "Loading the deployment target…",
+        move |(machine, names)| {
+            let title = machine
+                .as_ref()
+                .map_or_else(|| "Add deployment target".into(), |m| text(m, "Name"));
+            view! {
+                <div class="page-head"><h1>{title}</h1></div>
+                <TargetForm space=key.get_untracked().0 original=machine names=names/>
+            }
+            .into_any()
+        },
+    )
+}
+
+/// A field's element id, which is how a field with an error gets focus.
+fn field_name(field: MachineField) -> &'static str {
+    match field {
+        MachineField::Name => "target-name",
+        MachineField::Environments => "target-environments",
+        MachineField::Url => "target-url",
+        MachineField::Thumbprint => "target-thumbprint",
+        MachineField::Host => "target-host",
+        MachineField::Port => "target-port",
+        MachineField::Account => "target-account",
+        MachineField::Proxy => "target-proxy",
+    }
+}
+
+fn options(list: &[Named]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|n| (n.id.clone(), n.name.clone()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(v, t)| ((*v).to_owned(), (*t).to_owned()))
+        .collect()
+}
+
+/// Add or edit. The same behaviour as the proxy form: rules after a field is left and on
+/// Save, the server's messages on their fields, nothing typed lost, a toast on success.
+#[component]
+fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl IntoView {
+    let session = Session::expect();
+    let toasts = Toasts::expect();
+    let navigate = use_navigate();
+    let is_new = original.is_none();
+    let initial = original
+        .as_ref()
+        .map(TargetDraft::from_machine)
+        .unwrap_or_default();
+    let original = StoredValue::new(original.unwrap_or_default());
+    let before = StoredValue::new(initial.clone());
+
+    let draft = RwSignal::new(initial.clone());
+    let initial_style = initial.style.clone();
+    let form = FormState::<MachineField>::new();
+    let saved = RwSignal::new(false);
+    let dirty = Signal::derive(move || !saved.get() && draft.with(|d| *d != initial));
+    let style = Memo::new(move |_| draft.with(|d| d.style.clone()));
+
+    let error = move |field: MachineField| form.error(field, move |f| draft.with(|d| d.error(f)));
+    let value = move |get: fn(&TargetDraft) -> String| Signal::derive(move || draft.with(get));
+    let edit = move |field: MachineField, apply: fn(&mut TargetDraft, String)| {
+        Callback::new(move |v: String| {
+            draft.update(|d| apply(d, v));
+            form.edited(field);
+        })
+    };
+    let blur = move |field: MachineField| Callback::new(move |()| form.left(field));
+    // A choice (select or radio) is both an edit and leaving the field.
+    let choose = move |field: MachineField, apply: fn(&mut TargetDraft, String)| {
+        Callback::new(move |v: String| {
+            draft.update(|d| apply(d, v));
+            form.edited(field);
+            form.left(field);
+        })
+    };
+    // A text field of the form: its id, label, hint, value and rule.
+    let field = move |f: MachineField,
+                      label: &'static str,
+                      hint: &'static str,
+                      get: fn(&TargetDraft) -> String,
+                      set: fn(&mut TargetDraft, String)| {
+        view! {
+            <TextField name=field_name(f) label=label hint=hint value=value(get)
+                error=error(f) on_input=edit(f, set) on_blur=blur(f)/>
+        }
+    };
+
+    let list = StoredValue::new(routes::machines(&space));
+    let add_proxy = routes::new_proxy(&space);
+    let save = Action::new_local(move |machine: &Machine| {
+        let (space, machine, navigate) = (space.clone(), machine.clone(), navigate.clone());
+        async move {
+            match session.check(api::save_machine(space, machine).await) {
+                Ok(_) => {
+                    saved.try_set(true);
+                    toasts.success("Deployment target saved");
+                    navigate(routes::nav(&list.get_value()), NavigateOptions::default());
+                }
+                Err(e) => {
+                    if let Some(f) = form.failed(e) {
+                        focus_field(field_name(f));
+                    }
+                }
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if save.pending().get_untracked() {
+            return;
+        }
+        form.submit();
+        let prior = (!is_new).then(|| before.get_value());
+        let result =
+            original.with_value(|o| draft.with_untracked(|d| d.to_machine(prior.as_ref(), o)));
+        match result {
+            Ok(machine) => {
+                save.dispatch_local(machine);
+            }
+            Err(errors) => focus_field(field_name(errors[0].field)),
+        }
+    };
+
+    let environments = options(&names.environments);
+    let accounts = std::iter::once((String::new(), "Choose an account".to_owned()))
+        .chain(options(&names.accounts))
+        .collect::<Vec<_>>();
+    let proxies = std::iter::once((String::new(), "Choose a proxy".to_owned()))
+        .chain(options(&names.proxies))
+        .collect::<Vec<_>>();
+    let no_proxies = names.proxies.is_empty();
+    let platforms = pairs(&[
+        ("", "Full .NET or Mono"),
+        ("linux-x64", "Linux x64 (self-contained)"),
+        ("linux-arm64", "Linux ARM64 (self-contained)"),
+        ("linux-arm", "Linux ARM (self-contained)"),
+        ("osx-x64", "macOS x64 (self-contained)"),
+    ]);
+
+    view! {
+        <LeaveGuard dirty=dirty/>
+        <form class="panel form" on:submit=submit novalidate>
+            <FormProblems problems=form.general title="The deployment target was not saved."/>
+            {field(MachineField::Name, "Name", "How this target is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
+            <OptionGroup name=field_name(MachineField::Environments) legend="Environments"
+                hint="The environments this target is deployed to." options=environments
+                chosen=Signal::derive(move || draft.with(|d| d.environments.clone()))
+                error=error(MachineField::Environments)
+                on_toggle=Callback::new(move |(id, on): (String, bool)| {
+                    draft.update(|d| {
+                        d.environments.retain(|e| *e != id);
+                        if on { d.environments.push(id) }
+                    });
+                    form.edited(MachineField::Environments);
+                    form.left(MachineField::Environments);
+                })/>
+            <TextField name="target-roles" label="Roles" hint="Separate roles with commas, e.g. web-server, linux."
+                value=value(|d| d.roles.clone())
+                on_input=Callback::new(move |v| draft.update(|d| d.roles = v))/>
+
+            <h2 class="section-title">"Communication"</h2>
+            {if is_new {
+                view! {
+                    <OptionGroup name="target-style" legend="Communication style" radio=true
+                        hint="Polling Tentacles are not added here: they register themselves with the server when they are installed."
+                        options=pairs(&[(LISTENING, "Listening Tentacle"), (SSH, "SSH")])
+                        chosen=Signal::derive(move || vec![style.get()])
+                        on_toggle=Callback::new(move |(s, _): (String, bool)| draft.update(|d| d.style = s))/>
+                }.into_any()
+            } else {
+                view! {
+                    <p class="field" data-testid="style"><strong>"Communication style: "</strong>{style_label(&initial_style).to_owned()}</p>
+                }.into_any()
+            }}
+            // Every style's fields are built once and shown or hidden: cheaper than rebuilding.
+            <div hidden=move || style.get() != LISTENING>
+                {field(MachineField::Url, "URL", "The Tentacle's address, e.g. https://web01:10933/.", |d| d.uri.clone(), |d, v| d.uri = v)}
+                {field(MachineField::Thumbprint, "Thumbprint", "The Tentacle's certificate thumbprint, shown by Tentacle Manager.", |d| d.thumbprint.clone(), |d, v| d.thumbprint = v)}
+            </div>
+            <div hidden=move || style.get() != SSH>
+                {field(MachineField::Host, "Host", "Host name or IP address of the SSH server.", |d| d.host.clone(), |d, v| d.host = v)}
+                {field(MachineField::Port, "Port", "Usually 22.", |d| d.port.clone(), |d, v| d.port = v)}
+                <TextField name="target-fingerprint" label="Fingerprint" hint="The host key fingerprint the server expects."
+                    value=value(|d| d.fingerprint.clone())
+                    on_input=Callback::new(move |v| draft.update(|d| d.fingerprint = v))/>
+                <SelectField name=field_name(MachineField::Account) label="Account" options=accounts
+                    hint="The SSH key pair or username and password to log in with."
+                    value=value(|d| d.account.clone()) error=error(MachineField::Account)
+                    on_change=choose(MachineField::Account, |d, v| d.account = v)/>
+                <SelectField name="target-platform" label=".NET platform" options=platforms
+                    hint="Which Calamari the target runs: self-contained .NET for the platform, or one that needs .NET or Mono installed."
+                    value=value(|d| d.platform.clone())
+                    on_change=Callback::new(move |v| draft.update(|d| d.platform = v))/>
+            </div>
+            <div hidden=move || style.get() != POLLING class="note" data-testid="polling-note">
+                <p>"A Polling Tentacle opens the connection to the server itself, so the server never connects out to it and there is no proxy to choose here."</p>
+                <p>"Its proxy is set on the Tentacle: on the polling proxy page of Tentacle Manager, or with the "<code>"tentacle polling-proxy"</code>" command."</p>
+                <p>"If the Tentacle is told to use the system proxy (the Internet Explorer settings on Windows), those settings are read as the user who installed the Tentacle, not as the account its service runs under, so check them as that user."</p>
+            </div>
+            <div hidden=move || style.get() == POLLING>
+                <OptionGroup name="target-connection" legend="Connection" radio=true
+                    hint="How the server reaches this target."
+                    options=pairs(&[("direct", "Direct"), ("proxy", "Through a proxy")])
+                    chosen=Signal::derive(move || vec![if draft.with(|d| d.via_proxy) { "proxy" } else { "direct" }.to_owned()])
+                    on_toggle=Callback::new(move |(c, _): (String, bool)| { draft.update(|d| d.via_proxy = c == "proxy"); form.edited(MachineField::Proxy) })/>
+                <div hidden=move || !draft.with(|d| d.via_proxy)>
+                    <SelectField name=field_name(MachineField::Proxy) label="Proxy" options=proxies
+                        hint=if no_proxies { "This space has no proxies yet: add one first." } else { "One of this space's HTTP proxies." }
+                        value=value(|d| d.proxy.clone()) error=error(MachineField::Proxy)
+                        on_change=choose(MachineField::Proxy, |d, v| d.proxy = v)/>
+                    <p class="field"><a href=add_proxy>"Add a proxy"</a></p>
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || save.pending().get()
+                    aria-busy=move || save.pending().get().then_some("true")>
+                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
+                </button>
+                <a class="button" href=move || list.get_value()>"Cancel"</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,7 @@
+//! Infrastructure › Deployment Targets: the list and each target's settings.
+
+mod edit;
+mod list;
+
+pub use edit::TargetPage;
+pub use list::TargetList;
