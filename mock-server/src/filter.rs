@@ -109,7 +109,12 @@ pub struct Table {
     pub prefix: &'static str,
     pub columns: &'static str,
     pub noun: &'static str,
+    /// How lists of it are sorted (`ORDER BY`).
+    pub order: &'static str,
 }
+
+/// Most lists are sorted by name, as the real server sorts them.
+pub const BY_NAME: &str = "name COLLATE NOCASE, seq";
 
 /// The row of `table` with this id in this space, if there is one.
 pub fn lookup_in_space<T>(

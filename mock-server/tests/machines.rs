@@ -69,7 +69,12 @@ async fn environments_list_get_create() {
     let api = demo().await;
     let page = api.get("/api/Spaces-1/environments").await.json();
     assert_eq!(page["ItemType"], "Environment");
-    assert_eq!(names(&page), ["Development", "Production", "Test"]);
+    // In their sort order, as Octopus lists them (not by name).
+    assert_eq!(names(&page), ["Development", "Test", "Production"]);
+    assert_eq!(
+        names(&api.get("/api/Spaces-1/environments/all").await.json()),
+        ["Development", "Test", "Production"]
+    );
     assert_eq!(
         names(&api.get("/api/environments/all").await.json()).len(),
         3

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, Row};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, name_taken, select_page, Filter, Table};
+use crate::filter::{find_in_space, name_taken, select_page, Filter, Table, BY_NAME};
 use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
@@ -21,12 +21,15 @@ pub(crate) const ENVIRONMENT_TABLE: Table = Table {
     prefix: ENVIRONMENTS,
     columns: "seq, space_seq, name, description, sort_order",
     noun: "environment",
+    // Environments come in their sort order (Development, Test, Production), as in Octopus.
+    order: "sort_order, name COLLATE NOCASE, seq",
 };
 pub(crate) const ACCOUNT_TABLE: Table = Table {
     name: "accounts",
     prefix: ACCOUNTS,
     columns: "seq, space_seq, name, account_type, username",
     noun: "account",
+    order: BY_NAME,
 };
 
 fn environment(row: &Row) -> rusqlite::Result<EnvironmentResource> {
@@ -68,15 +71,7 @@ fn page<T>(
     let filter = Filter::default()
         .eq("space_seq", space)
         .list(q, table.prefix, "seq", "name");
-    let (total, items) = select_page(
-        c,
-        table.name,
-        table.columns,
-        "name COLLATE NOCASE, seq",
-        &filter,
-        q,
-        map,
-    )?;
+    let (total, items) = select_page(c, table.name, table.columns, table.order, &filter, q, map)?;
     let path = links::collection(&space_id, table.name);
     let template = links::list_template(&space_id, table.name, links::SIMPLE_FILTERS);
     Ok(envelope(item_type, &path, &template, q, total, items))

@@ -17,7 +17,9 @@ use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, lookup_in_space, name_taken, select_page, Filter, Table};
+use crate::filter::{
+    find_in_space, lookup_in_space, name_taken, select_page, Filter, Table, BY_NAME,
+};
 use crate::ids::{self, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
@@ -31,8 +33,8 @@ const MACHINE_TABLE: Table = Table {
     prefix: MACHINES,
     columns: "seq, space_seq, health, body",
     noun: "deployment target",
+    order: BY_NAME,
 };
-const ORDER: &str = "name COLLATE NOCASE, seq";
 const SSH_ACCOUNT_TYPES: [&str; 2] = ["SshKeyPair", "UsernamePassword"];
 
 fn from_row(row: &Row) -> rusqlite::Result<Value> {
@@ -247,7 +249,7 @@ pub async fn list(
                 c,
                 MACHINE_TABLE.name,
                 MACHINE_TABLE.columns,
-                ORDER,
+                MACHINE_TABLE.order,
                 &filter(space, &q)?,
                 &q,
                 from_row,
@@ -270,7 +272,7 @@ pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<
                 c,
                 MACHINE_TABLE.name,
                 MACHINE_TABLE.columns,
-                ORDER,
+                MACHINE_TABLE.order,
                 &Filter::default().eq("space_seq", space),
                 &q,
                 from_row,

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, Row};
 use crate::db::NOW_SQL;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, name_taken, select_page, Filter, Table};
+use crate::filter::{find_in_space, name_taken, select_page, Filter, Table, BY_NAME};
 use crate::ids::{self, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
@@ -23,8 +23,8 @@ pub(crate) const PROXY_TABLE: Table = Table {
     prefix: PROXIES,
     columns: "seq, space_seq, name, host, port, proxy_type, username, password IS NOT NULL, last_modified_on",
     noun: "proxy",
+    order: BY_NAME,
 };
-const ORDER: &str = "name COLLATE NOCASE, seq";
 
 fn from_row(row: &Row) -> rusqlite::Result<ProxyResource> {
     let id = ids::format(PROXIES, row.get(0)?);
@@ -89,7 +89,7 @@ pub async fn list(
                 c,
                 PROXY_TABLE.name,
                 PROXY_TABLE.columns,
-                ORDER,
+                PROXY_TABLE.order,
                 &filter,
                 &q,
                 from_row,
@@ -117,7 +117,7 @@ pub async fn all(
                 c,
                 PROXY_TABLE.name,
                 PROXY_TABLE.columns,
-                ORDER,
+                PROXY_TABLE.order,
                 &filter,
                 &q,
                 from_row,
