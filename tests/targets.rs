@@ -93,6 +93,13 @@ async fn a_polling_target_explains_where_its_proxy_is_set() {
     assert!(note.contains("tentacle polling-proxy"), "{note}");
     assert!(note.contains("Internet Explorer"), "{note}");
     assert!(note.contains("user who installed the Tentacle"), "{note}");
+    // Its subscription address and thumbprint are shown, not edited.
+    b.wait_for_text("dl.facts-list", "poll://").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('#target-url:not([hidden] *)').length")
+            .await,
+        0
+    );
     let hidden = b
         .js(
             "return [...document.querySelectorAll('#target-connection, #target-proxy')]\
@@ -100,6 +107,8 @@ async fn a_polling_target_explains_where_its_proxy_is_set() {
         )
         .await;
     assert_eq!(hidden, true, "no proxy control for a polling target");
+    b.js("document.querySelector('[data-testid=polling-note]').scrollIntoView(); return true")
+        .await;
     b.screenshot("polling").await;
     b.finish().await;
 }

@@ -96,6 +96,8 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
 
     let draft = RwSignal::new(initial.clone());
     let initial_style = initial.style.clone();
+    // A polling endpoint is shown, not edited.
+    let (initial_uri, initial_thumbprint) = (initial.uri.clone(), initial.thumbprint.clone());
     let form = FormState::<MachineField>::new();
     let saved = RwSignal::new(false);
     let dirty = Signal::derive(move || !saved.get() && draft.with(|d| *d != initial));
@@ -237,6 +239,10 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
                     value=value(|d| d.platform.clone())
                     on_change=Callback::new(move |v| draft.update(|d| d.platform = v))/>
             </div>
+            <dl class="facts-list" hidden=move || style.get() != POLLING>
+                <dt>"Subscription"</dt><dd class="mono">{initial_uri}</dd>
+                <dt>"Thumbprint"</dt><dd class="mono">{initial_thumbprint}</dd>
+            </dl>
             <div hidden=move || style.get() != POLLING class="note" data-testid="polling-note">
                 <p>"A Polling Tentacle opens the connection to the server itself, so the server never connects out to it and there is no proxy to choose here."</p>
                 <p>"Its proxy is set on the Tentacle: on the polling proxy page of Tentacle Manager, or with the "<code>"tentacle polling-proxy"</code>" command."</p>
