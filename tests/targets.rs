@@ -272,6 +272,32 @@ async fn the_list_shows_names_and_filters_survive_reload_and_paging() {
     );
     b.wait_for_text("table tbody", "Set on the Tentacle").await;
     b.screenshot("list").await;
+    // Names come from one request per kind, not one per row.
+    let requested = b
+        .js(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)\
+             .filter(p => p.startsWith('/api'))",
+        )
+        .await;
+    let requested: Vec<&str> = requested
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let mut sorted = requested.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "/api",
+            "/api/Spaces-1/environments/all",
+            "/api/Spaces-1/machines",
+            "/api/Spaces-1/proxies/all",
+            "/api/spaces"
+        ],
+        "{requested:?}"
+    );
 
     // 40 more Production targets through the API, so the list has pages.
     for n in 1..=40 {

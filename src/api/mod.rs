@@ -86,12 +86,16 @@ impl Lookups {
     }
 }
 
-/// The space's environments, proxies and SSH accounts: one request each, whatever the page shows.
-pub async fn lookups(space: String) -> Result<Lookups, ApiError> {
+/// The space's environments and proxies, and its SSH accounts when `accounts` is asked for: one
+/// request each, however many rows the page shows.
+pub async fn lookups(space: String, accounts: bool) -> Result<Lookups, ApiError> {
     Ok(Lookups {
         environments: client::get(&urls::all(&space, "environments")).await?,
         proxies: client::get(&urls::all(&space, "proxies")).await?,
-        accounts: client::get(&urls::all(&space, "accounts")).await?,
+        accounts: match accounts {
+            true => client::get(&urls::all(&space, "accounts")).await?,
+            false => vec![],
+        },
     })
 }
 

@@ -160,3 +160,17 @@ pub fn FormProblems(problems: RwSignal<Vec<String>>, title: &'static str) -> imp
         })
     }
 }
+
+/// Save (busy while saving) and Cancel (back to `cancel`).
+#[component]
+pub fn FormActions(#[prop(into)] saving: Signal<bool>, cancel: String) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="button primary" disabled=saving
+                aria-busy=move || saving.get().then_some("true")>
+                {move || if saving.get() { "Saving…" } else { "Save" }}
+            </button>
+            <a class="button" href=cancel>"Cancel"</a>
+        </div>
+    }
+}

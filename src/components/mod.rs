@@ -16,7 +16,7 @@ mod toaster;
 pub use api_key_dialog::ApiKeyDialog;
 pub use confirm_dialog::ConfirmDialog;
 pub use error_panel::ErrorPanel;
-pub use field::{FormProblems, OptionGroup, SelectField, TextField};
+pub use field::{FormActions, FormProblems, OptionGroup, SelectField, TextField};
 pub use layout::SpaceLayout;
 pub use leave_guard::LeaveGuard;
 pub use loaded::loaded;

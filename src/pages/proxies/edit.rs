@@ -7,7 +7,7 @@ use leptos_router::NavigateOptions;
 use super::delete::DeleteProxy;
 use crate::api;
 use crate::components::field::focus_field;
-use crate::components::{loaded, FormProblems, LeaveGuard, TextField};
+use crate::components::{loaded, FormActions, FormProblems, LeaveGuard, TextField};
 use crate::forms::proxy::{PasswordEdit, ProxyDraft};
 use crate::forms::FormState;
 use crate::routes;
@@ -237,13 +237,7 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
                 }}
                 <p class="field-hint">"Stored on the server and never shown again."</p>
             </div>
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || save.pending().get()
-                    aria-busy=move || save.pending().get().then_some("true")>
-                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
-                </button>
-                <a class="button" href=move || routes::proxies(&list_space.get_value())>"Cancel"</a>
-            </div>
+            <FormActions saving=save.pending() cancel=routes::proxies(&list_space.get_value())/>
         </form>
     }
 }

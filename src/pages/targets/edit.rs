@@ -6,7 +6,9 @@ use leptos_router::NavigateOptions;
 
 use crate::api::{self, Lookups, Machine, Named};
 use crate::components::field::focus_field;
-use crate::components::{loaded, FormProblems, LeaveGuard, OptionGroup, SelectField, TextField};
+use crate::components::{
+    loaded, FormActions, FormProblems, LeaveGuard, OptionGroup, SelectField, TextField,
+};
 use crate::forms::target::{style_label, text, TargetDraft};
 use crate::forms::FormState;
 use crate::routes;
@@ -29,7 +31,7 @@ pub fn TargetPage() -> impl IntoView {
         session.version.track();
         let (space, id) = key.get();
         async move {
-            let names = session.check(api::lookups(space.clone()).await)?;
+            let names = session.check(api::lookups(space.clone(), true).await)?;
             let machine = match id.as_str() {
                 "new" => None,
                 _ => Some(session.check(api::machine(space, id).await)?),
@@ -262,13 +264,7 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
                     <p class="field"><a href=add_proxy>"Add a proxy"</a></p>
                 </div>
             </div>
-            <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || save.pending().get()
-                    aria-busy=move || save.pending().get().then_some("true")>
-                    {move || if save.pending().get() { "Saving…" } else { "Save" }}
-                </button>
-                <a class="button" href=move || list.get_value()>"Cancel"</a>
-            </div>
+            <FormActions saving=save.pending() cancel=list.get_value()/>
         </form>
     }
 }

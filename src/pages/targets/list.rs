@@ -37,7 +37,7 @@ pub fn TargetList() -> impl IntoView {
 /// A page of targets, with environment and proxy names from one request each for the space.
 fn load(space: String, query: ListQuery) -> Loading {
     Box::pin(async move {
-        let names = api::lookups(space.clone()).await?;
+        let names = api::lookups(space.clone(), false).await?;
         let page = api::machine_page(space.clone(), query).await?;
         let options = |list: &[Named]| {
             list.iter()
