@@ -409,3 +409,23 @@ async fn a_proxy_page_lists_the_targets_that_use_it() {
     .await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn an_empty_space_says_what_a_new_target_needs() {
+    let b = Browser::start("targets-empty", Seed::None, None).await;
+    b.open(LIST).await;
+    b.wait_for_text("[data-testid=empty]", "No deployment targets yet")
+        .await;
+    b.click_text("[data-testid=empty] a.button", "Add deployment target")
+        .await;
+    b.wait_for_text("#target-environments", "This space has no environments yet")
+        .await;
+    b.click("input[name=target-style][value=Ssh]").await;
+    b.wait_for_text("#target-account-hint", "no SSH accounts yet")
+        .await;
+    b.click("input[name=target-connection][value=proxy]").await;
+    b.wait_for_text("#target-proxy-hint", "no proxies yet")
+        .await;
+    b.screenshot("add").await;
+    b.finish().await;
+}

@@ -178,6 +178,8 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
         .chain(options(&names.proxies))
         .collect::<Vec<_>>();
     let no_proxies = names.proxies.is_empty();
+    // An empty space still gets a form that says what is missing, instead of empty choices.
+    let (no_environments, no_accounts) = (names.environments.is_empty(), names.accounts.is_empty());
     let platforms = pairs(&[
         ("", "Full .NET or Mono"),
         ("linux-x64", "Linux x64 (self-contained)"),
@@ -192,7 +194,12 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
             <FormProblems problems=form.general title="The deployment target was not saved."/>
             {field(MachineField::Name, "Name", "How this target is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
             <OptionGroup name=field_name(MachineField::Environments) legend="Environments"
-                hint="The environments this target is deployed to." options=environments
+                hint=if no_environments {
+                    "This space has no environments yet: create one on the server first (this console does not manage environments), then reload this page."
+                } else {
+                    "The environments this target is deployed to."
+                }
+                options=environments
                 chosen=Signal::derive(move || draft.with(|d| d.environments.clone()))
                 error=error(MachineField::Environments)
                 on_toggle=Callback::new(move |(id, on): (String, bool)| {
@@ -233,7 +240,11 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
                     value=value(|d| d.fingerprint.clone())
                     on_input=Callback::new(move |v| draft.update(|d| d.fingerprint = v))/>
                 <SelectField name=field_name(MachineField::Account) label="Account" options=accounts
-                    hint="The SSH key pair or username and password to log in with."
+                    hint=if no_accounts {
+                        "This space has no SSH accounts yet: add one on the server first (this console does not manage accounts)."
+                    } else {
+                        "The SSH key pair or username and password to log in with."
+                    }
                     value=value(|d| d.account.clone()) error=error(MachineField::Account)
                     on_change=choose(MachineField::Account, |d, v| d.account = v)/>
                 <SelectField name="target-platform" label=".NET platform" options=platforms
