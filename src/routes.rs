@@ -55,11 +55,6 @@ pub fn list_at<'a>(path: &str, keys: impl Iterator<Item = &'a str>, s: &ListStat
     with_query(path.to_owned(), &pairs, s.page)
 }
 
-/// The proxy list at a search and page (1-based).
-pub fn proxies_at(space: &str, search: &str, page: u32) -> String {
-    with_query(proxies(space), &[("q", search)], page)
-}
-
 /// A list address with its non-empty parameters and page; the defaults are left out.
 fn with_query(path: String, pairs: &[(&str, &str)], page: u32) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -113,6 +108,16 @@ mod tests {
     }
 
     use super::*;
+
+    /// The proxy list (no filters) at a search and page.
+    fn proxies_at(space: &str, search: &str, page: u32) -> String {
+        let state = ListState {
+            search: search.into(),
+            filters: vec![],
+            page,
+        };
+        list_at(&proxies(space), std::iter::empty(), &state)
+    }
 
     #[test]
     fn list_addresses_carry_search_and_page() {

@@ -356,10 +356,8 @@ async fn the_list_shows_names_and_filters_survive_reload_and_paging() {
     b.wait_for_text("[data-testid=showing]", "Showing 1–2 of 2")
         .await;
     b.choose("#proxy", "Proxies-2").await;
-    let only = b
-        .wait_for_text("[data-testid=showing]", "Showing 1–1 of 1")
+    b.wait_for_text("[data-testid=showing]", "Showing 1–1 of 1")
         .await;
-    assert!(!only.is_empty());
     b.wait_for_text("table tbody", "db-prod-01").await;
     b.fill("#target-search", "nothing-like-this").await;
     b.wait_for_text("[data-testid=empty]", "No deployment targets match")

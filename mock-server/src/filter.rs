@@ -113,6 +113,19 @@ pub struct Table {
     pub order: &'static str,
 }
 
+impl Table {
+    /// One page of the table's rows that match, in the table's order.
+    pub fn page<T>(
+        &self,
+        conn: &Connection,
+        filter: &Filter,
+        q: &ListQuery,
+        map: impl Fn(&Row) -> rusqlite::Result<T>,
+    ) -> ApiResult<(i64, Vec<T>)> {
+        select_page(conn, self.name, self.columns, self.order, filter, q, map)
+    }
+}
+
 /// Most lists are sorted by name, as the real server sorts them.
 pub const BY_NAME: &str = "name COLLATE NOCASE, seq";
 

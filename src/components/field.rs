@@ -1,13 +1,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Ids that tie a control to its hint and error message; the control's id is `name`.
-pub fn ids(name: &str) -> (String, String, String) {
-    (
-        name.to_owned(),
-        format!("{name}-hint"),
-        format!("{name}-error"),
-    )
+/// The ids of a control's hint and error message; the control's own id is its `name`.
+fn message_ids(name: &str) -> (String, String) {
+    (format!("{name}-hint"), format!("{name}-error"))
 }
 
 /// Moves focus to a field (a control, or a group that has `tabindex="-1"`).
@@ -27,7 +23,7 @@ fn described(
     error: Signal<Option<String>>,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
     move || {
-        let (_, hint_id, error_id) = ids(name);
+        let (hint_id, error_id) = message_ids(name);
         let mut ids = vec![];
         if error.with(Option::is_some) {
             ids.push(error_id);
@@ -46,7 +42,7 @@ fn Messages(
     hint: Option<&'static str>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let (_, hint_id, error_id) = ids(name);
+    let (hint_id, error_id) = message_ids(name);
     view! {
         {move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone()>{e}</p> })}
         {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}

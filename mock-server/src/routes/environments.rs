@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, Row};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, name_taken, select_page, Filter, Table, BY_NAME};
+use crate::filter::{find_in_space, name_taken, Filter, Table, BY_NAME};
 use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
@@ -71,7 +71,7 @@ fn page<T>(
     let filter = Filter::default()
         .eq("space_seq", space)
         .list(q, table.prefix, "seq", "name");
-    let (total, items) = select_page(c, table.name, table.columns, table.order, &filter, q, map)?;
+    let (total, items) = table.page(c, &filter, q, map)?;
     let path = links::collection(&space_id, table.name);
     let template = links::list_template(&space_id, table.name, links::SIMPLE_FILTERS);
     Ok(envelope(item_type, &path, &template, q, total, items))

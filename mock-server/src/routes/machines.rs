@@ -17,9 +17,7 @@ use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{
-    find_in_space, lookup_in_space, name_taken, select_page, Filter, Table, BY_NAME,
-};
+use crate::filter::{find_in_space, lookup_in_space, name_taken, Filter, Table, BY_NAME};
 use crate::ids::{self, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
@@ -245,15 +243,7 @@ pub async fn list(
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
-            let (total, items) = select_page(
-                c,
-                MACHINE_TABLE.name,
-                MACHINE_TABLE.columns,
-                MACHINE_TABLE.order,
-                &filter(space, &q)?,
-                &q,
-                from_row,
-            )?;
+            let (total, items) = MACHINE_TABLE.page(c, &filter(space, &q)?, &q, from_row)?;
             let path = links::collection(&space_id, "machines");
             let template = links::list_template(&space_id, "machines", links::MACHINE_FILTERS);
             Ok(envelope("Machine", &path, &template, &q, total, items))
@@ -268,16 +258,9 @@ pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<
         .call(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let q = ListQuery::all();
-            Ok(select_page(
-                c,
-                MACHINE_TABLE.name,
-                MACHINE_TABLE.columns,
-                MACHINE_TABLE.order,
-                &Filter::default().eq("space_seq", space),
-                &q,
-                from_row,
-            )?
-            .1)
+            Ok(MACHINE_TABLE
+                .page(c, &Filter::default().eq("space_seq", space), &q, from_row)?
+                .1)
         })
         .await?;
     Ok(Json(items))

@@ -85,15 +85,7 @@ pub async fn list(
             let filter = Filter::default()
                 .eq("space_seq", space)
                 .list(&q, PROXIES, "seq", "name");
-            let (total, items) = select_page(
-                c,
-                PROXY_TABLE.name,
-                PROXY_TABLE.columns,
-                PROXY_TABLE.order,
-                &filter,
-                &q,
-                from_row,
-            )?;
+            let (total, items) = PROXY_TABLE.page(c, &filter, &q, from_row)?;
             let template = links::list_template(&space_id, "proxies", links::SIMPLE_FILTERS);
             let path = links::collection(&space_id, "proxies");
             Ok(envelope("Proxy", &path, &template, &q, total, items))
@@ -113,16 +105,7 @@ pub async fn all(
             let space = space_seq(c, &scope.space_id)?;
             let filter = Filter::default().eq("space_seq", space);
             let q = ListQuery::all();
-            Ok(select_page(
-                c,
-                PROXY_TABLE.name,
-                PROXY_TABLE.columns,
-                PROXY_TABLE.order,
-                &filter,
-                &q,
-                from_row,
-            )?
-            .1)
+            Ok(PROXY_TABLE.page(c, &filter, &q, from_row)?.1)
         })
         .await?;
     Ok(Json(items))

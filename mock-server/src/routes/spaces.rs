@@ -4,7 +4,7 @@ use axum::Json;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{ApiError, ApiResult};
-use crate::filter::{select_page, Filter};
+use crate::filter::{select_page, Filter, BY_NAME};
 use crate::ids::{self, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
@@ -52,15 +52,7 @@ pub async fn list(
         .db
         .call(move |c| {
             let filter = Filter::default().list(&q, SPACES, "seq", "name");
-            let (total, items) = select_page(
-                c,
-                "spaces",
-                COLUMNS,
-                "name COLLATE NOCASE, seq",
-                &filter,
-                &q,
-                from_row,
-            )?;
+            let (total, items) = select_page(c, "spaces", COLUMNS, BY_NAME, &filter, &q, from_row)?;
             Ok(envelope(
                 "Space",
                 "/api/spaces",

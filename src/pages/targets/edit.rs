@@ -102,7 +102,8 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
     let (initial_uri, initial_thumbprint) = (initial.uri.clone(), initial.thumbprint.clone());
     let form = FormState::<MachineField>::new();
     let saved = RwSignal::new(false);
-    let dirty = Signal::derive(move || !saved.get() && draft.with(|d| *d != initial));
+    let dirty =
+        Signal::derive(move || !saved.get() && before.with_value(|b| draft.with(|d| d != b)));
     let style = Memo::new(move |_| draft.with(|d| d.style.clone()));
 
     let error = move |field: MachineField| form.error(field, move |f| draft.with(|d| d.error(f)));
