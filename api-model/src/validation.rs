@@ -97,9 +97,17 @@ pub fn validate_name(name: &str) -> Option<String> {
         Some(format!(
             "Name must be {NAME_MAX_CHARS} characters or fewer."
         ))
+    } else if name.chars().any(char::is_control) {
+        Some("Name must not contain control characters such as tabs, line breaks or NUL.".into())
     } else {
         None
     }
+}
+
+/// The one form of a name that uniqueness is decided on, by the rules and by the database's
+/// unique index alike: trimmed and lower-cased (Unicode), so "Squid" and " SQUID" are one name.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// The message for a name another proxy in the space already has (compared ignoring case).
@@ -234,6 +242,24 @@ mod tests {
             .contains("200 characters"));
         // Counted in characters, not bytes, and after trimming.
         assert_eq!(validate_name(&format!("  {}  ", "é".repeat(200))), None);
+    }
+
+    #[test]
+    fn names_with_control_characters_are_refused() {
+        for bad in ["x\u{0}a", "tab\there", "line\nbreak", "del\u{7f}"] {
+            let message = validate_name(bad).expect(bad);
+            assert!(
+                message.starts_with("Name must not contain control"),
+                "{message}"
+            );
+        }
+        assert_eq!(validate_name("Squid (DMZ) – ünïcode"), None);
+    }
+
+    #[test]
+    fn name_key_ignores_case_and_surrounding_space() {
+        assert_eq!(name_key("  Squid ÄÖ "), name_key("squid äö"));
+        assert_ne!(name_key("x\u{0}a"), name_key("x\u{0}b"));
     }
 
     #[test]

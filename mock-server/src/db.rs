@@ -1,11 +1,26 @@
-//! SQLite storage: one connection behind a mutex, used from blocking threads, with migrations.
+//! SQLite storage in WAL mode: one writer connection (writes are serialized, each one transaction)
+//! and a small pool of read connections, so reads run in parallel with each other and with the
+//! write. Every query has a time budget: one that runs past it is interrupted and the request
+//! answers 503, so no query can hold a connection, or the server, for long.
 
+use std::cell::Cell;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, Transaction};
+use rusqlite_migration::{HookResult, Migrations, M};
 
 use crate::error::{ApiError, ApiResult};
+use crate::secrets::Secrets;
+
+/// How long one request's database work may take before it is interrupted.
+pub const QUERY_BUDGET: Duration = Duration::from_secs(2);
+/// Read connections; more than the cores, since a reader mostly waits on its deadline or I/O.
+const READERS: u32 = 8;
+/// How often (in SQLite VM steps) a running statement checks its deadline.
+const PROGRESS_STEPS: i32 = 2_000;
 
 /// Schema history. Append new steps; never edit a released one.
 const MIGRATIONS: &[&str] = &[
@@ -71,63 +86,217 @@ const MIGRATIONS: &[&str] = &[
         machine_seq INTEGER NOT NULL REFERENCES machines(seq) ON DELETE CASCADE,
         role TEXT NOT NULL COLLATE NOCASE
      );",
+    // Names are unique by one key, `api_model::validation::name_key` (trimmed, Unicode
+    // lower-case), stored beside the name: SQLite's NOCASE knows only ASCII and stops at a NUL.
+    // The key is filled in by `fill_name_keys` (Rust's lower-casing, not SQL's).
+    "ALTER TABLE proxies ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+     ALTER TABLE environments ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+     ALTER TABLE machines ADD COLUMN name_key TEXT NOT NULL DEFAULT '';",
+    // Unique names by key, lists paged in name order by index, and an index for every filter.
+    "DROP INDEX proxies_name;
+     DROP INDEX environments_name;
+     DROP INDEX machines_name;
+     CREATE UNIQUE INDEX proxies_name_key ON proxies(space_seq, name_key);
+     CREATE UNIQUE INDEX environments_name_key ON environments(space_seq, name_key);
+     CREATE UNIQUE INDEX machines_name_key ON machines(space_seq, name_key);
+     CREATE INDEX proxies_by_name ON proxies(space_seq, name COLLATE NOCASE, seq);
+     CREATE INDEX machines_by_name ON machines(space_seq, name COLLATE NOCASE, seq);
+     CREATE INDEX machines_style ON machines(space_seq, comm_style);
+     CREATE INDEX machines_health ON machines(space_seq, health);
+     CREATE INDEX machines_disabled ON machines(space_seq, is_disabled);
+     CREATE INDEX machine_roles_machine ON machine_roles(machine_seq, role);
+     CREATE INDEX machine_roles_role ON machine_roles(role, machine_seq);
+     CREATE INDEX machine_environments_environment
+        ON machine_environments(environment_seq, machine_seq);",
 ];
+
+/// Fills `name_key` for rows written before it existed.
+fn fill_name_keys(tx: &Transaction) -> HookResult {
+    for table in ["proxies", "environments", "machines"] {
+        let rows: Vec<(i64, String)> = tx
+            .prepare(&format!("SELECT seq, name FROM {table}"))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (seq, name) in rows {
+            tx.execute(
+                &format!("UPDATE {table} SET name_key = ?2 WHERE seq = ?1"),
+                rusqlite::params![seq, api_model::validation::name_key(&name)],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// When the database work running on this thread must stop; read by the progress handler.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// Runs `f` with a deadline on this thread's queries.
+fn with_budget<R>(f: impl FnOnce() -> R) -> R {
+    DEADLINE.with(|d| d.set(Some(Instant::now() + QUERY_BUDGET)));
+    let result = f();
+    DEADLINE.with(|d| d.set(None));
+    result
+}
+
+/// Settings every connection gets: foreign keys, a wait for the lock, overwritten data zeroed,
+/// and the deadline check.
+fn configure(conn: &Connection, durable: bool) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.busy_timeout(QUERY_BUDGET)?;
+    // A committed write survives a crash or a kill, not only a clean shutdown. A throwaway
+    // (`:memory:`) database needs no fsync.
+    conn.pragma_update(None, "synchronous", if durable { "FULL" } else { "OFF" })?;
+    conn.progress_handler(
+        PROGRESS_STEPS,
+        Some(|| DEADLINE.with(|d| d.get().is_some_and(|t| Instant::now() > t))),
+    );
+    Ok(())
+}
 
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<Mutex<Connection>>,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    secrets: Secrets,
+    /// The directory of a `:memory:` database, removed when the last handle goes.
+    _temp: Option<Arc<tempfile::TempDir>>,
 }
 
 impl Db {
-    /// Opens (creating if needed) and migrates the database. `:memory:` keeps nothing.
+    /// Opens (creating if needed) and migrates the database. `:memory:` keeps nothing: it lives in
+    /// a temporary directory that is removed when the server stops.
     pub fn open(path: &str) -> Result<Self, String> {
+        let (path, temp) = if path == ":memory:" {
+            let dir =
+                tempfile::tempdir().map_err(|e| format!("cannot make a temporary db: {e}"))?;
+            (dir.path().join("mock-server.db"), Some(Arc::new(dir)))
+        } else {
+            (PathBuf::from(path), None)
+        };
+        let durable = temp.is_none();
+        let shown = path.display().to_string();
         let mut conn =
-            Connection::open(path).map_err(|e| format!("cannot open database {path}: {e}"))?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(|e| e.to_string())?;
-        if path != ":memory:" {
-            conn.pragma_update(None, "journal_mode", "WAL")
-                .map_err(|e| e.to_string())?;
-            // A committed write survives a crash or a kill, not only a clean shutdown.
-            conn.pragma_update(None, "synchronous", "FULL")
-                .map_err(|e| e.to_string())?;
-        }
-        let steps = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
+            Connection::open(&path).map_err(|e| format!("cannot open database {shown}: {e}"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .and_then(|_| configure(&conn, durable))
+            .map_err(|e| format!("cannot set up database {shown}: {e}"))?;
+        let steps = MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i {
+                2 => M::up_with_hook(sql, fill_name_keys),
+                _ => M::up(sql),
+            })
+            .collect();
         Migrations::new(steps)
             .to_latest(&mut conn)
-            .map_err(|e| format!("cannot migrate database {path}: {e}"))?;
+            .map_err(|e| format!("cannot migrate database {shown}: {e}"))?;
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('installation_id', ?1)",
             [uuid::Uuid::new_v4().to_string()],
         )
         .map_err(|e| e.to_string())?;
+        let secrets = Secrets::for_database(durable.then_some(path.as_path()))?;
+        seal_plain_passwords(&conn, &secrets).map_err(|e| format!("cannot seal passwords: {e}"))?;
+        let manager = SqliteConnectionManager::file(&path).with_init(move |c| {
+            configure(c, durable)?;
+            c.pragma_update(None, "query_only", "ON")
+        });
+        let readers = r2d2::Pool::builder()
+            .max_size(READERS)
+            .min_idle(Some(1))
+            .connection_timeout(QUERY_BUDGET)
+            .build(manager)
+            .map_err(|e| format!("cannot open read connections to {shown}: {e}"))?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            writer: Arc::new(Mutex::new(conn)),
+            readers,
+            secrets,
+            _temp: temp,
         })
     }
 
-    /// Runs `f` on the connection on a blocking thread.
-    pub async fn call<R, F>(&self, f: F) -> ApiResult<R>
+    /// The key passwords are sealed with.
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
+    }
+
+    /// Runs read-only `f` on a pooled read connection, on a blocking thread, within the budget.
+    pub async fn read<R, F>(&self, f: F) -> ApiResult<R>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> ApiResult<R> + Send + 'static,
+        F: FnOnce(&Connection) -> ApiResult<R> + Send + 'static,
     {
-        let conn = self.conn.clone();
+        let pool = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
+            let conn = pool.get().map_err(|_| ApiError::busy())?;
+            with_budget(|| f(&conn))
         })
         .await
         .map_err(ApiError::internal)?
     }
 
-    /// Runs `f` directly; for startup work before the server accepts requests.
+    /// Runs `f` on the one write connection, on a blocking thread, within the budget.
+    pub async fn write<R, F>(&self, f: F) -> ApiResult<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(&mut Connection) -> ApiResult<R> + Send + 'static,
+    {
+        let conn = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            with_budget(|| f(&mut guard))
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
+
+    /// Runs `f` on the write connection directly; for startup work before the server accepts
+    /// requests.
     pub fn with_conn<R>(&self, f: impl FnOnce(&mut Connection) -> ApiResult<R>) -> ApiResult<R> {
         let mut guard = self
-            .conn
+            .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut guard)
+    }
+}
+
+/// Seals passwords that a database from before encryption at rest holds in plain text.
+fn seal_plain_passwords(conn: &Connection, secrets: &Secrets) -> rusqlite::Result<()> {
+    let plain: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, password FROM proxies WHERE password IS NOT NULL")?
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .filter(|row| row.as_ref().map_or(true, |(_, p)| !Secrets::is_sealed(p)))
+        .collect::<rusqlite::Result<_>>()?;
+    for (seq, password) in &plain {
+        conn.execute(
+            "UPDATE proxies SET password = ?2 WHERE seq = ?1",
+            rusqlite::params![seq, secrets.seal(password)],
+        )?;
+    }
+    if !plain.is_empty() {
+        tracing::info!(
+            "sealed {} stored password(s) under the master key",
+            plain.len()
+        );
+        forget_old_secrets(conn);
+    }
+    Ok(())
+}
+
+/// After a write that replaced or removed a secret: copy the WAL into the database (where
+/// `secure_delete` has zeroed the old value) and truncate the WAL, whose older page images would
+/// otherwise still hold it.
+pub fn forget_old_secrets(conn: &Connection) {
+    let result = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        r.get::<_, i64>(0)
+    });
+    if !matches!(result, Ok(0)) {
+        tracing::warn!("could not truncate the WAL after removing a secret: {result:?}");
     }
 }
 

@@ -54,25 +54,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let mime = content_type
-            .split(';')
-            .next()
             .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if mime != "application/json" && !mime.ends_with("+json") {
-            return Err(ApiError::bad_request(format!(
-                "The request body must be JSON sent with Content-Type: application/json (got \"{content_type}\")."
-            )));
-        }
+            .to_owned();
+        // The size first: a body over the limit is 413 whatever it claims to be.
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             let status = rejection.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    status,
-                    "The request body is too large: the limit is 64 KiB.",
-                )
+                ApiError::too_large()
             } else {
                 ApiError::new(
                     status,
@@ -83,6 +71,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 )
             }
         })?;
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if mime != "application/json" && !mime.ends_with("+json") {
+            let shown: String = content_type.chars().take(100).collect();
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                format!(
+                    "The request body must be JSON sent with Content-Type: application/json (got \"{shown}\")."
+                ),
+            ));
+        }
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request("No request body was supplied."));
         }
@@ -91,13 +94,54 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .map(JsonBody)
             .map_err(|e| {
                 let path = e.path().to_string();
-                let inner = e.into_inner();
+                let detail = describe(e.inner());
                 let detail = if path == "." {
-                    inner.to_string()
+                    detail
                 } else {
-                    format!("{path}: {inner}")
+                    format!("{path}: {detail}")
                 };
                 ApiError::validation(vec![format!("The request body is not valid: {detail}")])
             })
+    }
+}
+
+/// serde's message without the value it quotes ("invalid type: string \"hunter2\", expected
+/// …"): a value sent in the wrong place may be a secret, so an answer never repeats it.
+pub fn describe(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" at line ").next().unwrap_or_default();
+    match text.split_once(", expected ") {
+        Some((_, expected)) => format!("expected {expected}"),
+        None if e.is_data() => "a value has the wrong type or form".into(),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn messages_never_quote_the_value() {
+        for body in [
+            r#"{"Password": "hunter2"}"#,
+            r#"{"Kind": "hunter2"}"#,
+            r#"{"Port": "hunter2"}"#,
+        ] {
+            #[derive(serde::Deserialize, Debug)]
+            #[allow(dead_code)]
+            #[serde(rename_all = "PascalCase")]
+            struct T {
+                password: Option<api_model::SensitiveValue>,
+                kind: Option<Kind>,
+                port: Option<i32>,
+            }
+            #[derive(serde::Deserialize, Debug)]
+            enum Kind {
+                A,
+            }
+            let e = serde_json::from_str::<T>(body).unwrap_err();
+            let text = super::describe(&e);
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(text.starts_with("expected"), "{text}");
+        }
     }
 }

@@ -3,6 +3,8 @@
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
+use api_model::validation::name_key;
+
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::paging::{like_pattern, ListQuery};
@@ -20,22 +22,26 @@ impl Filter {
         self
     }
 
-    /// `column IN (values)`; no values means no filter.
-    pub fn any_of(mut self, column: &str, values: Vec<Value>) -> Self {
+    /// `column IN (values)`; no values means no filter. The values go in as one JSON array, so
+    /// however many a client sends, the statement has one parameter (SQLite caps their number).
+    pub fn any_of(self, column: &str, values: Vec<Value>) -> Self {
+        self.matching(&format!("{column} IN {{}}"), values)
+    }
+
+    /// A clause whose `{}` is replaced by `(SELECT value FROM json_each(?))`, bound to `values`;
+    /// no values means no filter.
+    pub fn matching(mut self, sql: &str, values: Vec<Value>) -> Self {
         if !values.is_empty() {
-            self.clauses.push(format!(
-                "{column} IN ({})",
-                vec!["?"; values.len()].join(",")
-            ));
-            self.params.extend(values);
+            self.clauses
+                .push(sql.replace("{}", "(SELECT value FROM json_each(?))"));
+            self.params.push(Value::Text(json_array(values)));
         }
         self
     }
 
-    /// A clause with `?` placeholders for `values` (e.g. an EXISTS over a join table).
-    pub fn clause(mut self, sql: &str, values: Vec<Value>) -> Self {
+    /// A clause without parameters.
+    pub fn clause(mut self, sql: &str) -> Self {
         self.clauses.push(sql.to_owned());
-        self.params.extend(values);
         self
     }
 
@@ -50,7 +56,7 @@ impl Filter {
                 .collect();
             // Asked for ids, none of which can exist: nothing matches.
             self = if wanted.is_empty() {
-                self.clause("0 = 1", vec![])
+                self.clause("0 = 1")
             } else {
                 self.any_of(seq, wanted)
             };
@@ -169,8 +175,9 @@ pub fn find_in_space<T>(
     })
 }
 
-/// Whether another row of the space (not `except`) has this name, ignoring case as people do
-/// (Unicode, which SQLite's NOCASE is not).
+/// Whether another row of the space (not `except`) has this name, by the one name key the
+/// unique index holds too (`name_key`: Unicode case, which SQLite's NOCASE is not). One index
+/// lookup, however many rows the space has.
 pub fn name_taken(
     conn: &Connection,
     table: &Table,
@@ -178,19 +185,23 @@ pub fn name_taken(
     name: &str,
     except: Option<i64>,
 ) -> ApiResult<bool> {
-    let wanted = name.trim().to_lowercase();
-    if wanted.is_empty() {
-        return Ok(false);
-    }
-    let mut stmt = conn.prepare(&format!(
-        "SELECT name FROM {} WHERE space_seq = ?1 AND seq IS NOT ?2",
-        table.name
-    ))?;
-    let names = stmt.query_map(params![space, except], |r| r.get::<_, String>(0))?;
-    for taken in names {
-        if taken?.to_lowercase() == wanted {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(conn.query_row(
+        &format!(
+            "SELECT EXISTS(SELECT 1 FROM {} WHERE space_seq = ?1 AND name_key = ?2 AND seq IS NOT ?3)",
+            table.name
+        ),
+        params![space, name_key(name), except],
+        |r| r.get(0),
+    )?)
+}
+
+/// The values as a JSON array, for `json_each`.
+fn json_array(values: Vec<Value>) -> String {
+    let items = values.into_iter().map(|v| match v {
+        Value::Integer(i) => serde_json::Value::from(i),
+        Value::Real(f) => serde_json::Value::from(f),
+        Value::Text(t) => serde_json::Value::from(t),
+        Value::Null | Value::Blob(_) => serde_json::Value::Null,
+    });
+    serde_json::Value::Array(items.collect()).to_string()
 }

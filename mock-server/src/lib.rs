@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod etag;
 mod extract;
 mod filter;
 mod ids;
@@ -10,9 +11,11 @@ mod links;
 mod middleware;
 mod paging;
 mod routes;
+mod secrets;
 mod seed;
 mod state;
 mod static_files;
+mod transport;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -25,8 +28,11 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower::Layer;
 
+pub use db::QUERY_BUDGET;
 pub use error::VALIDATION_SUMMARY;
+pub use middleware::CONTENT_SECURITY_POLICY;
 pub use routes::{API_VERSION, SERVER_VERSION};
+pub use secrets::key_path as master_key_path;
 
 use state::AppState;
 
@@ -85,10 +91,20 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
             }
         );
     }
+    let installation_id = db
+        .with_conn(|c| {
+            Ok(c.query_row(
+                "SELECT value FROM meta WHERE key = 'installation_id'",
+                [],
+                |r| r.get::<_, String>(0),
+            )?)
+        })
+        .map_err(|e| e.body.error_message)?;
     let state = AppState {
         db,
-        api_key: config.api_key,
+        api_key: config.api_key.as_deref().map(middleware::ApiKey::new),
         static_dir: config.static_dir,
+        installation_id: installation_id.into(),
     };
     let listener = TcpListener::bind(listen)
         .await
@@ -97,6 +113,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
     let service = tower::util::MapRequestLayer::new(middleware::method_override).layer(app(state));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        let listener = transport::Listener(listener);
         axum::serve(listener, ServiceExt::<Request>::into_make_service(service))
             .with_graceful_shutdown(async {
                 let _ = stopped.await;
@@ -108,13 +125,16 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
 
 fn app(state: AppState) -> Router {
     let api = routes::api()
-        .layer(mw::from_fn(middleware::json_errors))
         .layer(mw::from_fn_with_state(
             state.clone(),
             middleware::require_api_key,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // Outermost last: the log sees the final status; headers and error bodies apply to all.
     api.merge(static_files::router())
         .with_state(state)
+        .layer(mw::from_fn(middleware::json_errors))
+        .layer(mw::from_fn(middleware::close_if_body_unread))
+        .layer(mw::from_fn(middleware::security_headers))
         .layer(mw::from_fn(middleware::log_request))
 }

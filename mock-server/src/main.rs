@@ -20,9 +20,35 @@ struct Args {
     /// `demo` fills an empty database with demo data; a database that has data is never touched.
     #[arg(long, value_enum, default_value = "none")]
     seed: Seed,
-    /// When given, every /api route but `GET /api` needs this key (X-Octopus-ApiKey header or ?apikey=).
-    #[arg(long, value_name = "KEY")]
+    /// When given, every /api route but `GET /api` needs this key (X-Octopus-ApiKey header or
+    /// ?apikey=). Visible to other local users in the process list: prefer --api-key-file or
+    /// the MOCK_SERVER_API_KEY environment variable.
+    #[arg(
+        long,
+        value_name = "KEY",
+        env = "MOCK_SERVER_API_KEY",
+        hide_env_values = true
+    )]
     api_key: Option<String>,
+    /// Read the API key from this file (its first line; surrounding whitespace is ignored).
+    #[arg(long, value_name = "PATH", conflicts_with = "api_key")]
+    api_key_file: Option<PathBuf>,
+}
+
+/// The key from --api-key-file, --api-key or MOCK_SERVER_API_KEY; an empty key is refused.
+fn api_key(args: &Args) -> Result<Option<String>, String> {
+    let key = match &args.api_key_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the API key file {}: {e}", path.display()))?;
+            Some(text.lines().next().unwrap_or_default().trim().to_owned())
+        }
+        None => args.api_key.clone(),
+    };
+    match key {
+        Some(k) if k.is_empty() => Err("the API key is empty".into()),
+        other => Ok(other),
+    }
 }
 
 #[tokio::main]
@@ -35,11 +61,15 @@ async fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
+    let api_key = api_key(&args).unwrap_or_else(|e| {
+        eprintln!("mock-server: {e}");
+        std::process::exit(2);
+    });
     let config = Config {
         db: args.db,
         static_dir: args.static_dir,
         seed: args.seed,
-        api_key: args.api_key,
+        api_key,
     };
     let server = match mock_server::start(config, args.listen).await {
         Ok(server) => server,

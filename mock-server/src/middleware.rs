@@ -1,18 +1,43 @@
-//! Cross-cutting request handling: method override, API key, JSON error bodies, request log.
+//! Cross-cutting request handling: method override, API key, JSON error bodies, closing a
+//! connection whose request body was left unread, security headers, request log.
 
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use api_model::ErrorBody;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use http_body::{Frame, SizeHint};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub const API_KEY_HEADER: &str = "x-octopus-apikey";
+
+/// The API key, kept as a digest and compared in constant time: how long a wrong key took to
+/// refuse says nothing about how much of it was right, nor how long the real one is.
+#[derive(Clone)]
+pub struct ApiKey([u8; 32]);
+
+impl ApiKey {
+    pub fn new(key: &str) -> Self {
+        Self(Sha256::digest(key.as_bytes()).into())
+    }
+
+    fn matches(&self, given: &str) -> bool {
+        let given: [u8; 32] = Sha256::digest(given.as_bytes()).into();
+        self.0.ct_eq(&given).into()
+    }
+}
 
 /// Octopus.Client sends PUT and DELETE as POST with `X-HTTP-Method-Override`; act as that method.
 /// Runs before routing (it wraps the router), so the route for the real method is chosen.
@@ -31,13 +56,27 @@ pub fn method_override(mut req: Request) -> Request {
     req
 }
 
-/// With `--api-key`, every `/api` request but `GET /api` needs the key in the
-/// `X-Octopus-ApiKey` header or the `apikey` query parameter (any case).
+/// The method whose rule a request follows: HEAD stands for GET, and OPTIONS (a CORS preflight)
+/// for the method it asks about, GET when it names none.
+fn stands_for(req: &Request) -> Method {
+    match *req.method() {
+        Method::HEAD => Method::GET,
+        Method::OPTIONS => req
+            .headers()
+            .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+            .and_then(|v| Method::from_bytes(v.as_bytes()).ok())
+            .unwrap_or(Method::GET),
+        ref m => m.clone(),
+    }
+}
+
+/// With an API key set, every `/api` request but `GET /api` (and its HEAD and OPTIONS) needs the
+/// key in the `X-Octopus-ApiKey` header or the `apikey` query parameter (any case).
 pub async fn require_api_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(expected) = state.api_key.as_deref() else {
+    let Some(expected) = state.api_key.as_ref() else {
         return next.run(req).await;
     };
-    let is_root = req.method() == Method::GET && matches!(req.uri().path(), "/api" | "/api/");
+    let is_root = stands_for(&req) == Method::GET && matches!(req.uri().path(), "/api" | "/api/");
     let from_header = req
         .headers()
         .get(API_KEY_HEADER)
@@ -48,15 +87,15 @@ pub async fn require_api_key(State(state): State<AppState>, req: Request, next: 
             .map(|(_, v)| v.into_owned())
     });
     let given = from_header.map(str::to_owned).or(from_query);
-    if is_root || req.method() == Method::OPTIONS || given.as_deref() == Some(expected) {
+    if is_root || given.is_some_and(|key| expected.matches(&key)) {
         next.run(req).await
     } else {
         ApiError::unauthorized().into_response()
     }
 }
 
-/// Every `/api` error carries the Octopus error body, including the ones axum makes itself
-/// (405 method not allowed, 413 too large).
+/// Every error carries the Octopus error body, including the ones axum and tower-http make
+/// themselves (404, 405, 413, …), which come without one.
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let status = res.status();
@@ -64,22 +103,106 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if status.is_success() || status.is_redirection() || is_json {
+    if status.is_success() || status.is_redirection() || status.is_informational() || is_json {
         return res;
     }
     let message = match status.as_u16() {
+        404 => "The resource you requested was not found.".to_owned(),
         405 => "This method is not supported on this resource.".to_owned(),
-        413 => "The request body is too large: the limit is 64 KiB.".to_owned(),
-        _ => status
-            .canonical_reason()
-            .unwrap_or("The request failed.")
-            .to_owned(),
+        413 => return ApiError::too_large().into_response(),
+        _ => format!(
+            "{} {}.",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("The request failed")
+        ),
     };
     let mut replaced = (status, Json(ErrorBody::new(message))).into_response();
-    if let Some(allow) = res.headers().get(header::ALLOW) {
-        replaced.headers_mut().insert(header::ALLOW, allow.clone());
+    for name in [header::ALLOW, header::CONNECTION] {
+        if let Some(value) = res.headers().get(&name) {
+            replaced.headers_mut().insert(name, value.clone());
+        }
     }
     replaced
+}
+
+/// When a request's body was not read to its end (a 405, 413 or 415 answered before reading),
+/// the rest of it is still on the connection: say `Connection: close` and close it, rather than
+/// drop a keep-alive connection the client believes it can use again.
+pub async fn close_if_body_unread(req: Request, next: Next) -> Response {
+    let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|len| len.trim() != "0");
+    if !has_body {
+        return next.run(req).await;
+    }
+    let read_to_end = Arc::new(AtomicBool::new(false));
+    let req = req.map(|inner| {
+        Body::new(Watched {
+            inner,
+            read_to_end: read_to_end.clone(),
+        })
+    });
+    let mut res = next.run(req).await;
+    if !read_to_end.load(Ordering::Acquire) {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
+}
+
+/// A request body that records whether it was read to its end.
+struct Watched {
+    inner: Body,
+    read_to_end: Arc<AtomicBool>,
+}
+
+impl http_body::Body for Watched {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) || self.inner.is_end_stream() {
+            self.read_to_end.store(true, Ordering::Release);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// The console runs under this policy without a violation: its own scripts and styles only,
+/// WebAssembly compiled from its own files, no frames, no plugins, requests to its own origin.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Security headers on everything served, API answers and console files alike.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    res
 }
 
 /// One line per request. The query string is left out: it may hold an API key.
@@ -98,4 +221,36 @@ pub async fn log_request(req: Request, next: Next) -> Response {
 
 pub fn header_value(s: &'static str) -> HeaderValue {
     HeaderValue::from_static(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_key_matches_only_itself() {
+        let key = ApiKey::new("API-SECRET");
+        assert!(key.matches("API-SECRET"));
+        assert!(!key.matches("API-SECRE"));
+        assert!(!key.matches("API-SECRET "));
+        assert!(!key.matches(""));
+    }
+
+    #[test]
+    fn head_and_options_follow_the_method_they_stand_for() {
+        let req = |m: Method, acrm: Option<&str>| {
+            let mut b = Request::builder().method(m).uri("/api");
+            if let Some(a) = acrm {
+                b = b.header(header::ACCESS_CONTROL_REQUEST_METHOD, a);
+            }
+            b.body(Body::empty()).unwrap()
+        };
+        assert_eq!(stands_for(&req(Method::HEAD, None)), Method::GET);
+        assert_eq!(stands_for(&req(Method::OPTIONS, None)), Method::GET);
+        assert_eq!(
+            stands_for(&req(Method::OPTIONS, Some("DELETE"))),
+            Method::DELETE
+        );
+        assert_eq!(stands_for(&req(Method::PUT, None)), Method::PUT);
+    }
 }

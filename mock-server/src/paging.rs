@@ -2,6 +2,8 @@
 
 use api_model::{Links, ResourceCollection};
 
+use api_model::validation::NAME_MAX_CHARS;
+
 use crate::error::{ApiError, ApiResult};
 
 pub const DEFAULT_TAKE: i64 = 30;
@@ -15,7 +17,8 @@ pub struct ListQuery {
     pub ids: Vec<String>,
     pub partial_name: Option<String>,
     pub name: Option<String>,
-    /// Every other parameter (a route's own filters), kept so paging links keep them too.
+    /// The route's own filters (`filters` of `parse`), kept so paging links keep them too. Any
+    /// other parameter (`apikey` among them) is ignored and never copied into a link.
     pub extra: Vec<(String, String)>,
 }
 
@@ -28,9 +31,10 @@ impl ListQuery {
         }
     }
 
-    /// Reads the query string. Names are matched ignoring case, as the real server does;
-    /// `ids` may be comma-separated, repeated, or both.
-    pub fn parse(raw: Option<&str>) -> ApiResult<Self> {
+    /// Reads the query string, knowing the route's own `filters` besides the common ones.
+    /// Names are matched ignoring case, as the real server does; `ids` may be comma-separated,
+    /// repeated, or both.
+    pub fn parse(raw: Option<&str>, filters: &[&str]) -> ApiResult<Self> {
         let mut q = Self {
             take: DEFAULT_TAKE,
             ..Self::default()
@@ -46,11 +50,12 @@ impl ListQuery {
                         .filter(|s| !s.is_empty())
                         .map(str::to_owned),
                 ),
-                "partialname" => {
-                    q.partial_name = Some(value.into_owned()).filter(|s| !s.is_empty())
+                "partialname" => q.partial_name = name_param("partialName", &value)?,
+                "name" => q.name = name_param("name", &value)?,
+                _ if filters.iter().any(|f| f.eq_ignore_ascii_case(&key)) => {
+                    q.extra.push((key.into_owned(), value.into_owned()))
                 }
-                "name" => q.name = Some(value.into_owned()).filter(|s| !s.is_empty()),
-                _ => q.extra.push((key.into_owned(), value.into_owned())),
+                _ => {}
             }
         }
         Ok(q)
@@ -90,6 +95,16 @@ impl ListQuery {
     }
 }
 
+/// A name to search for: no longer than a name can be (a longer one could match nothing).
+fn name_param(param: &str, value: &str) -> ApiResult<Option<String>> {
+    if value.chars().count() > NAME_MAX_CHARS {
+        return Err(ApiError::bad_request(format!(
+            "The {param} parameter must be {NAME_MAX_CHARS} characters or fewer: no name is longer."
+        )));
+    }
+    Ok(Some(value.to_owned()).filter(|s| !s.is_empty()))
+}
+
 fn parse_count(name: &str, value: &str) -> ApiResult<i64> {
     value
         .trim()
@@ -124,12 +139,14 @@ pub fn envelope<T>(
     links.insert("Template".into(), template.into());
     links.insert("Page.All".into(), q.link(path, 0, TAKE_ALL));
     links.insert("Page.Current".into(), q.link(path, q.skip, q.take));
-    if q.take > 0 && q.skip + q.take < total {
-        links.insert("Page.Next".into(), q.link(path, q.skip + q.take, q.take));
+    // Saturating: a skip near i64::MAX must not wrap round to a negative one.
+    let next = q.skip.saturating_add(q.take);
+    if q.take > 0 && next < total {
+        links.insert("Page.Next".into(), q.link(path, next, q.take));
     }
     links.insert(
         "Page.Last".into(),
-        q.link(path, last_page_number * q.take, q.take),
+        q.link(path, last_page_number.saturating_mul(q.take), q.take),
     );
     ResourceCollection {
         item_type: item_type.into(),
@@ -158,20 +175,21 @@ mod tests {
 
     #[test]
     fn ids_accept_commas_and_repeats() {
-        let q = ListQuery::parse(Some("ids=Proxies-1,Proxies-2&IDS=Proxies-3&skip=5")).unwrap();
+        let q =
+            ListQuery::parse(Some("ids=Proxies-1,Proxies-2&IDS=Proxies-3&skip=5"), &[]).unwrap();
         assert_eq!(q.ids, ["Proxies-1", "Proxies-2", "Proxies-3"]);
         assert_eq!((q.skip, q.take), (5, DEFAULT_TAKE));
     }
 
     #[test]
     fn bad_numbers_are_rejected() {
-        assert!(ListQuery::parse(Some("skip=-1")).is_err());
-        assert!(ListQuery::parse(Some("take=ten")).is_err());
+        assert!(ListQuery::parse(Some("skip=-1"), &[]).is_err());
+        assert!(ListQuery::parse(Some("take=ten"), &[]).is_err());
     }
 
     #[test]
     fn links_keep_filters_and_stop_at_the_last_page() {
-        let q = ListQuery::parse(Some("take=10&partialName=sq uid")).unwrap();
+        let q = ListQuery::parse(Some("take=10&partialName=sq uid"), &[]).unwrap();
         let page = envelope::<()>("Proxy", "/api/Spaces-1/proxies", "t", &q, 25, vec![]);
         assert_eq!(page.number_of_pages, 3);
         assert_eq!(page.last_page_number, 2);
@@ -187,6 +205,40 @@ mod tests {
         assert!(!envelope::<()>("Proxy", "/p", "t", &last, 25, vec![])
             .links
             .contains_key("Page.Next"));
+    }
+
+    #[test]
+    fn the_largest_skip_has_no_next_page_and_no_negative_link() {
+        let q = ListQuery::parse(Some("skip=9223372036854775807&take=30"), &[]).unwrap();
+        let page = envelope::<()>("Proxy", "/p", "t", &q, 5, vec![]);
+        assert!(!page.links.contains_key("Page.Next"));
+        assert!(
+            page.links.values().all(|l| !l.contains("skip=-")),
+            "{:?}",
+            page.links
+        );
+    }
+
+    #[test]
+    fn only_known_parameters_reach_links() {
+        let q = ListQuery::parse(
+            Some("apikey=API-SECRET&roles=web&Other=x&take=1"),
+            &["roles"],
+        )
+        .unwrap();
+        let page = envelope::<()>("Machine", "/m", "t", &q, 5, vec![]);
+        let all: String = page.links.values().cloned().collect();
+        assert!(!all.contains("SECRET") && !all.contains("Other"), "{all}");
+        assert!(page.links["Page.Next"].contains("roles=web"));
+    }
+
+    #[test]
+    fn searches_longer_than_a_name_are_refused() {
+        let long = "n".repeat(NAME_MAX_CHARS + 1);
+        assert!(ListQuery::parse(Some(&format!("partialName={long}")), &[]).is_err());
+        assert!(ListQuery::parse(Some(&format!("name={long}")), &[]).is_err());
+        let ok = "n".repeat(NAME_MAX_CHARS);
+        assert!(ListQuery::parse(Some(&format!("partialName={ok}")), &[]).is_ok());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use rusqlite::params;
 use serde_json::{json, Value};
 
+use api_model::validation::name_key;
+
 use crate::db::{Db, NOW_SQL};
 use crate::error::ApiResult;
 
@@ -64,6 +66,7 @@ pub fn demo(db: &Db) -> ApiResult<bool> {
         if has_data {
             return Ok(false);
         }
+        let secrets = db.secrets().clone();
         let tx = c.transaction()?;
         tx.execute(
             "INSERT INTO spaces (name, description, is_default, slug)
@@ -73,10 +76,10 @@ pub fn demo(db: &Db) -> ApiResult<bool> {
         for (space, name, host, port, username, password) in DEMO_PROXIES {
             tx.execute(
                 &format!(
-                    "INSERT INTO proxies (space_seq, name, host, port, proxy_type, username, password, last_modified_on)
-                     VALUES (?1, ?2, ?3, ?4, 'HTTP', ?5, ?6, {NOW_SQL})"
+                    "INSERT INTO proxies (space_seq, name, name_key, host, port, proxy_type, username, password, last_modified_on)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'HTTP', ?6, ?7, {NOW_SQL})"
                 ),
-                params![space, name, host, port, username, password],
+                params![space, name, name_key(name), host, port, username, password.map(|p| secrets.seal(p))],
             )?;
         }
         seed_targets(&tx)?;
@@ -202,12 +205,12 @@ fn demo_targets() -> Vec<(&'static str, i64, Vec<&'static str>, Value, &'static 
 fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
     for (name, order) in [("Development", 1), ("Test", 2), ("Production", 3)] {
         tx.execute(
-            "INSERT INTO environments (space_seq, name, sort_order) VALUES (1, ?1, ?2)",
-            params![name, order],
+            "INSERT INTO environments (space_seq, name, name_key, sort_order) VALUES (1, ?1, ?2, ?3)",
+            params![name, name_key(name), order],
         )?;
     }
     tx.execute(
-        "INSERT INTO environments (space_seq, name, sort_order) VALUES (2, 'Shared', 1)",
+        "INSERT INTO environments (space_seq, name, name_key, sort_order) VALUES (2, 'Shared', 'shared', 1)",
         [],
     )?;
     tx.execute(

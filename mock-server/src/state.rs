@@ -1,11 +1,15 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::db::Db;
+use crate::middleware::ApiKey;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    pub api_key: Option<String>,
+    pub api_key: Option<ApiKey>,
     pub static_dir: Option<PathBuf>,
+    /// Read once at start: it never changes.
+    pub installation_id: Arc<str>,
 }

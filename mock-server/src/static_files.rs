@@ -11,6 +11,7 @@ use axum::Router;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::error::ApiError;
 use crate::middleware::header_value;
 use crate::state::AppState;
 
@@ -24,11 +25,10 @@ pub fn router() -> Router<AppState> {
 
 async fn serve(State(state): State<AppState>, req: Request) -> Response {
     let Some(dir) = state.static_dir.clone() else {
-        return (
-            StatusCode::NOT_FOUND,
+        return ApiError::not_found(
             "The console is not served here: start mock-server with --static DIR (the trunk build output).",
         )
-            .into_response();
+        .into_response();
     };
     let path = req
         .uri()

@@ -74,13 +74,13 @@ async fn bad_bodies_get_a_4xx_error_body_and_store_nothing() {
         (
             Some("text/plain"),
             br#"{"Name":"n","Host":"h"}"#.to_vec(),
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Content-Type",
         ),
         (
             None,
             br#"{"Name":"n","Host":"h"}"#.to_vec(),
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Content-Type",
         ),
         (

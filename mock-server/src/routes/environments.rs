@@ -1,13 +1,14 @@
 //! `/api/{spaceId}/environments` (list, all, get, create) and `/api/{spaceId}/accounts` (list,
 //! all, get): what deployment targets refer to.
 
+use api_model::validation::{name_key, validate_name};
 use api_model::{AccountResource, EnvironmentResource, ResourceCollection};
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection, Row};
 
 use crate::error::{ApiError, ApiResult};
+use crate::etag::Tagged;
 use crate::extract::{JsonBody, Scope};
 use crate::filter::{find_in_space, name_taken, Filter, Table, BY_NAME};
 use crate::ids::{self, ACCOUNTS, ENVIRONMENTS, SPACES};
@@ -85,11 +86,11 @@ pub async fn list_environments(
     scope: Scope,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<EnvironmentResource>>> {
-    let q = ListQuery::parse(raw.as_deref())?;
+    let q = ListQuery::parse(raw.as_deref(), &[])?;
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ENVIRONMENT_LIST, environment))
+            .read(move |c| page(c, &scope, &q, ENVIRONMENT_LIST, environment))
             .await?,
     ))
 }
@@ -102,7 +103,7 @@ pub async fn all_environments(
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ENVIRONMENT_LIST, environment))
+            .read(move |c| page(c, &scope, &q, ENVIRONMENT_LIST, environment))
             .await?
             .items,
     ))
@@ -111,9 +112,9 @@ pub async fn all_environments(
 pub async fn get_environment(
     State(state): State<AppState>,
     scope: Scope,
-) -> ApiResult<Json<EnvironmentResource>> {
-    Ok(Json(
-        state.db.call(move |c| find_environment(c, &scope)).await?,
+) -> ApiResult<Tagged<EnvironmentResource>> {
+    Ok(Tagged::ok(
+        state.db.read(move |c| find_environment(c, &scope)).await?,
     ))
 }
 
@@ -127,22 +128,22 @@ pub async fn create_environment(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(env): JsonBody<EnvironmentResource>,
-) -> ApiResult<(StatusCode, Json<EnvironmentResource>)> {
+) -> ApiResult<Tagged<EnvironmentResource>> {
     let created = state
         .db
-        .call(move |c| {
+        .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
             let name = env.name.trim().to_owned();
-            if name.is_empty() {
-                return Err(ApiError::validation(vec!["Name is required.".into()]));
+            if let Some(problem) = validate_name(&name) {
+                return Err(ApiError::validation(vec![problem]));
             }
             if name_taken(&tx, &ENVIRONMENT_TABLE, space, &name, None)? {
                 return Err(ApiError::validation(vec![format!("Name \"{name}\" is already used by another environment in this space.")]));
             }
             tx.execute(
-                "INSERT INTO environments (space_seq, name, description, sort_order) VALUES (?1, ?2, ?3, ?4)",
-                params![space, name, env.description, env.sort_order],
+                "INSERT INTO environments (space_seq, name, name_key, description, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![space, name, name_key(&name), env.description, env.sort_order],
             )?;
             let id = ids::format(ENVIRONMENTS, tx.last_insert_rowid());
             let created = find_environment(&tx, &Scope { space_id: scope.space_id.clone(), id: Some(id) })?;
@@ -150,7 +151,8 @@ pub async fn create_environment(
             Ok(created)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    let location = created.links["Self"].clone();
+    Ok(Tagged::created(created, location))
 }
 
 pub async fn list_accounts(
@@ -158,11 +160,11 @@ pub async fn list_accounts(
     scope: Scope,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<AccountResource>>> {
-    let q = ListQuery::parse(raw.as_deref())?;
+    let q = ListQuery::parse(raw.as_deref(), &[])?;
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ACCOUNT_LIST, account))
+            .read(move |c| page(c, &scope, &q, ACCOUNT_LIST, account))
             .await?,
     ))
 }
@@ -175,7 +177,7 @@ pub async fn all_accounts(
     Ok(Json(
         state
             .db
-            .call(move |c| page(c, &scope, &q, ACCOUNT_LIST, account))
+            .read(move |c| page(c, &scope, &q, ACCOUNT_LIST, account))
             .await?
             .items,
     ))
@@ -184,13 +186,13 @@ pub async fn all_accounts(
 pub async fn get_account(
     State(state): State<AppState>,
     scope: Scope,
-) -> ApiResult<Json<AccountResource>> {
+) -> ApiResult<Tagged<AccountResource>> {
     let found = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             find_in_space(c, &ACCOUNT_TABLE, space, scope.id(), account)
         })
         .await?;
-    Ok(Json(found))
+    Ok(Tagged::ok(found))
 }

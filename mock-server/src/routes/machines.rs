@@ -6,16 +6,17 @@ use api_model::machine_validation::{
     duplicate_name_message, missing_account_message, missing_environment_message,
     missing_proxy_message, validate_machine,
 };
+use api_model::validation::name_key;
 use api_model::{MachineResource, ResourceCollection, SSH};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, Row};
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, ApiResult};
+use crate::etag::{IfMatch, Tagged};
 use crate::extract::{JsonBody, Scope};
 use crate::filter::{find_in_space, lookup_in_space, name_taken, Filter, Table, BY_NAME};
 use crate::ids::{self, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
@@ -73,8 +74,14 @@ pub(crate) fn check(
             "The request body is not valid: a deployment target is a JSON object.".into(),
         ]));
     }
-    let mut machine: MachineResource = serde_json::from_value(body.clone())
-        .map_err(|e| ApiError::validation(vec![format!("The request body is not valid: {e}")]))?;
+    let mut machine: MachineResource =
+        serde_path_to_error::deserialize(body.clone()).map_err(|e| {
+            let path = e.path().to_string();
+            let detail = crate::extract::describe(e.inner());
+            ApiError::validation(vec![format!(
+                "The request body is not valid: {path}: {detail}"
+            )])
+        })?;
     machine.name = machine.name.trim().to_owned();
     body["Name"] = json!(machine.name);
     let mut errors = validate_machine(&machine);
@@ -154,8 +161,8 @@ pub(crate) fn store(
     let seq = match seq {
         Some(seq) => {
             c.execute(
-                "UPDATE machines SET name = ?2, comm_style = ?3, is_disabled = ?4, proxy_seq = ?5, body = ?6 WHERE seq = ?1",
-                params![seq, m.name, style, m.is_disabled, checked.proxy, body],
+                "UPDATE machines SET name = ?2, name_key = ?7, comm_style = ?3, is_disabled = ?4, proxy_seq = ?5, body = ?6 WHERE seq = ?1",
+                params![seq, m.name, style, m.is_disabled, checked.proxy, body, name_key(&m.name)],
             )?;
             c.execute(
                 "DELETE FROM machine_environments WHERE machine_seq = ?1",
@@ -166,8 +173,8 @@ pub(crate) fn store(
         }
         None => {
             c.execute(
-                "INSERT INTO machines (space_seq, name, comm_style, is_disabled, proxy_seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![space, m.name, style, m.is_disabled, checked.proxy, body],
+                "INSERT INTO machines (space_seq, name, name_key, comm_style, is_disabled, proxy_seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![space, m.name, name_key(&m.name), style, m.is_disabled, checked.proxy, body],
             )?;
             c.last_insert_rowid()
         }
@@ -186,6 +193,16 @@ pub(crate) fn store(
 
 /// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
 /// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies).
+/// The list's own parameters besides the common ones.
+const FILTERS: &[&str] = &[
+    "environmentIds",
+    "commStyles",
+    "roles",
+    "isDisabled",
+    "healthStatuses",
+    "proxyIds",
+];
+
 fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
     let texts = |name: &str| {
         q.list_param(name)
@@ -205,22 +222,16 @@ fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
         .any_of("comm_style", texts("commStyles"))
         .any_of("health", texts("healthStatuses"))
         .any_of("proxy_seq", seqs("proxyIds", PROXIES));
-    let envs = seqs("environmentIds", ENVIRONMENTS);
-    if !envs.is_empty() {
-        let sql = format!(
-            "EXISTS (SELECT 1 FROM machine_environments WHERE machine_seq = machines.seq AND environment_seq IN ({}))",
-            vec!["?"; envs.len()].join(",")
+    // Both by index: the subquery finds the machines, the list walks them in name order.
+    f = f
+        .matching(
+            "seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq IN {})",
+            seqs("environmentIds", ENVIRONMENTS),
+        )
+        .matching(
+            "seq IN (SELECT machine_seq FROM machine_roles WHERE role IN {})",
+            texts("roles"),
         );
-        f = f.clause(&sql, envs);
-    }
-    let roles = texts("roles");
-    if !roles.is_empty() {
-        let sql = format!(
-            "EXISTS (SELECT 1 FROM machine_roles WHERE machine_seq = machines.seq AND role IN ({}))",
-            vec!["?"; roles.len()].join(",")
-        );
-        f = f.clause(&sql, roles);
-    }
     if let Some(disabled) = q.list_param("isDisabled").first() {
         let flag = disabled.parse::<bool>().map_err(|_| {
             ApiError::bad_request(format!(
@@ -237,10 +248,10 @@ pub async fn list(
     scope: Scope,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<Value>>> {
-    let q = ListQuery::parse(raw.as_deref())?;
+    let q = ListQuery::parse(raw.as_deref(), FILTERS)?;
     let page = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
             let (total, items) = MACHINE_TABLE.page(c, &filter(space, &q)?, &q, from_row)?;
@@ -255,7 +266,7 @@ pub async fn list(
 pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Vec<Value>>> {
     let items = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let q = ListQuery::all();
             Ok(MACHINE_TABLE
@@ -266,22 +277,22 @@ pub async fn all(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<
     Ok(Json(items))
 }
 
-pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Tagged<Value>> {
     let machine = state
         .db
-        .call(move |c| find(c, space_seq(c, &scope.space_id)?, scope.id()))
+        .read(move |c| find(c, space_seq(c, &scope.space_id)?, scope.id()))
         .await?;
-    Ok(Json(machine))
+    Ok(Tagged::ok(machine))
 }
 
 pub async fn create(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(body): JsonBody<Value>,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<Tagged<Value>> {
     let created = state
         .db
-        .call(move |c| {
+        .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
             let checked = check(&tx, space, body, None)?;
@@ -295,24 +306,21 @@ pub async fn create(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(created),
-    ))
+    Ok(Tagged::created(created, location))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     scope: Scope,
+    if_match: IfMatch,
     JsonBody(body): JsonBody<Value>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Tagged<Value>> {
     let updated = state
         .db
-        .call(move |c| {
+        .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            find(&tx, space, scope.id())?;
+            if_match.check(&find(&tx, space, scope.id())?, MACHINE_TABLE.noun)?;
             let seq = ids::parse(MACHINES, scope.id());
             let checked = check(&tx, space, body, seq)?;
             store(&tx, space, seq, &checked)?;
@@ -321,19 +329,25 @@ pub async fn update(
             Ok(updated)
         })
         .await?;
-    Ok(Json(updated))
+    Ok(Tagged::ok(updated))
 }
 
-pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    scope: Scope,
+    if_match: IfMatch,
+) -> ApiResult<StatusCode> {
     state
         .db
-        .call(move |c| {
-            let space = space_seq(c, &scope.space_id)?;
-            find(c, space, scope.id())?;
-            c.execute(
+        .write(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            if_match.check(&find(&tx, space, scope.id())?, MACHINE_TABLE.noun)?;
+            tx.execute(
                 "DELETE FROM machines WHERE seq = ?1",
                 [ids::parse(MACHINES, scope.id())],
             )?;
+            tx.commit()?;
             Ok(())
         })
         .await?;

@@ -1,15 +1,15 @@
 //! `/api/{spaceId}/proxies`: list, all, get, create, update, delete.
 
-use api_model::validation::{duplicate_name_message, normalize, validate_proxy};
+use api_model::validation::{duplicate_name_message, name_key, normalize, validate_proxy};
 use api_model::{ProxyResource, ResourceCollection, SecretChange, SensitiveValue};
 use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection, Row};
 
-use crate::db::NOW_SQL;
+use crate::db::{forget_old_secrets, NOW_SQL};
 use crate::error::{ApiError, ApiResult};
+use crate::etag::{IfMatch, Tagged};
 use crate::extract::{JsonBody, Scope};
 use crate::filter::{find_in_space, name_taken, select_page, Filter, Table, BY_NAME};
 use crate::ids::{self, PROXIES, SPACES};
@@ -76,10 +76,10 @@ pub async fn list(
     scope: Scope,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<ProxyResource>>> {
-    let q = ListQuery::parse(raw.as_deref())?;
+    let q = ListQuery::parse(raw.as_deref(), &[])?;
     let page = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
             let filter = Filter::default()
@@ -101,7 +101,7 @@ pub async fn all(
 ) -> ApiResult<Json<Vec<ProxyResource>>> {
     let items = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let filter = Filter::default().eq("space_seq", space);
             let q = ListQuery::all();
@@ -111,15 +111,15 @@ pub async fn all(
     Ok(Json(items))
 }
 
-pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<ProxyResource>> {
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Tagged<ProxyResource>> {
     let proxy = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             find(c, space, scope.id())
         })
         .await?;
-    Ok(Json(proxy))
+    Ok(Tagged::ok(proxy))
 }
 
 /// 201 with the stored resource (clients read `Links.Self` from it) and a Location header.
@@ -127,23 +127,24 @@ pub async fn create(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(mut proxy): JsonBody<ProxyResource>,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<Tagged<ProxyResource>> {
+    let secrets = state.db.secrets().clone();
     let created = state
         .db
-        .call(move |c| {
+        .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
             validate(&tx, space, &mut proxy, None)?;
             let password = match SensitiveValue::change(proxy.password.as_ref()) {
-                SecretChange::Set(p) => Some(p),
+                SecretChange::Set(p) => Some(secrets.seal(&p)),
                 SecretChange::Keep | SecretChange::Clear => None,
             };
             tx.execute(
                 &format!(
-                    "INSERT INTO proxies (space_seq, name, host, port, proxy_type, username, password, last_modified_on)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW_SQL})"
+                    "INSERT INTO proxies (space_seq, name, name_key, host, port, proxy_type, username, password, last_modified_on)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {NOW_SQL})"
                 ),
-                params![space, proxy.name, proxy.host, proxy.port, proxy.proxy_type, proxy.username, password],
+                params![space, proxy.name, name_key(&proxy.name), proxy.host, proxy.port, proxy.proxy_type, proxy.username, password],
             )?;
             let id = ids::format(PROXIES, tx.last_insert_rowid());
             let created = find(&tx, space, &id)?;
@@ -152,59 +153,68 @@ pub async fn create(
         })
         .await?;
     let location = created.links["Self"].clone();
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(created),
-    ))
+    Ok(Tagged::created(created, location))
 }
 
 /// 200 with the stored resource. The password follows the SensitiveValue write rules.
 pub async fn update(
     State(state): State<AppState>,
     scope: Scope,
+    if_match: IfMatch,
     JsonBody(mut proxy): JsonBody<ProxyResource>,
-) -> ApiResult<Json<ProxyResource>> {
+) -> ApiResult<Tagged<ProxyResource>> {
+    let secrets = state.db.secrets().clone();
     let updated = state
         .db
-        .call(move |c| {
+        .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
             let existing = find(&tx, space, scope.id())?;
+            if_match.check(&existing, PROXY_TABLE.noun)?;
             let seq = ids::parse(PROXIES, existing.id.as_deref().unwrap_or_default());
             validate(&tx, space, &mut proxy, seq)?;
             tx.execute(
                 &format!(
-                    "UPDATE proxies SET name = ?2, host = ?3, port = ?4, proxy_type = ?5, username = ?6,
+                    "UPDATE proxies SET name = ?2, name_key = ?3, host = ?4, port = ?5, proxy_type = ?6, username = ?7,
                      last_modified_on = {NOW_SQL} WHERE seq = ?1"
                 ),
-                params![seq, proxy.name, proxy.host, proxy.port, proxy.proxy_type, proxy.username],
+                params![seq, proxy.name, name_key(&proxy.name), proxy.host, proxy.port, proxy.proxy_type, proxy.username],
             )?;
-            match SensitiveValue::change(proxy.password.as_ref()) {
+            let changed = match SensitiveValue::change(proxy.password.as_ref()) {
                 SecretChange::Keep => 0,
                 SecretChange::Clear => tx.execute("UPDATE proxies SET password = NULL WHERE seq = ?1", [seq])?,
-                SecretChange::Set(p) => tx.execute("UPDATE proxies SET password = ?2 WHERE seq = ?1", params![seq, p])?,
+                SecretChange::Set(p) => tx.execute("UPDATE proxies SET password = ?2 WHERE seq = ?1", params![seq, secrets.seal(&p)])?,
             };
             let updated = find(&tx, space, scope.id())?;
             tx.commit()?;
+            if changed > 0 {
+                forget_old_secrets(c);
+            }
             Ok(updated)
         })
         .await?;
-    Ok(Json(updated))
+    Ok(Tagged::ok(updated))
 }
 
 /// 200 with an empty body, as the real server documents it. A proxy that targets use is not
 /// deleted: 409, naming the targets (one per line in `Errors`), so no target is left pointing
 /// at a proxy that is gone.
-pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<StatusCode> {
+pub async fn delete(
+    State(state): State<AppState>,
+    scope: Scope,
+    if_match: IfMatch,
+) -> ApiResult<StatusCode> {
     state
         .db
-        .call(move |c| {
-            let space = space_seq(c, &scope.space_id)?;
-            let existing = find(c, space, scope.id())?;
+        .write(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            let existing = find(&tx, space, scope.id())?;
+            if_match.check(&existing, PROXY_TABLE.noun)?;
             let seq = ids::parse(PROXIES, existing.id.as_deref().unwrap_or_default());
-            let mut stmt = c.prepare("SELECT name FROM machines WHERE proxy_seq = ?1 ORDER BY name COLLATE NOCASE")?;
+            let mut stmt = tx.prepare("SELECT name FROM machines WHERE proxy_seq = ?1 ORDER BY name COLLATE NOCASE")?;
             let users = stmt.query_map([seq], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            drop(stmt);
             if !users.is_empty() {
                 let message = format!(
                     "Proxy \"{}\" is used by {} deployment target{}. Switch {} to another proxy or to a direct \
@@ -219,7 +229,9 @@ pub async fn delete(State(state): State<AppState>, scope: Scope) -> ApiResult<St
                     body: api_model::ErrorBody::with_errors(message, users),
                 });
             }
-            c.execute("DELETE FROM proxies WHERE seq = ?1", [seq])?;
+            tx.execute("DELETE FROM proxies WHERE seq = ?1", [seq])?;
+            tx.commit()?;
+            forget_old_secrets(c);
             Ok(())
         })
         .await?;
@@ -234,10 +246,10 @@ pub async fn usage(
     scope: Scope,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<std::collections::BTreeMap<String, i64>>> {
-    let q = ListQuery::parse(raw.as_deref())?;
+    let q = ListQuery::parse(raw.as_deref(), &[])?;
     let counts = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             // The same `ids` rule as every list; all of the space's proxies when none are named.
             let q = ListQuery {

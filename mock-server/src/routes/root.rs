@@ -12,18 +12,11 @@ use crate::state::AppState;
 pub const SERVER_VERSION: &str = "2025.1.0";
 pub const API_VERSION: &str = "3.0.0";
 
-/// `GET /api`: open to everyone (no API key), as on the real server.
+/// `GET /api`: open to everyone (no API key), as on the real server. It needs no database work
+/// (the installation id is read once, at start), so it answers at once however busy the
+/// database is.
 pub async fn root(State(state): State<AppState>) -> ApiResult<Json<RootResource>> {
-    let installation_id = state
-        .db
-        .call(|c| {
-            Ok(c.query_row(
-                "SELECT value FROM meta WHERE key = 'installation_id'",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-        .await?;
+    let installation_id = state.installation_id.to_string();
     let mut links = links::space_scoped(DEFAULT_SPACE_ID);
     links.extend([
         ("Self".into(), links::ROOT.into()),
@@ -48,7 +41,7 @@ pub async fn space_root(
     Path(space_id): Path<String>,
 ) -> ApiResult<Json<SpaceRootResource>> {
     let lookup = space_id.clone();
-    let seq = state.db.call(move |c| space_seq(c, &lookup)).await?;
+    let seq = state.db.read(move |c| space_seq(c, &lookup)).await?;
     let id = crate::ids::format(crate::ids::SPACES, seq);
     let mut links = links::space_scoped(&id);
     links.insert("Self".into(), links::space_home(&id));

@@ -4,6 +4,7 @@ use axum::Json;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{ApiError, ApiResult};
+use crate::etag::Tagged;
 use crate::filter::{select_page, Filter, BY_NAME};
 use crate::ids::{self, SPACES};
 use crate::links;
@@ -47,10 +48,10 @@ pub async fn list(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<SpaceResource>>> {
-    let q = ListQuery::parse(raw.as_deref())?;
+    let q = ListQuery::parse(raw.as_deref(), &[])?;
     let page = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let filter = Filter::default().list(&q, SPACES, "seq", "name");
             let (total, items) = select_page(c, "spaces", COLUMNS, BY_NAME, &filter, &q, from_row)?;
             Ok(envelope(
@@ -69,10 +70,10 @@ pub async fn list(
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Json<SpaceResource>> {
+) -> ApiResult<Tagged<SpaceResource>> {
     let space = state
         .db
-        .call(move |c| {
+        .read(move |c| {
             let seq = space_seq(c, &id)?;
             Ok(c.query_row(
                 &format!("SELECT {COLUMNS} FROM spaces WHERE seq = ?1"),
@@ -81,5 +82,5 @@ pub async fn get(
             )?)
         })
         .await?;
-    Ok(Json(space))
+    Ok(Tagged::ok(space))
 }
