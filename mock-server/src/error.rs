@@ -46,8 +46,8 @@ impl ApiError {
         )
     }
 
-    /// 500. The cause goes to the log under a reference; the answer has only the reference, never
-    /// the database's own text.
+    /// An internal error (500). The cause goes to the log under a reference; the answer has only
+    /// the reference, never the database's own text.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
         tracing::error!("internal error {reference}: {cause}");
