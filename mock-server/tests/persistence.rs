@@ -73,8 +73,18 @@ fn free_port() -> u16 {
 
 /// Starts the real binary and waits for its "listening" line.
 fn spawn_binary(db: &str, extra: &[&str]) -> Running {
+    spawn_binary_with(db, extra, None)
+}
+
+/// The same, with `MOCK_SERVER_API_KEY` set to `env_key` (and never inherited).
+fn spawn_binary_with(db: &str, extra: &[&str], env_key: Option<&str>) -> Running {
     let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-server"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mock-server"));
+    command.env_remove("MOCK_SERVER_API_KEY");
+    if let Some(key) = env_key {
+        command.env("MOCK_SERVER_API_KEY", key);
+    }
+    let mut child = command
         .args(["--listen", &format!("127.0.0.1:{port}"), "--db", db])
         .args(extra)
         .stdout(Stdio::piped())
@@ -191,6 +201,189 @@ fn bad_database_path_is_a_clear_startup_error() {
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("cannot open database"),
+        "{out:?}"
+    );
+}
+
+/// Whether `needle` occurs anywhere in the database's files (the database, its WAL and index).
+fn on_disk(db: &std::path::Path, needle: &str) -> bool {
+    ["", "-wal", "-shm"].iter().any(|suffix| {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        std::fs::read(&path)
+            .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+/// The stored (sealed) password column of a proxy, read with SQLite directly.
+fn stored_password(db: &std::path::Path, id: i64) -> Option<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row("SELECT password FROM proxies WHERE seq = ?1", [id], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+#[tokio::test]
+async fn passwords_are_sealed_at_rest_and_replaced_ones_leave_no_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("secrets.db");
+    let api = start_with(mock_server::Config {
+        db: db.to_str().unwrap().to_owned(),
+        ..config(Seed::None)
+    })
+    .await;
+    let plain = "Plaintext-Never-On-Disk-7Q";
+    let created = api
+        .post(
+            "/api/proxies",
+            json!({"Name": "Sealed", "Host": "s.example.com", "Password": {"NewValue": plain}}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let doomed = api
+        .post(
+            "/api/proxies",
+            json!({"Name": "Doomed", "Host": "d.example.com", "Password": {"NewValue": "Doomed-Password-3"}}),
+        )
+        .await;
+    assert_eq!(doomed.status, StatusCode::CREATED);
+
+    let key = mock_server::master_key_path(&db);
+    assert!(key.exists(), "a master key beside the database");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner may read the key: {mode:o}");
+    }
+    assert!(!on_disk(&db, plain), "the password is never stored as sent");
+    let first_seal = stored_password(&db, 1).expect("sealed");
+    let doomed_seal = stored_password(&db, 2).expect("sealed");
+    assert!(first_seal.starts_with("v1:"), "{first_seal}");
+    assert!(on_disk(&db, &first_seal));
+
+    // Replace one password (with one of another length) and delete the other proxy.
+    let mut proxy = created.json();
+    proxy["Password"] = json!({"NewValue": "a much longer replacement password, 2"});
+    let path = proxy["Links"]["Self"].as_str().unwrap().to_owned();
+    assert_eq!(api.put(&path, proxy).await.status, StatusCode::OK);
+    assert_eq!(
+        api.delete("/api/proxies/Proxies-2").await.status,
+        StatusCode::OK
+    );
+    assert!(
+        !on_disk(&db, &first_seal),
+        "the replaced value is gone from every file"
+    );
+    assert!(
+        !on_disk(&db, &doomed_seal),
+        "the deleted value is gone from every file"
+    );
+    assert!(!on_disk(&db, plain));
+    api.server.stop().await.unwrap();
+
+    // The same key opens the same database again; reads never show a password.
+    let api = start_with(mock_server::Config {
+        db: db.to_str().unwrap().to_owned(),
+        ..config(Seed::None)
+    })
+    .await;
+    let read = api.get("/api/proxies/Proxies-1").await;
+    assert_eq!(read.json()["Password"], json!({"HasValue": true}));
+}
+
+#[tokio::test]
+async fn a_database_from_before_sealing_has_its_passwords_sealed_on_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("old.db");
+    let cfg = || mock_server::Config {
+        db: db.to_str().unwrap().to_owned(),
+        ..config(Seed::None)
+    };
+    let api = start_with(cfg()).await;
+    api.create_proxy("Old", "o.example.com").await;
+    api.server.stop().await.unwrap();
+    // What an older server wrote: the password as plain text.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE proxies SET password = 'Legacy-Plain-9' WHERE seq = 1",
+            [],
+        )
+        .unwrap();
+    let api = start_with(cfg()).await;
+    assert!(stored_password(&db, 1).unwrap().starts_with("v1:"));
+    assert!(!on_disk(&db, "Legacy-Plain-9"));
+    assert_eq!(
+        api.get("/api/proxies/Proxies-1").await.json()["Password"],
+        json!({"HasValue": true})
+    );
+}
+
+#[tokio::test]
+async fn the_api_key_can_come_from_a_file_or_the_environment_not_only_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("api-key");
+    std::fs::write(&key_file, "API-FROMFILE\n").unwrap();
+    let http = reqwest::Client::new();
+    for (name, extra, env_key, key) in [
+        (
+            "file",
+            vec!["--api-key-file", key_file.to_str().unwrap()],
+            None,
+            "API-FROMFILE",
+        ),
+        ("environment", vec![], Some("API-FROMENV"), "API-FROMENV"),
+    ] {
+        let db = dir
+            .path()
+            .join(format!("{name}.db"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let server = spawn_binary_with(&db, &extra, env_key);
+        let get = |k: Option<&str>| {
+            let mut req = http.get(format!("{}/api/proxies", server.base));
+            if let Some(k) = k {
+                req = req.header("X-Octopus-ApiKey", k);
+            }
+            req.send()
+        };
+        assert_eq!(
+            get(None).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED,
+            "{name}"
+        );
+        assert_eq!(
+            get(Some("API-WRONG")).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            get(Some(key)).await.unwrap().status(),
+            StatusCode::OK,
+            "{name}"
+        );
+        let log = sigterm_and_wait(server);
+        assert!(!log.contains(key), "{log}");
+    }
+    // An empty key file is refused rather than meaning "no key".
+    std::fs::write(&key_file, "\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .env_remove("MOCK_SERVER_API_KEY")
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--api-key-file",
+        ])
+        .arg(&key_file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("empty"),
         "{out:?}"
     );
 }
