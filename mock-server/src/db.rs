@@ -302,3 +302,36 @@ pub fn forget_old_secrets(conn: &Connection) {
 
 /// The current time as the API writes it (ISO 8601, UTC, milliseconds).
 pub const NOW_SQL: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A query that never ends on its own: counting an endless recursive sequence.
+    const ENDLESS: &str =
+        "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r";
+
+    #[tokio::test]
+    async fn a_query_past_its_budget_is_stopped_with_a_503_and_the_connection_recovers() {
+        let db = Db::open(":memory:").unwrap();
+        for write in [false, true] {
+            let started = Instant::now();
+            let run = |c: &Connection| Ok(c.query_row(ENDLESS, [], |r| r.get::<_, i64>(0))?);
+            let err = if write {
+                db.write(move |c| run(c)).await.unwrap_err()
+            } else {
+                db.read(run).await.unwrap_err()
+            };
+            let took = started.elapsed();
+            assert_eq!(err.status.as_u16(), 503, "{:?}", err.body);
+            assert!(err.body.error_message.contains("busy"), "{:?}", err.body);
+            assert!(took >= QUERY_BUDGET && took < QUERY_BUDGET * 3, "{took:?}");
+            // The deadline is per request: the next one on the same connections runs normally.
+            let one: i64 = db
+                .read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get(0))?))
+                .await
+                .unwrap();
+            assert_eq!(one, 1);
+        }
+    }
+}

@@ -43,6 +43,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub enum Seed {
     /// Fill an empty database with demo proxies and a second space.
     Demo,
+    /// The demo data plus 100 proxies and 10,000 deployment targets (for load tests).
+    Scale,
     /// Leave the database as it is.
     None,
 }
@@ -80,8 +82,9 @@ impl Server {
 /// Opens the database, seeds it if asked, binds `listen` (port 0 picks a free one) and serves.
 pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String> {
     let db = db::Db::open(&config.db)?;
-    if config.seed == Seed::Demo {
-        let seeded = seed::demo(&db).map_err(|e| e.body.error_message)?;
+    if config.seed != Seed::None {
+        let seeded =
+            seed::demo(&db, config.seed == Seed::Scale).map_err(|e| e.body.error_message)?;
         tracing::info!(
             "{}",
             if seeded {

@@ -17,7 +17,8 @@ struct Args {
     /// Directory with the built console (trunk's dist), served under /app/.
     #[arg(long = "static", value_name = "DIR")]
     static_dir: Option<PathBuf>,
-    /// `demo` fills an empty database with demo data; a database that has data is never touched.
+    /// `demo` fills an empty database with demo data (`scale`: plus 100 proxies and 10,000
+    /// targets); a database that has data is never touched.
     #[arg(long, value_enum, default_value = "none")]
     seed: Seed,
     /// When given, every /api route but `GET /api` needs this key (X-Octopus-ApiKey header or

@@ -54,8 +54,9 @@ const DEMO_PROXIES: &[DemoProxy] = &[
     ),
 ];
 
-/// Seeds the demo set; returns false (and writes nothing) when the database already holds data.
-pub fn demo(db: &Db) -> ApiResult<bool> {
+/// Seeds the demo set (and with `at_scale`, 100 more proxies and 10,000 more targets); returns
+/// false (and writes nothing) when the database already holds data.
+pub fn demo(db: &Db, at_scale: bool) -> ApiResult<bool> {
     db.with_conn(|c| {
         let has_data: bool = c.query_row(
             "SELECT EXISTS(SELECT 1 FROM proxies) OR (SELECT COUNT(*) FROM spaces) > 1
@@ -83,6 +84,9 @@ pub fn demo(db: &Db) -> ApiResult<bool> {
             )?;
         }
         seed_targets(&tx)?;
+        if at_scale {
+            seed_scale(&tx)?;
+        }
         tx.execute("INSERT INTO meta (key, value) VALUES ('seeded', 'demo')", [])?;
         tx.commit()?;
         Ok(true)
@@ -230,6 +234,53 @@ fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
         tx.execute(
             "UPDATE machines SET health = ?2 WHERE seq = ?1",
             params![seq, health],
+        )?;
+    }
+    Ok(())
+}
+
+pub const SCALE_PROXIES: usize = 100;
+pub const SCALE_TARGETS: usize = 10_000;
+/// Roles at scale: `r0` … `r49` (so `roles=r3` matches one target in 50), and `scale` on all.
+pub const SCALE_ROLES: usize = 50;
+const HEALTH: [&str; 5] = ["Healthy", "Unavailable", "Unknown", "HasWarnings", "Unhealthy"];
+
+/// A space grown large, for load tests and benchmarks: every style, environment, health and
+/// role spread evenly, half of the Listening and SSH targets through one of 100 proxies.
+/// Written through the same checks as the API.
+fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
+    let mut proxies = vec![];
+    for i in 1..=SCALE_PROXIES {
+        tx.execute(
+            &format!(
+                "INSERT INTO proxies (space_seq, name, name_key, host, port, proxy_type, last_modified_on)
+                 VALUES (1, ?1, ?2, ?3, 3128, 'HTTP', {NOW_SQL})"
+            ),
+            params![format!("Scale proxy {i:03}"), format!("scale proxy {i:03}"), format!("proxy-{i:03}.scale.example.com")],
+        )?;
+        proxies.push(format!("Proxies-{}", tx.last_insert_rowid()));
+    }
+    for i in 0..SCALE_TARGETS {
+        let name = format!("scale-target-{i:05}");
+        let proxy = (i % 2 == 0).then(|| proxies[i / 2 % SCALE_PROXIES].as_str());
+        let endpoint = match i % 3 {
+            0 => json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.scale.example.com:10933/"),
+                        "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80", "ProxyId": proxy}),
+            1 => json!({"CommunicationStyle": "Ssh", "Host": format!("{name}.scale.example.com"), "Port": 22,
+                        "AccountId": "Accounts-1", "Fingerprint": "SHA256:scale", "ProxyId": proxy}),
+            _ => json!({"CommunicationStyle": "TentacleActive", "Uri": format!("poll://{i:016x}/"),
+                        "Thumbprint": "1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E"}),
+        };
+        let body = json!({
+            "Name": name, "EnvironmentIds": [format!("Environments-{}", i % 3 + 1)],
+            "Roles": [format!("r{}", i % SCALE_ROLES), "scale"], "IsDisabled": i % 10 == 9,
+            "MachinePolicyId": "MachinePolicies-1", "Endpoint": endpoint,
+        });
+        let checked = crate::routes::machines::check(tx, 1, body, None)?;
+        let seq = crate::routes::machines::store(tx, 1, None, &checked)?;
+        tx.execute(
+            "UPDATE machines SET health = ?2 WHERE seq = ?1",
+            params![seq, HEALTH[i % HEALTH.len()]],
         )?;
     }
     Ok(())
