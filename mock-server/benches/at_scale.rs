@@ -43,8 +43,10 @@ fn target(i: usize, proxies: &[String]) -> Value {
     let name = format!("target-{i:05}");
     let proxy = (i % 2 == 0).then(|| proxies[i / 2 % proxies.len()].clone());
     let endpoint = match i % 3 {
-        0 => json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.example.com:10933/"),
-                    "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80", "ProxyId": proxy}),
+        0 => {
+            json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.example.com:10933/"),
+                    "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80", "ProxyId": proxy})
+        }
         1 => json!({"CommunicationStyle": "Ssh", "Host": format!("{name}.example.com"), "Port": 22,
                     "AccountId": "Accounts-1", "Fingerprint": "SHA256:x", "ProxyId": proxy}),
         _ => json!({"CommunicationStyle": "TentacleActive", "Uri": format!("poll://{i:016x}/"),
@@ -67,13 +69,23 @@ async fn run(base: &str) {
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
-        proxies.push(r.json::<Value>().await.unwrap()["Id"].as_str().unwrap().to_owned());
+        proxies.push(
+            r.json::<Value>().await.unwrap()["Id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let mut creates = vec![];
     for i in 0..TARGETS {
         let body = target(i, &proxies);
         let started = Instant::now();
-        let r = http.post(url("/api/Spaces-1/machines")).json(&body).send().await.unwrap();
+        let r = http
+            .post(url("/api/Spaces-1/machines"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         r.bytes().await.unwrap();
         creates.push(started.elapsed());
@@ -84,10 +96,19 @@ async fn run(base: &str) {
         b.sort();
         ms(quantile(&b, 0.5))
     };
-    println!("create, median of targets 1-1,000:        {:7.2} ms", block(0));
-    println!("create, median of targets 9,001-10,000:   {:7.2} ms", block(TARGETS - 1000));
+    println!(
+        "create, median of targets 1-1,000:        {:7.2} ms",
+        block(0)
+    );
+    println!(
+        "create, median of targets 9,001-10,000:   {:7.2} ms",
+        block(TARGETS - 1000)
+    );
 
-    println!("{:<58} {:>9} {:>9}", "list query (take 30)", "median", "p95");
+    println!(
+        "{:<58} {:>9} {:>9}",
+        "list query (take 30)", "median", "p95"
+    );
     for path in LISTS {
         let mut times = vec![];
         for _ in 0..LIST_RUNS {

@@ -9,6 +9,7 @@ mod filter;
 mod ids;
 mod links;
 mod middleware;
+mod openapi;
 mod paging;
 mod routes;
 mod secrets;
@@ -31,6 +32,8 @@ use tower::Layer;
 pub use db::QUERY_BUDGET;
 pub use error::VALIDATION_SUMMARY;
 pub use middleware::CONTENT_SECURITY_POLICY;
+/// The OpenAPI document the server serves at `/api/openapi.json`.
+pub use openapi::build as openapi_document;
 pub use routes::{API_VERSION, SERVER_VERSION};
 pub use secrets::key_path as master_key_path;
 

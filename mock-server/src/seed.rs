@@ -243,7 +243,13 @@ pub const SCALE_PROXIES: usize = 100;
 pub const SCALE_TARGETS: usize = 10_000;
 /// Roles at scale: `r0` … `r49` (so `roles=r3` matches one target in 50), and `scale` on all.
 pub const SCALE_ROLES: usize = 50;
-const HEALTH: [&str; 5] = ["Healthy", "Unavailable", "Unknown", "HasWarnings", "Unhealthy"];
+const HEALTH: [&str; 5] = [
+    "Healthy",
+    "Unavailable",
+    "Unknown",
+    "HasWarnings",
+    "Unhealthy",
+];
 
 /// A space grown large, for load tests and benchmarks: every style, environment, health and
 /// role spread evenly, half of the Listening and SSH targets through one of 100 proxies.
@@ -264,10 +270,14 @@ fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
         let name = format!("scale-target-{i:05}");
         let proxy = (i % 2 == 0).then(|| proxies[i / 2 % SCALE_PROXIES].as_str());
         let endpoint = match i % 3 {
-            0 => json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.scale.example.com:10933/"),
-                        "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80", "ProxyId": proxy}),
-            1 => json!({"CommunicationStyle": "Ssh", "Host": format!("{name}.scale.example.com"), "Port": 22,
-                        "AccountId": "Accounts-1", "Fingerprint": "SHA256:scale", "ProxyId": proxy}),
+            0 => {
+                json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.scale.example.com:10933/"),
+                        "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80", "ProxyId": proxy})
+            }
+            1 => {
+                json!({"CommunicationStyle": "Ssh", "Host": format!("{name}.scale.example.com"), "Port": 22,
+                        "AccountId": "Accounts-1", "Fingerprint": "SHA256:scale", "ProxyId": proxy})
+            }
             _ => json!({"CommunicationStyle": "TentacleActive", "Uri": format!("poll://{i:016x}/"),
                         "Thumbprint": "1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E"}),
         };

@@ -70,5 +70,8 @@ async fn the_root_answers_fast_while_eight_clients_run_heavy_filters() {
     let p99 = waits[(waits.len() * 99 / 100).min(waits.len() - 1)];
     // A generous bound for a debug build on a shared machine; before the reader pool and the
     // indexes, GET /api waited 15.7 s here. The benchmark measures the real figure.
-    assert!(p99 < Duration::from_millis(500), "GET /api p99 {p99:?}: {waits:?}");
+    assert!(
+        p99 < Duration::from_millis(500),
+        "GET /api p99 {p99:?}: {waits:?}"
+    );
 }

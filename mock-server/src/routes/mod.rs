@@ -1,4 +1,6 @@
-//! The `/api` routes: each space-scoped route has an unscoped twin that means the default space.
+//! The `/api` routes, described as data: the router is built from [`ENDPOINTS`] and so is the
+//! OpenAPI document (`crate::openapi`), so the two cannot differ. Each space-scoped route has an
+//! unscoped twin that means the default space.
 
 pub(crate) mod environments;
 pub(crate) mod machines;
@@ -8,61 +10,112 @@ mod spaces;
 
 pub use root::{API_VERSION, SERVER_VERSION};
 
-use axum::routing::get;
+use axum::http::Method;
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// What an endpoint does, for the OpenAPI document: its shape decides parameters and answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A paged list of `schema`, with the common filters and `filters`.
+    List {
+        filters: &'static [&'static str],
+    },
+    /// Every item, as a bare array.
+    All,
+    /// One item by `{id}`.
+    Get,
+    Create,
+    Update,
+    Delete,
+    /// Another answer, described by `schema` alone.
+    Other,
+}
+
+pub struct Endpoint {
+    pub method: Method,
+    /// Under `/api` (and, when `scoped`, under `/api/{spaceId}` too).
+    pub path: &'static str,
+    pub scoped: bool,
+    pub kind: Kind,
+    /// The component schema of the item (or the whole answer, for `Kind::Other`).
+    pub schema: &'static str,
+    pub summary: &'static str,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+const MACHINE_FILTERS: &[&str] = &[
+    "environmentIds",
+    "commStyles",
+    "roles",
+    "isDisabled",
+    "healthStatuses",
+    "proxyIds",
+];
+
+macro_rules! endpoint {
+    ($method:ident $path:literal, scoped: $scoped:literal, $kind:expr, $schema:literal,
+     $summary:literal, $route:ident($handler:path)) => {
+        Endpoint {
+            method: Method::$method,
+            path: $path,
+            scoped: $scoped,
+            kind: $kind,
+            schema: $schema,
+            summary: $summary,
+            handler: || $route($handler),
+        }
+    };
+}
+
+/// Every route of the API.
+pub const ENDPOINTS: &[Endpoint] = &[
+    endpoint!(GET "", scoped: false, Kind::Other, "Root", "The root document: server version and link templates (no API key needed).", get(root::root)),
+    endpoint!(GET "/openapi.json", scoped: false, Kind::Other, "OpenApi", "This document.", get(crate::openapi::document)),
+    endpoint!(GET "/spaces", scoped: false, Kind::List { filters: &[] }, "Space", "Spaces, sorted by name.", get(spaces::list)),
+    endpoint!(GET "/spaces/{id}", scoped: false, Kind::Get, "Space", "One space.", get(spaces::get)),
+    endpoint!(GET "/{spaceId}", scoped: false, Kind::Other, "SpaceRoot", "A space's root document: its link templates.", get(root::space_root)),
+    endpoint!(GET "/proxies", scoped: true, Kind::List { filters: &[] }, "Proxy", "Proxies, sorted by name.", get(proxies::list)),
+    endpoint!(POST "/proxies", scoped: true, Kind::Create, "Proxy", "Create a proxy.", post(proxies::create)),
+    endpoint!(GET "/proxies/all", scoped: true, Kind::All, "Proxy", "Every proxy of the space.", get(proxies::all)),
+    endpoint!(GET "/proxies/usage", scoped: true, Kind::Other, "ProxyUsage", "Extension: how many deployment targets use each proxy (all, or `ids`).", get(proxies::usage)),
+    endpoint!(GET "/proxies/{id}", scoped: true, Kind::Get, "Proxy", "One proxy.", get(proxies::get)),
+    endpoint!(PUT "/proxies/{id}", scoped: true, Kind::Update, "Proxy", "Change a proxy.", put(proxies::update)),
+    endpoint!(DELETE "/proxies/{id}", scoped: true, Kind::Delete, "Proxy", "Delete a proxy no target uses (409 names the targets that do).", delete(proxies::delete)),
+    endpoint!(GET "/environments", scoped: true, Kind::List { filters: &[] }, "Environment", "Environments, in their sort order.", get(environments::list_environments)),
+    endpoint!(POST "/environments", scoped: true, Kind::Create, "Environment", "Create an environment.", post(environments::create_environment)),
+    endpoint!(GET "/environments/all", scoped: true, Kind::All, "Environment", "Every environment of the space.", get(environments::all_environments)),
+    endpoint!(GET "/environments/{id}", scoped: true, Kind::Get, "Environment", "One environment.", get(environments::get_environment)),
+    endpoint!(GET "/accounts", scoped: true, Kind::List { filters: &[] }, "Account", "SSH accounts, sorted by name.", get(environments::list_accounts)),
+    endpoint!(GET "/accounts/all", scoped: true, Kind::All, "Account", "Every account of the space.", get(environments::all_accounts)),
+    endpoint!(GET "/accounts/{id}", scoped: true, Kind::Get, "Account", "One account.", get(environments::get_account)),
+    endpoint!(GET "/machines", scoped: true, Kind::List { filters: MACHINE_FILTERS }, "Machine", "Deployment targets, sorted by name; `proxyIds` is an extension.", get(machines::list)),
+    endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::create)),
+    endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space.", get(machines::all)),
+    endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::get)),
+    endpoint!(PUT "/machines/{id}", scoped: true, Kind::Update, "Machine", "Change a deployment target.", put(machines::update)),
+    endpoint!(DELETE "/machines/{id}", scoped: true, Kind::Delete, "Machine", "Delete a deployment target.", delete(machines::delete)),
+];
+
+/// The paths an endpoint is served at, in the router's syntax (`{space_id}`, `{id}`).
+pub fn router_paths(e: &Endpoint) -> Vec<String> {
+    let path = e.path.replace("{spaceId}", "{space_id}");
+    let mut paths = vec![format!("/api{path}")];
+    if e.scoped {
+        paths.push(format!("/api/{{space_id}}{path}"));
+    }
+    paths
+}
+
 pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/api", get(root::root))
-        .route("/api/", get(root::root))
-        .route("/api/spaces", get(spaces::list))
-        .route("/api/spaces/{id}", get(spaces::get))
-        .route("/api/{space_id}", get(root::space_root))
-        .merge(scoped("/api/proxies"))
-        .merge(scoped("/api/{space_id}/proxies"))
-        .merge(references("/api"))
-        .merge(references("/api/{space_id}"))
-        .fallback(|| async { ApiError::not_found("The resource you requested was not found.") })
-}
-
-fn scoped(base: &str) -> Router<AppState> {
-    Router::new()
-        .route(base, get(proxies::list).post(proxies::create))
-        .route(&format!("{base}/all"), get(proxies::all))
-        .route(&format!("{base}/usage"), get(proxies::usage))
-        .route(
-            &format!("{base}/{{id}}"),
-            get(proxies::get)
-                .put(proxies::update)
-                .delete(proxies::delete),
-        )
-}
-
-/// Deployment targets, and what they refer to: environments and SSH accounts.
-fn references(base: &str) -> Router<AppState> {
-    use environments::*;
-    Router::new()
-        .route(
-            &format!("{base}/environments"),
-            get(list_environments).post(create_environment),
-        )
-        .route(&format!("{base}/environments/all"), get(all_environments))
-        .route(&format!("{base}/environments/{{id}}"), get(get_environment))
-        .route(&format!("{base}/accounts"), get(list_accounts))
-        .route(&format!("{base}/accounts/all"), get(all_accounts))
-        .route(&format!("{base}/accounts/{{id}}"), get(get_account))
-        .route(
-            &format!("{base}/machines"),
-            get(machines::list).post(machines::create),
-        )
-        .route(&format!("{base}/machines/all"), get(machines::all))
-        .route(
-            &format!("{base}/machines/{{id}}"),
-            get(machines::get)
-                .put(machines::update)
-                .delete(machines::delete),
-        )
+    let mut router = Router::new().route("/api/", get(root::root));
+    for e in ENDPOINTS {
+        for path in router_paths(e) {
+            router = router.route(&path, (e.handler)());
+        }
+    }
+    router.fallback(|| async { ApiError::not_found("The resource you requested was not found.") })
 }
