@@ -41,7 +41,9 @@ fn quantile(sorted: &[Duration], q: f64) -> Duration {
 
 fn target(i: usize, proxies: &[String]) -> Value {
     let name = format!("target-{i:05}");
-    let proxy = i.is_multiple_of(2).then(|| proxies[i / 2 % proxies.len()].clone());
+    let proxy = i
+        .is_multiple_of(2)
+        .then(|| proxies[i / 2 % proxies.len()].clone());
     let endpoint = match i % 3 {
         0 => {
             json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.example.com:10933/"),

@@ -268,7 +268,9 @@ fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
     }
     for i in 0..SCALE_TARGETS {
         let name = format!("scale-target-{i:05}");
-        let proxy = i.is_multiple_of(2).then(|| proxies[i / 2 % SCALE_PROXIES].as_str());
+        let proxy = i
+            .is_multiple_of(2)
+            .then(|| proxies[i / 2 % SCALE_PROXIES].as_str());
         let endpoint = match i % 3 {
             0 => {
                 json!({"CommunicationStyle": "TentaclePassive", "Uri": format!("https://{name}.scale.example.com:10933/"),

@@ -7,7 +7,7 @@ use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{auth, ApiError};
+use super::{auth, ApiError, Tagged};
 
 fn request(method: Method, path: &str) -> RequestBuilder {
     let builder = RequestBuilder::new(&format!("{}{path}", auth::api_base()))
@@ -20,22 +20,53 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let text = send(request(Method::GET, path), None).await?;
-    parse(&text)
+    get_tagged(path).await.map(|t| t.value)
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let text = send(request(Method::POST, path), Some(json(body)?)).await?;
-    parse(&text)
+/// A resource and the ETag it came with, to send back as `If-Match` when saving it.
+pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<Tagged<T>, ApiError> {
+    let (text, etag) = send(request(Method::GET, path), None).await?;
+    Ok(Tagged {
+        value: parse(&text)?,
+        etag,
+    })
 }
 
-pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let text = send(request(Method::PUT, path), Some(json(body)?)).await?;
-    parse(&text)
+pub async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<Tagged<T>, ApiError> {
+    let (text, etag) = send(request(Method::POST, path), Some(json(body)?)).await?;
+    Ok(Tagged {
+        value: parse(&text)?,
+        etag,
+    })
 }
 
-pub async fn delete(path: &str) -> Result<(), ApiError> {
-    send(request(Method::DELETE, path), None).await.map(|_| ())
+/// Writes only if the stored resource still has `if_match` as its ETag (else [`ApiError::Changed`]).
+pub async fn put<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    if_match: Option<&str>,
+) -> Result<Tagged<T>, ApiError> {
+    let builder = with_if_match(request(Method::PUT, path), if_match);
+    let (text, etag) = send(builder, Some(json(body)?)).await?;
+    Ok(Tagged {
+        value: parse(&text)?,
+        etag,
+    })
+}
+
+pub async fn delete(path: &str, if_match: Option<&str>) -> Result<(), ApiError> {
+    let builder = with_if_match(request(Method::DELETE, path), if_match);
+    send(builder, None).await.map(|_| ())
+}
+
+fn with_if_match(builder: RequestBuilder, etag: Option<&str>) -> RequestBuilder {
+    match etag {
+        Some(etag) => builder.header("If-Match", etag),
+        None => builder,
+    }
 }
 
 fn json<B: Serialize>(body: &B) -> Result<String, ApiError> {
@@ -46,7 +77,11 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
-async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, ApiError> {
+/// The answer's text and ETag, or the error it maps to.
+async fn send(
+    builder: RequestBuilder,
+    body: Option<String>,
+) -> Result<(String, Option<String>), ApiError> {
     // Abort the request if the view that asked for it is cleaned up (e.g. the user navigated away).
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(|c| c.signal());
@@ -69,12 +104,13 @@ async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, A
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     let status = response.status();
+    let etag = response.headers().get("etag");
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     if (200..300).contains(&status) {
-        Ok(text)
+        Ok((text, etag))
     } else {
         Err(ApiError::from_response(status, &text))
     }

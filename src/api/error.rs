@@ -14,6 +14,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     NotFound(String),
+    /// 412: someone else saved the resource since it was loaded (its ETag no longer matches).
+    #[error("{0}")]
+    Changed(String),
     /// Any other status, 5xx included.
     #[error("The server answered {status}: {message}")]
     Server { status: u16, message: String },
@@ -41,6 +44,7 @@ impl ApiError {
             },
             401 | 403 => Self::Unauthorized(message),
             404 => Self::NotFound(message),
+            412 => Self::Changed(message),
             _ => Self::Server { status, message },
         }
     }
@@ -88,6 +92,10 @@ mod tests {
         assert_eq!(
             ApiError::from_response(404, r#"{"ErrorMessage":"gone"}"#),
             ApiError::NotFound("gone".into())
+        );
+        assert_eq!(
+            ApiError::from_response(412, r#"{"ErrorMessage":"changed"}"#),
+            ApiError::Changed("changed".into())
         );
         assert_eq!(
             ApiError::from_response(500, r#"{"ErrorMessage":"db down"}"#).to_string(),

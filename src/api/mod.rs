@@ -44,19 +44,34 @@ pub async fn proxies_with_usage(
 /// Proxy id to the number of deployment targets that use it.
 pub type Usage = std::collections::BTreeMap<String, i64>;
 
-/// A proxy and the deployment targets that use it (two requests).
+/// A resource as loaded, with the ETag that a save sends back as `If-Match`: a save that would
+/// overwrite someone else's change is then refused ([`ApiError::Changed`]) instead of losing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged<T> {
+    pub value: T,
+    pub etag: Option<String>,
+}
+
+/// A proxy and the deployment targets that use it (two requests, sent together).
 pub async fn proxy_with_users(
     space: String,
     id: String,
-) -> Result<(ProxyResource, Vec<Named>), ApiError> {
-    let proxy = client::get(&urls::proxy(&space, &id)).await?;
+) -> Result<(Tagged<ProxyResource>, Vec<Named>), ApiError> {
     let query = ListQuery {
         take: urls::TAKE_ALL,
-        filters: vec![("proxyIds", id)],
+        filters: vec![("proxyIds", id.clone())],
         ..ListQuery::default()
     };
-    let users: ResourceCollection<Named> = client::get(&urls::machine_page(&space, &query)).await?;
-    Ok((proxy, users.items))
+    let users_page = urls::machine_page(&space, &query);
+    let (proxy, users) = futures::join!(
+        proxy(space, id),
+        client::get::<ResourceCollection<Named>>(&users_page),
+    );
+    Ok((proxy?, users?.items))
+}
+
+pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, ApiError> {
+    client::get_tagged(&urls::proxy(&space, &id)).await
 }
 
 /// The id and name of anything a screen links to or offers in a select.
@@ -110,30 +125,34 @@ pub async fn machine_page(
     client::get(&urls::machine_page(&space, &query)).await
 }
 
-pub async fn machine(space: String, id: String) -> Result<Machine, ApiError> {
-    client::get(&urls::machine(&space, &id)).await
+pub async fn machine(space: String, id: String) -> Result<Tagged<Machine>, ApiError> {
+    client::get_tagged(&urls::machine(&space, &id)).await
 }
 
-/// Creates the target, or updates it when it has an `Id`.
-pub async fn save_machine(space: String, machine: Machine) -> Result<Machine, ApiError> {
+/// Creates the target, or updates it when it has an `Id` (only if it still has `etag`).
+pub async fn save_machine(
+    space: String,
+    machine: Machine,
+    etag: Option<String>,
+) -> Result<Tagged<Machine>, ApiError> {
     match machine.get("Id").and_then(Value::as_str) {
-        Some(id) => client::put(&urls::machine(&space, id), &machine).await,
+        Some(id) => client::put(&urls::machine(&space, id), &machine, etag.as_deref()).await,
         None => client::post(&urls::machines(&space), &machine).await,
     }
 }
 
-pub async fn create_proxy(space: String, proxy: ProxyResource) -> Result<ProxyResource, ApiError> {
-    client::post(&urls::proxies(&space), &proxy).await
-}
-
-pub async fn update_proxy(
+/// Creates the proxy, or updates it when it has an `Id` (only if it still has `etag`).
+pub async fn save_proxy(
     space: String,
-    id: String,
     proxy: ProxyResource,
-) -> Result<ProxyResource, ApiError> {
-    client::put(&urls::proxy(&space, &id), &proxy).await
+    etag: Option<String>,
+) -> Result<Tagged<ProxyResource>, ApiError> {
+    match proxy.id.clone() {
+        Some(id) => client::put(&urls::proxy(&space, &id), &proxy, etag.as_deref()).await,
+        None => client::post(&urls::proxies(&space), &proxy).await,
+    }
 }
 
-pub async fn delete_proxy(space: String, id: String) -> Result<(), ApiError> {
-    client::delete(&urls::proxy(&space, &id)).await
+pub async fn delete_proxy(space: String, id: String, etag: Option<String>) -> Result<(), ApiError> {
+    client::delete(&urls::proxy(&space, &id), etag.as_deref()).await
 }

@@ -2,6 +2,7 @@
 
 mod api_key_dialog;
 mod confirm_dialog;
+mod conflict_dialog;
 mod error_panel;
 pub mod field;
 mod layout;
@@ -15,6 +16,7 @@ mod toaster;
 
 pub use api_key_dialog::ApiKeyDialog;
 pub use confirm_dialog::ConfirmDialog;
+pub use conflict_dialog::ConflictDialog;
 pub use error_panel::ErrorPanel;
 pub use field::{FormActions, FormProblems, OptionGroup, SelectField, TextField};
 pub use layout::SpaceLayout;

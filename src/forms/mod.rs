@@ -11,6 +11,28 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 
+/// A field whose value now stored differs from what was typed: shown when a save finds that
+/// someone else changed the resource since it was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub label: &'static str,
+    pub stored: String,
+    pub typed: String,
+}
+
+/// The fields, as (label, stored, typed), whose two values differ.
+pub fn differences(fields: Vec<(&'static str, String, String)>) -> Vec<Difference> {
+    fields
+        .into_iter()
+        .filter(|(_, stored, typed)| stored != typed)
+        .map(|(label, stored, typed)| Difference {
+            label,
+            stored,
+            typed,
+        })
+        .collect()
+}
+
 /// Server messages split into those that belong to a field and the rest.
 pub fn place_server_errors<F: FormField + Eq + Hash>(
     errors: &[String],

@@ -6,6 +6,8 @@ use api_model::validation::{
 };
 use api_model::{ProxyResource, SensitiveValue, DEFAULT_PORT, PROXY_TYPE_HTTP};
 
+use crate::forms::{self, Difference};
+
 /// What saving does to the password.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PasswordEdit {
@@ -89,6 +91,31 @@ impl ProxyDraft {
         };
         Ok(p)
     }
+}
+
+/// What is stored now against what was typed, field by field (a password only as set or not:
+/// its value is never shown).
+pub fn differences(stored: &ProxyResource, typed: &ProxyDraft) -> Vec<Difference> {
+    let has_password = stored.password.as_ref().is_some_and(|p| p.has_value);
+    let password = |set: bool| if set { "Set" } else { "None" }.to_owned();
+    let typed_password = match &typed.password {
+        PasswordEdit::Keep => password(has_password),
+        PasswordEdit::Set(v) if v.is_empty() => password(has_password),
+        PasswordEdit::Set(_) => "A new one".to_owned(),
+        PasswordEdit::Remove => password(false),
+    };
+    let typed_port = parse_port(&typed.port).map_or_else(|_| typed.port.clone(), |p| p.to_string());
+    forms::differences(vec![
+        ("Name", stored.name.clone(), typed.name.trim().to_owned()),
+        ("Host", stored.host.clone(), typed.host.trim().to_owned()),
+        ("Port", stored.port.to_string(), typed_port),
+        (
+            "Username",
+            stored.username.clone().unwrap_or_default(),
+            typed.username.trim().to_owned(),
+        ),
+        ("Password", password(has_password), typed_password),
+    ])
 }
 
 #[cfg(test)]
@@ -195,5 +222,33 @@ mod tests {
         assert!(fields[&ProxyField::Name].contains("already used"));
         assert!(fields.contains_key(&ProxyField::Port));
         assert_eq!(general, ["The request body is not valid: x"]);
+    }
+
+    #[test]
+    fn differences_show_what_is_stored_next_to_what_was_typed_never_a_password() {
+        let mut stored = valid().to_resource(None).unwrap();
+        stored.port = 8080;
+        stored.password = Some(SensitiveValue::read(true));
+        let typed = ProxyDraft {
+            name: "Squid (renamed)".into(),
+            password: PasswordEdit::Set("hunter2".into()),
+            ..valid()
+        };
+        let rows = differences(&stored, &typed);
+        let shown: Vec<_> = rows
+            .iter()
+            .map(|d| (d.label, d.stored.as_str(), d.typed.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Name", "Squid", "Squid (renamed)"),
+                ("Port", "8080", "3128"),
+                ("Password", "Set", "A new one"),
+            ]
+        );
+        assert!(rows.iter().all(|d| !d.typed.contains("hunter2")));
+        let same = ProxyDraft::from_resource(&stored);
+        assert_eq!(differences(&stored, &same), vec![]);
     }
 }

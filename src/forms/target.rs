@@ -9,6 +9,9 @@ use api_model::validation::{field_errors, validate_host, validate_name, FieldErr
 use api_model::{LISTENING, POLLING, SSH};
 use serde_json::{json, Map, Value};
 
+use crate::api::Lookups;
+use crate::forms::{self, Difference};
+
 /// The SSH port when none is typed.
 pub const DEFAULT_SSH_PORT: &str = "22";
 
@@ -225,10 +228,90 @@ impl TargetDraft {
     }
 }
 
+/// What is stored now against what was typed, field by field, by name rather than by id, for
+/// the fields the target's style has.
+pub fn differences(stored: &TargetDraft, typed: &TargetDraft, names: &Lookups) -> Vec<Difference> {
+    let environments = |d: &TargetDraft| {
+        let mut list: Vec<String> = d
+            .environments
+            .iter()
+            .map(|id| Lookups::name_of(&names.environments, id))
+            .collect();
+        list.sort();
+        list.join(", ")
+    };
+    let connection = |d: &TargetDraft| match d.via_proxy {
+        true => format!("Through {}", Lookups::name_of(&names.proxies, &d.proxy)),
+        false => "Direct".to_owned(),
+    };
+    let account = |d: &TargetDraft| Lookups::name_of(&names.accounts, &d.account);
+    type Shown<'a> = (&'static str, &'a dyn Fn(&TargetDraft) -> String);
+    let mut fields: Vec<Shown> = vec![
+        ("Name", &|d| d.name.trim().to_owned()),
+        ("Environments", &environments),
+        ("Roles", &|d| d.roles().join(", ")),
+    ];
+    if stored.style == LISTENING {
+        fields.push(("URL", &|d| d.uri.trim().to_owned()));
+        fields.push(("Thumbprint", &|d| d.thumbprint.trim().to_owned()));
+    }
+    if stored.style == SSH {
+        fields.push(("Host", &|d| d.host.trim().to_owned()));
+        fields.push(("Port", &|d| d.port.trim().to_owned()));
+        fields.push(("Fingerprint", &|d| d.fingerprint.trim().to_owned()));
+        fields.push(("Account", &account));
+        fields.push((".NET platform", &|d| d.platform.clone()));
+    }
+    if stored.style != POLLING {
+        fields.push(("Connection", &connection));
+    }
+    forms::differences(
+        fields
+            .into_iter()
+            .map(|(label, show)| (label, show(stored), show(typed)))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Named;
     use crate::forms::place_server_errors;
+
+    #[test]
+    fn differences_name_environments_and_proxies_and_skip_other_styles() {
+        let named = |id: &str, name: &str| Named {
+            id: id.into(),
+            name: name.into(),
+        };
+        let names = Lookups {
+            environments: vec![
+                named("Environments-1", "Dev"),
+                named("Environments-2", "Test"),
+            ],
+            proxies: vec![named("Proxies-2", "Corporate egress")],
+            accounts: vec![],
+        };
+        let stored = TargetDraft::from_machine(&listening());
+        let mut typed = stored.clone();
+        typed.environments.push("Environments-2".into());
+        typed.via_proxy = true;
+        typed.proxy = "Proxies-2".into();
+        typed.host = "ignored for a Listening target".into();
+        let rows = differences(&stored, &typed, &names);
+        let shown: Vec<_> = rows
+            .iter()
+            .map(|d| (d.label, d.stored.as_str(), d.typed.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Environments", "Dev", "Dev, Test"),
+                ("Connection", "Direct", "Through Corporate egress"),
+            ]
+        );
+    }
 
     fn listening() -> Value {
         json!({

@@ -10,7 +10,13 @@ use crate::state::{Session, Toasts};
 
 /// The Delete button and its confirmation. A failed delete says why and leaves the proxy as it is.
 #[component]
-pub fn DeleteProxy(space: String, proxy: ProxyResource, users: Vec<api::Named>) -> impl IntoView {
+pub fn DeleteProxy(
+    space: String,
+    proxy: ProxyResource,
+    /// What the proxy was loaded with: a delete of a proxy changed since is refused.
+    etag: Option<String>,
+    users: Vec<api::Named>,
+) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
     let navigate = use_navigate();
@@ -23,10 +29,15 @@ pub fn DeleteProxy(space: String, proxy: ProxyResource, users: Vec<api::Named>) 
     let list = routes::proxies(&space);
     // The answer is handled in the action itself (try_set: the page may be gone by then).
     let delete = Action::new_local(move |_: &()| {
-        let (space, id, list, navigate) =
-            (space.clone(), id.clone(), list.clone(), navigate.clone());
+        let (space, id, list, navigate, etag) = (
+            space.clone(),
+            id.clone(),
+            list.clone(),
+            navigate.clone(),
+            etag.clone(),
+        );
         async move {
-            match session.check(api::delete_proxy(space, id).await) {
+            match session.check(api::delete_proxy(space, id, etag).await) {
                 Ok(()) => {
                     open.try_set(false);
                     toasts.success("Proxy deleted");

@@ -5,11 +5,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use super::delete::DeleteProxy;
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::field::focus_field;
-use crate::components::{loaded, FormActions, FormProblems, LeaveGuard, TextField};
-use crate::forms::proxy::{PasswordEdit, ProxyDraft};
-use crate::forms::FormState;
+use crate::components::{loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, TextField};
+use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
+use crate::forms::{Difference, FormState};
 use crate::routes;
 use crate::state::{Session, Toasts};
 
@@ -29,7 +29,7 @@ pub fn ProxyPage() -> impl IntoView {
             let space = space_param();
             view! {
                 <div class="page-head"><h1>"Add proxy"</h1></div>
-                <ProxyForm space=space.get_untracked() original=None/>
+                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {})/>
             }
             .into_any()
         } else {
@@ -47,15 +47,16 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
         let (space, id) = (space.get(), id.get());
         async move { session.check(api::proxy_with_users(space, id).await) }
     });
+    let reload = Callback::new(move |()| proxy.refetch());
     loaded(proxy, "Loading the proxy…", move |(p, users)| {
-        let name = p.name.clone();
+        let name = p.value.name.clone();
         let space = space.get_untracked();
         view! {
             <div class="page-head">
                 <h1>{name}</h1>
-                <DeleteProxy space=space.clone() proxy=p.clone() users=users.clone()/>
+                <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
             </div>
-            <ProxyForm space=space.clone() original=Some(p)/>
+            <ProxyForm space=space.clone() original=Some(p) reload=reload/>
             <UsedBy space=space users=users/>
         }
         .into_any()
@@ -101,12 +102,20 @@ fn focus(field: ProxyField) {
 
 /// Create or edit. Checks each field after its first blur and everything on submit, shows the
 /// server's answers on their fields, keeps what was typed on failure, and returns to the list
-/// with a toast on success.
+/// with a toast on success. A save sends the ETag the proxy was loaded with: if someone saved it
+/// since, the conflict dialog shows both versions and lets the person choose (`reload` loads the
+/// stored one).
 #[component]
-fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
+fn ProxyForm(
+    space: String,
+    original: Option<api::Tagged<ProxyResource>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
     let navigate = use_navigate();
+    let etag = StoredValue::new(original.as_ref().and_then(|t| t.etag.clone()));
+    let original = original.map(|t| t.value);
     let initial = original
         .as_ref()
         .map(ProxyDraft::from_resource)
@@ -133,25 +142,35 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
     let blur = move |field: ProxyField| Callback::new(move |()| form.left(field));
 
     let list_space = StoredValue::new(space.clone());
+    // The stored proxy while the conflict dialog is open, and what differs from the form.
+    let conflict = RwSignal::new(None::<(api::Tagged<ProxyResource>, Vec<Difference>)>);
     // The answer is handled in the action itself: on success back to the list with a toast; on
     // failure the messages go on their fields and everything typed stays. try_set: the form may
     // be gone by the time the server answers.
     let save = Action::new_local(move |resource: &ProxyResource| {
         let (space, resource, navigate) = (space.clone(), resource.clone(), navigate.clone());
         async move {
-            let result = match resource.id.clone() {
-                Some(id) => api::update_proxy(space.clone(), id, resource).await,
-                None => api::create_proxy(space.clone(), resource).await,
-            };
-            match session.check(result) {
-                Ok(_) => {
+            let id = resource.id.clone();
+            let result = api::save_proxy(space.clone(), resource, etag.get_value()).await;
+            let result = match (session.check(result), id) {
+                // Someone saved it since: fetch what is stored now to show beside the form.
+                (Err(ApiError::Changed(_)), Some(id)) => session
+                    .check(api::proxy(space.clone(), id).await)
+                    .map(|stored| {
+                        let rows = draft.with_untracked(|d| differences(&stored.value, d));
+                        conflict.try_set(Some((stored, rows)));
+                    }),
+                (result, _) => result.map(|_| {
                     saved.try_set(true);
                     toasts.success("Proxy saved");
                     navigate(
                         routes::nav(&routes::proxies(&space)),
                         NavigateOptions::default(),
                     );
-                }
+                }),
+            };
+            match result {
+                Ok(()) => {}
                 Err(e) => {
                     if let Some(f) = form.failed(e) {
                         focus(f);
@@ -161,8 +180,7 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
         }
     });
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         if save.pending().get_untracked() {
             return;
         }
@@ -175,6 +193,19 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
             Err(errors) => focus(errors[0].field),
         }
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
+    // Save over the stored version deliberately: from now on the form edits that version.
+    let overwrite = move |()| {
+        if let Some((stored, _)) = conflict.get_untracked() {
+            etag.set_value(stored.etag);
+            original.set_value(Some(stored.value));
+            conflict.set(None);
+            send();
+        }
+    };
 
     let password = move || draft.with(|d| d.password.clone());
     let set_password = move |p: PasswordEdit| draft.update(|d| d.password = p);
@@ -182,6 +213,10 @@ fn ProxyForm(space: String, original: Option<ProxyResource>) -> impl IntoView {
         move |ev: leptos::ev::Event| set_password(PasswordEdit::Set(event_target_value(&ev)));
     view! {
         <LeaveGuard dirty=dirty/>
+        <ConflictDialog noun="proxy" rows=Signal::derive(move || conflict.with(|c| c.as_ref().map(|c| c.1.clone())))
+            busy=save.pending() on_overwrite=overwrite
+            on_reload=move |()| { saved.set(true); conflict.set(None); reload.run(()) }
+            on_cancel=move |()| conflict.set(None)/>
         <form class="panel form" on:submit=submit novalidate>
             <FormProblems problems=form.general title="The proxy was not saved."/>
             <TextField name=field_name(ProxyField::Name) label="Name" hint="How this proxy is shown when a target picks it."

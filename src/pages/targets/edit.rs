@@ -4,13 +4,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use crate::api::{self, Lookups, Machine, Named};
+use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::field::focus_field;
 use crate::components::{
-    loaded, FormActions, FormProblems, LeaveGuard, OptionGroup, SelectField, TextField,
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup, SelectField,
+    TextField,
 };
-use crate::forms::target::{style_label, text, TargetDraft};
-use crate::forms::FormState;
+use crate::forms::target::{differences, style_label, text, TargetDraft};
+use crate::forms::{Difference, FormState};
 use crate::routes;
 use crate::state::{Session, Toasts};
 
@@ -39,16 +40,18 @@ pub fn TargetPage() -> impl IntoView {
             Ok((machine, names))
         }
     });
+    let reload = Callback::new(move |()| data.refetch());
     loaded(
         data,
         "Loading the deployment target…",
         move |(machine, names)| {
-            let title = machine
-                .as_ref()
-                .map_or_else(|| "Add deployment target".into(), |m| text(m, "Name"));
+            let title = machine.as_ref().map_or_else(
+                || "Add deployment target".into(),
+                |m| text(&m.value, "Name"),
+            );
             view! {
                 <div class="page-head"><h1>{title}</h1></div>
-                <TargetForm space=key.get_untracked().0 original=machine names=names/>
+                <TargetForm space=key.get_untracked().0 original=machine names=names reload=reload/>
             }
             .into_any()
         },
@@ -82,13 +85,21 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// Add or edit. The same behaviour as the proxy form: rules after a field is left and on
-/// Save, the server's messages on their fields, nothing typed lost, a toast on success.
+/// Save, the server's messages on their fields, nothing typed lost, a toast on success, and the
+/// conflict dialog when someone else saved the target since it was opened.
 #[component]
-fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl IntoView {
+fn TargetForm(
+    space: String,
+    original: Option<Tagged<Machine>>,
+    names: Lookups,
+    reload: Callback<()>,
+) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
     let navigate = use_navigate();
     let is_new = original.is_none();
+    let etag = StoredValue::new(original.as_ref().and_then(|t| t.etag.clone()));
+    let original = original.map(|t| t.value);
     let initial = original
         .as_ref()
         .map(TargetDraft::from_machine)
@@ -137,15 +148,32 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
 
     let list = StoredValue::new(routes::machines(&space));
     let add_proxy = routes::new_proxy(&space);
+    let lookups = StoredValue::new(names.clone());
+    // The stored target while the conflict dialog is open, and what differs from the form.
+    let conflict = RwSignal::new(None::<(Tagged<Machine>, Vec<Difference>)>);
     let save = Action::new_local(move |machine: &Machine| {
         let (space, machine, navigate) = (space.clone(), machine.clone(), navigate.clone());
         async move {
-            match session.check(api::save_machine(space, machine).await) {
-                Ok(_) => {
+            let id = text(&machine, "Id");
+            let result = api::save_machine(space.clone(), machine, etag.get_value()).await;
+            let result = match session.check(result) {
+                // Someone saved it since: fetch what is stored now to show beside the form.
+                Err(ApiError::Changed(_)) if !id.is_empty() => {
+                    session.check(api::machine(space, id).await).map(|stored| {
+                        let now = TargetDraft::from_machine(&stored.value);
+                        let rows = lookups
+                            .with_value(|n| draft.with_untracked(|d| differences(&now, d, n)));
+                        conflict.try_set(Some((stored, rows)));
+                    })
+                }
+                result => result.map(|_| {
                     saved.try_set(true);
                     toasts.success("Deployment target saved");
                     navigate(routes::nav(&list.get_value()), NavigateOptions::default());
-                }
+                }),
+            };
+            match result {
+                Ok(()) => {}
                 Err(e) => {
                     if let Some(f) = form.failed(e) {
                         focus_field(field_name(f));
@@ -154,8 +182,7 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
             }
         }
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         if save.pending().get_untracked() {
             return;
         }
@@ -168,6 +195,21 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
                 save.dispatch_local(machine);
             }
             Err(errors) => focus_field(field_name(errors[0].field)),
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
+    // Save over the stored version deliberately: every field that differs from it is written
+    // (what the dialog listed); fields the form does not show keep their stored values.
+    let overwrite = move |()| {
+        if let Some((stored, _)) = conflict.get_untracked() {
+            etag.set_value(stored.etag);
+            before.set_value(TargetDraft::from_machine(&stored.value));
+            original.set_value(stored.value);
+            conflict.set(None);
+            send();
         }
     };
 
@@ -191,6 +233,10 @@ fn TargetForm(space: String, original: Option<Machine>, names: Lookups) -> impl 
 
     view! {
         <LeaveGuard dirty=dirty/>
+        <ConflictDialog noun="deployment target" rows=Signal::derive(move || conflict.with(|c| c.as_ref().map(|c| c.1.clone())))
+            busy=save.pending() on_overwrite=overwrite
+            on_reload=move |()| { saved.set(true); conflict.set(None); reload.run(()) }
+            on_cancel=move |()| conflict.set(None)/>
         <form class="panel form" on:submit=submit novalidate>
             <FormProblems problems=form.general title="The deployment target was not saved."/>
             {field(MachineField::Name, "Name", "How this target is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
