@@ -13,6 +13,24 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use mock_server::{Config, Seed, Server};
 use serde_json::Value;
 
+/// One Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// How long to wait for the console to show something.
 pub const WAIT: Duration = Duration::from_secs(15);
 
@@ -273,6 +291,35 @@ impl Browser {
 
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
         self.find(css).await.attr(name).await.unwrap()
+    }
+
+    /// From now on every page this tab loads records the Content-Security-Policy violations it
+    /// meets, from before its first script runs (a Chrome DevTools command through chromedriver).
+    pub async fn watch_csp(&self) {
+        let source = "window.__csp = []; document.addEventListener('securitypolicyviolation', \
+            e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));";
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Page.addScriptToEvaluateOnNewDocument",
+                params: serde_json::json!({ "source": source }),
+            })
+            .await
+            .expect("chromedriver runs the DevTools command");
+    }
+
+    /// The violations recorded since the page loaded (see `watch_csp`).
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let v = self.js("return window.__csp || null").await;
+        serde_json::from_value(v).expect("watch_csp was called before the page loaded")
+    }
+
+    /// Opens `path` in a new tab and switches to it; returns the tab that was current.
+    pub async fn open_in_new_tab(&self, path: &str) -> fantoccini::wd::WindowHandle {
+        let previous = self.client.window().await.unwrap();
+        let tab = self.client.new_window(true).await.unwrap();
+        self.client.switch_to_window(tab.handle).await.unwrap();
+        self.open(path).await;
+        previous
     }
 
     /// Runs a script in the page and returns its value.
