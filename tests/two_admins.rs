@@ -43,7 +43,8 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
     b.click("button[type=submit]").await;
     let rows = conflict_rows(&b).await;
     b.screenshot("conflict").await;
-    let row = |f: &str, stored: &str, yours: &str| (f.to_owned(), stored.to_owned(), yours.to_owned());
+    let row =
+        |f: &str, stored: &str, yours: &str| (f.to_owned(), stored.to_owned(), yours.to_owned());
     assert_eq!(
         rows,
         [
@@ -52,8 +53,16 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
         ]
     );
     let stored = b.api_get("/api/Spaces-1/proxies/Proxies-1").await;
-    assert_eq!((stored["Name"].as_str(), stored["Port"].as_i64()), (Some("Squid in the DMZ"), Some(8080)), "nothing overwritten yet");
-    assert_eq!(b.value("#proxy-name").await, "Squid (renamed)", "what was typed stays");
+    assert_eq!(
+        (stored["Name"].as_str(), stored["Port"].as_i64()),
+        (Some("Squid in the DMZ"), Some(8080)),
+        "nothing overwritten yet"
+    );
+    assert_eq!(
+        b.value("#proxy-name").await,
+        "Squid (renamed)",
+        "what was typed stays"
+    );
 
     // Cancel keeps editing; saving again asks again; then save over it deliberately.
     b.click_text("dialog[open] button", "Cancel").await;
@@ -61,12 +70,19 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
     assert_eq!(b.value("#proxy-name").await, "Squid (renamed)");
     b.click("button[type=submit]").await;
     conflict_rows(&b).await;
-    b.click_text("dialog[open] button", "Save mine over it").await;
+    b.click_text("dialog[open] button", "Save mine over it")
+        .await;
     b.wait_for_text("[data-testid=toast]", "Proxy saved").await;
     let stored = b.api_get("/api/Spaces-1/proxies/Proxies-1").await;
     assert_eq!(stored["Name"], "Squid (renamed)");
-    assert_eq!(stored["Port"], 3128, "the person chose their version, port included");
-    assert_eq!(stored["Password"]["HasValue"], true, "the password was not touched");
+    assert_eq!(
+        stored["Port"], 3128,
+        "the person chose their version, port included"
+    );
+    assert_eq!(
+        stored["Password"]["HasValue"], true,
+        "the password was not touched"
+    );
     b.finish().await;
 }
 
@@ -79,7 +95,11 @@ async fn a_stale_target_save_offers_reload_which_shows_what_is_stored() {
     let mut other = b.api_get("/api/Spaces-1/machines/Machines-1").await;
     other["Roles"] = json!(["web", "cache"]);
     let r = b
-        .api(Method::PUT, "/api/Spaces-1/machines/Machines-1", Some(other))
+        .api(
+            Method::PUT,
+            "/api/Spaces-1/machines/Machines-1",
+            Some(other),
+        )
         .await;
     assert_eq!(r.0, 200, "{}", r.1);
 
@@ -87,7 +107,8 @@ async fn a_stale_target_save_offers_reload_which_shows_what_is_stored() {
     b.choose("#target-proxy", "Proxies-2").await;
     b.click("button[type=submit]").await;
     let rows = conflict_rows(&b).await;
-    let row = |f: &str, stored: &str, yours: &str| (f.to_owned(), stored.to_owned(), yours.to_owned());
+    let row =
+        |f: &str, stored: &str, yours: &str| (f.to_owned(), stored.to_owned(), yours.to_owned());
     assert_eq!(
         rows,
         [
@@ -95,17 +116,27 @@ async fn a_stale_target_save_offers_reload_which_shows_what_is_stored() {
             row("Connection", "Direct", "Through Corporate egress"),
         ]
     );
-    b.click_text("dialog[open] button", "Reload the stored version (drops your changes)")
-        .await;
+    b.click_text(
+        "dialog[open] button",
+        "Reload the stored version (drops your changes)",
+    )
+    .await;
     b.wait_gone("dialog[open]").await;
     b.wait_for_text("main h1", "web-dev-01").await;
     let deadline = std::time::Instant::now() + browser::WAIT;
     while b.value("#target-roles").await != "web, cache" {
-        assert!(std::time::Instant::now() < deadline, "the form shows the stored roles");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the form shows the stored roles"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let stored = b.api_get("/api/Spaces-1/machines/Machines-1").await;
-    assert_eq!(stored["Endpoint"]["ProxyId"], json!(null), "the dropped edit was not saved");
+    assert_eq!(
+        stored["Endpoint"]["ProxyId"],
+        json!(null),
+        "the dropped edit was not saved"
+    );
     assert_eq!(stored["Roles"], json!(["web", "cache"]));
     b.finish().await;
 }
@@ -113,18 +144,16 @@ async fn a_stale_target_save_offers_reload_which_shows_what_is_stored() {
 #[tokio::test]
 async fn the_console_runs_under_the_content_security_policy_without_a_violation() {
     let b = Browser::start("csp", Seed::Demo, None).await;
-    let index = b
-        .http
-        .get(format!("{}/app/", b.base))
-        .send()
-        .await
-        .unwrap();
+    let index = b.http.get(format!("{}/app/", b.base)).send().await.unwrap();
     assert_eq!(
         index.headers()["content-security-policy"],
         mock_server::CONTENT_SECURITY_POLICY
     );
     let html = index.text().await.unwrap();
-    assert!(!html.contains("<script>") && !html.contains("<script type=\"module\">"), "no inline script: {html}");
+    assert!(
+        !html.contains("<script>") && !html.contains("<script type=\"module\">"),
+        "no inline script: {html}"
+    );
 
     b.watch_csp().await;
     b.open("/app/Spaces-1/infrastructure/proxies").await;

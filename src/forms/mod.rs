@@ -33,6 +33,14 @@ pub fn differences(fields: Vec<(&'static str, String, String)>) -> Vec<Differenc
         .collect()
 }
 
+/// The rows as (label, stored, typed), for tests to compare.
+#[cfg(test)]
+pub fn shown(rows: &[Difference]) -> Vec<(&str, &str, &str)> {
+    rows.iter()
+        .map(|d| (d.label, d.stored.as_str(), d.typed.as_str()))
+        .collect()
+}
+
 /// Server messages split into those that belong to a field and the rest.
 pub fn place_server_errors<F: FormField + Eq + Hash>(
     errors: &[String],

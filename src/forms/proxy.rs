@@ -235,12 +235,8 @@ mod tests {
             ..valid()
         };
         let rows = differences(&stored, &typed);
-        let shown: Vec<_> = rows
-            .iter()
-            .map(|d| (d.label, d.stored.as_str(), d.typed.as_str()))
-            .collect();
         assert_eq!(
-            shown,
+            crate::forms::shown(&rows),
             [
                 ("Name", "Squid", "Squid (renamed)"),
                 ("Port", "8080", "3128"),

@@ -300,12 +300,8 @@ mod tests {
         typed.proxy = "Proxies-2".into();
         typed.host = "ignored for a Listening target".into();
         let rows = differences(&stored, &typed, &names);
-        let shown: Vec<_> = rows
-            .iter()
-            .map(|d| (d.label, d.stored.as_str(), d.typed.as_str()))
-            .collect();
         assert_eq!(
-            shown,
+            crate::forms::shown(&rows),
             [
                 ("Environments", "Dev", "Dev, Test"),
                 ("Connection", "Direct", "Through Corporate egress"),

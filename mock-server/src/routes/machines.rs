@@ -194,7 +194,7 @@ pub(crate) fn store(
 /// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
 /// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies).
 /// The list's own parameters besides the common ones.
-const FILTERS: &[&str] = &[
+pub(crate) const FILTERS: &[&str] = &[
     "environmentIds",
     "commStyles",
     "roles",

@@ -47,15 +47,6 @@ pub struct Endpoint {
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
-const MACHINE_FILTERS: &[&str] = &[
-    "environmentIds",
-    "commStyles",
-    "roles",
-    "isDisabled",
-    "healthStatuses",
-    "proxyIds",
-];
-
 macro_rules! endpoint {
     ($method:ident $path:literal, scoped: $scoped:literal, $kind:expr, $schema:literal,
      $summary:literal, $route:ident($handler:path)) => {
@@ -92,7 +83,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "/accounts", scoped: true, Kind::List { filters: &[] }, "Account", "SSH accounts, sorted by name.", get(environments::list_accounts)),
     endpoint!(GET "/accounts/all", scoped: true, Kind::All, "Account", "Every account of the space.", get(environments::all_accounts)),
     endpoint!(GET "/accounts/{id}", scoped: true, Kind::Get, "Account", "One account.", get(environments::get_account)),
-    endpoint!(GET "/machines", scoped: true, Kind::List { filters: MACHINE_FILTERS }, "Machine", "Deployment targets, sorted by name; `proxyIds` is an extension.", get(machines::list)),
+    endpoint!(GET "/machines", scoped: true, Kind::List { filters: machines::FILTERS }, "Machine", "Deployment targets, sorted by name; `proxyIds` is an extension.", get(machines::list)),
     endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::create)),
     endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space.", get(machines::all)),
     endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::get)),
