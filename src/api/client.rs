@@ -20,7 +20,8 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    get_tagged(path).await.map(|t| t.value)
+    let (text, _) = send(request(Method::GET, path), None).await?;
+    parse(&text)
 }
 
 /// A resource and the ETag it came with, to send back as `If-Match` when saving it.
@@ -32,15 +33,9 @@ pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<Tagged<T>, Ap
     })
 }
 
-pub async fn post<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
-) -> Result<Tagged<T>, ApiError> {
-    let (text, etag) = send(request(Method::POST, path), Some(json(body)?)).await?;
-    Ok(Tagged {
-        value: parse(&text)?,
-        etag,
-    })
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let (text, _) = send(request(Method::POST, path), Some(json(body)?)).await?;
+    parse(&text)
 }
 
 /// Writes only if the stored resource still has `if_match` as its ETag (else [`ApiError::Changed`]).
@@ -48,13 +43,10 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
     if_match: Option<&str>,
-) -> Result<Tagged<T>, ApiError> {
+) -> Result<T, ApiError> {
     let builder = with_if_match(request(Method::PUT, path), if_match);
-    let (text, etag) = send(builder, Some(json(body)?)).await?;
-    Ok(Tagged {
-        value: parse(&text)?,
-        etag,
-    })
+    let (text, _) = send(builder, Some(json(body)?)).await?;
+    parse(&text)
 }
 
 pub async fn delete(path: &str, if_match: Option<&str>) -> Result<(), ApiError> {

@@ -63,11 +63,9 @@ pub async fn proxy_with_users(
         ..ListQuery::default()
     };
     let users_page = urls::machine_page(&space, &query);
-    let (proxy, users) = futures::join!(
-        proxy(space, id),
-        client::get::<ResourceCollection<Named>>(&users_page),
-    );
-    Ok((proxy?, users?.items))
+    let proxy = proxy(space, id).await?;
+    let users = client::get::<ResourceCollection<Named>>(&users_page).await?;
+    Ok((proxy, users.items))
 }
 
 pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, ApiError> {
@@ -134,7 +132,7 @@ pub async fn save_machine(
     space: String,
     machine: Machine,
     etag: Option<String>,
-) -> Result<Tagged<Machine>, ApiError> {
+) -> Result<Machine, ApiError> {
     match machine.get("Id").and_then(Value::as_str) {
         Some(id) => client::put(&urls::machine(&space, id), &machine, etag.as_deref()).await,
         None => client::post(&urls::machines(&space), &machine).await,
@@ -146,7 +144,7 @@ pub async fn save_proxy(
     space: String,
     proxy: ProxyResource,
     etag: Option<String>,
-) -> Result<Tagged<ProxyResource>, ApiError> {
+) -> Result<ProxyResource, ApiError> {
     match proxy.id.clone() {
         Some(id) => client::put(&urls::proxy(&space, &id), &proxy, etag.as_deref()).await,
         None => client::post(&urls::proxies(&space), &proxy).await,

@@ -24,20 +24,17 @@ pub fn ConflictDialog(
             confirm_label="Save mine over it".to_owned() busy=busy
             on_confirm=on_overwrite on_cancel=on_cancel>
             <p>"Someone else saved it while you were editing. Nothing you typed is lost: it is still in the form."</p>
-            {move || rows.get().map(|rows| if rows.is_empty() {
-                view! { <p>"What you typed now matches what is stored in every field."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="conflict" data-testid="conflict-rows">
-                        <thead><tr><th scope="col">"Field"</th><th scope="col">"Stored now"</th><th scope="col">"Yours"</th></tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|d| view! {
-                                <tr><th scope="row">{d.label}</th><td>{d.stored}</td><td>{d.typed}</td></tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            })}
+            <p hidden=move || rows.with(|r| r.as_ref().is_none_or(|r| !r.is_empty()))>
+                "What you typed now matches what is stored in every field."
+            </p>
+            <table class="conflict" data-testid="conflict-rows">
+                <thead><tr><th scope="col">"Field"</th><th scope="col">"Stored now"</th><th scope="col">"Yours"</th></tr></thead>
+                <tbody>
+                    {move || rows.get().unwrap_or_default().into_iter().map(|d| view! {
+                        <tr><th scope="row">{d.label}</th><td>{d.stored}</td><td>{d.typed}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
             <p>
                 <button type="button" class="button" on:click=move |_| on_reload.run(())>
                     "Reload the stored version (drops your changes)"

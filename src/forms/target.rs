@@ -231,14 +231,15 @@ impl TargetDraft {
 /// What is stored now against what was typed, field by field, by name rather than by id, for
 /// the fields the target's style has.
 pub fn differences(stored: &TargetDraft, typed: &TargetDraft, names: &Lookups) -> Vec<Difference> {
+    // In the space's order (the order the lookups hold), whatever order they were ticked in.
     let environments = |d: &TargetDraft| {
-        let mut list: Vec<String> = d
+        let names: Vec<&str> = names
             .environments
             .iter()
-            .map(|id| Lookups::name_of(&names.environments, id))
+            .filter(|e| d.environments.contains(&e.id))
+            .map(|e| e.name.as_str())
             .collect();
-        list.sort();
-        list.join(", ")
+        names.join(", ")
     };
     let connection = |d: &TargetDraft| match d.via_proxy {
         true => format!("Through {}", Lookups::name_of(&names.proxies, &d.proxy)),
