@@ -21,6 +21,9 @@ pub const QUERY_BUDGET: Duration = Duration::from_secs(2);
 const READERS: u32 = 8;
 /// How often (in SQLite VM steps) a running statement checks its deadline.
 const PROGRESS_STEPS: i32 = 2_000;
+/// Every this many writes the planner's statistics are refreshed (`PRAGMA optimize`): without
+/// them it walks a whole space to find the few targets of one proxy.
+const OPTIMIZE_EVERY: u64 = 500;
 
 /// Schema history. Append new steps; never edit a released one.
 const MIGRATIONS: &[&str] = &[
@@ -156,9 +159,21 @@ fn configure(conn: &Connection, durable: bool) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Refreshes the query planner's statistics where they are missing or stale, within a bounded
+/// amount of work (SQLite's advice for long-lived connections).
+fn optimize(conn: &Connection) {
+    let result = conn
+        .pragma_update(None, "analysis_limit", 400)
+        .and_then(|_| conn.execute_batch("PRAGMA optimize=0x10002;"));
+    if let Err(e) = result {
+        tracing::warn!("PRAGMA optimize failed: {e}");
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     writer: Arc<Mutex<Connection>>,
+    writes: Arc<std::sync::atomic::AtomicU64>,
     readers: r2d2::Pool<SqliteConnectionManager>,
     secrets: Secrets,
     /// The directory of a `:memory:` database, removed when the last handle goes.
@@ -199,6 +214,7 @@ impl Db {
             [uuid::Uuid::new_v4().to_string()],
         )
         .map_err(|e| e.to_string())?;
+        optimize(&conn);
         let secrets = Secrets::for_database(durable.then_some(path.as_path()))?;
         seal_plain_passwords(&conn, &secrets).map_err(|e| format!("cannot seal passwords: {e}"))?;
         let manager = SqliteConnectionManager::file(&path).with_init(move |c| {
@@ -213,6 +229,7 @@ impl Db {
             .map_err(|e| format!("cannot open read connections to {shown}: {e}"))?;
         Ok(Self {
             writer: Arc::new(Mutex::new(conn)),
+            writes: Arc::default(),
             readers,
             secrets,
             _temp: temp,
@@ -245,13 +262,26 @@ impl Db {
         R: Send + 'static,
         F: FnOnce(&mut Connection) -> ApiResult<R> + Send + 'static,
     {
-        let conn = self.writer.clone();
+        let (conn, writes) = (self.writer.clone(), self.writes.clone());
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            with_budget(|| f(&mut guard))
+            let result = with_budget(|| f(&mut guard));
+            let n = writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n.is_multiple_of(OPTIMIZE_EVERY) {
+                with_budget(|| optimize(&guard));
+            }
+            result
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Refreshes the planner's statistics now (after seeding, say).
+    pub fn optimize(&self) {
+        let _ = self.with_conn(|c| {
+            optimize(c);
+            Ok(())
+        });
     }
 
     /// Runs `f` on the write connection directly; for startup work before the server accepts

@@ -88,6 +88,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
     if config.seed != Seed::None {
         let seeded =
             seed::demo(&db, config.seed == Seed::Scale).map_err(|e| e.body.error_message)?;
+        db.optimize();
         tracing::info!(
             "{}",
             if seeded {
