@@ -35,3 +35,19 @@ async fn deep_links_load_the_console_and_unknown_pages_say_so() {
         .await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn the_page_has_an_icon_that_loads() {
+    let b = Browser::start("console-icon", Seed::None, None).await;
+    b.open("/app/").await;
+    b.wait_for_text("[data-testid=server-version]", mock_server::SERVER_VERSION)
+        .await;
+    let href = b
+        .js("const l = document.querySelector('link[rel=icon]'); return l ? l.href : null")
+        .await;
+    let href = href.as_str().expect("a <link rel=icon>");
+    let icon = b.http.get(href).send().await.unwrap();
+    assert_eq!(icon.status(), 200, "{href}");
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    b.finish().await;
+}
