@@ -8,16 +8,19 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Ends the script's whole process group (the build tools it started, or the server it became).
-struct Group(i32);
+/// The script, in its own process group; dropping it ends the whole group (the build tools it
+/// started, or the server it became) and reaps it.
+struct Group(std::process::Child);
 
 impl Drop for Group {
     fn drop(&mut self) {
-        if self.0 > 1 {
+        let pgid = self.0.id() as i32;
+        if pgid > 1 {
             unsafe {
-                libc::killpg(self.0, libc::SIGTERM);
+                libc::killpg(pgid, libc::SIGTERM);
             }
         }
+        let _ = self.0.wait();
     }
 }
 
@@ -32,7 +35,7 @@ async fn the_demo_takes_the_persons_own_listen_address_and_serves_the_console() 
         .unwrap()
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = Command::new(format!("{root}/scripts/demo"))
+    let child = Command::new(format!("{root}/scripts/demo"))
         .args(["--listen", &listen, "--db", db.to_str().unwrap()])
         .current_dir(root)
         .stdout(Stdio::piped())
@@ -40,10 +43,11 @@ async fn the_demo_takes_the_persons_own_listen_address_and_serves_the_console() 
         .process_group(0)
         .spawn()
         .expect("scripts/demo starts");
-    let _group = Group(child.id() as i32);
+    let mut group = Group(child);
+    let pid = group.0.id();
 
     // The script builds first (the console, and the server once): minutes on a fresh machine.
-    let stdout = child.stdout.take().unwrap();
+    let stdout = group.0.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -78,6 +82,6 @@ async fn the_demo_takes_the_persons_own_listen_address_and_serves_the_console() 
     assert_eq!(proxies["TotalResults"], 4, "the demo data: {proxies}");
     assert!(db.exists(), "the person's own --db was used");
     // The script became the server (exec): the optimized build, not a debug one.
-    let exe = std::fs::read_link(format!("/proc/{}/exe", child.id())).unwrap();
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
     assert!(exe.ends_with("target/server/mock-server"), "{exe:?}");
 }
