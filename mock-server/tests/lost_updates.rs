@@ -153,3 +153,41 @@ async fn created_and_read_resources_carry_their_tag() {
         assert!(api.get(path).await.headers.contains_key("etag"), "{path}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn of_many_racing_creates_of_one_name_exactly_one_wins() {
+    let api = start().await;
+    for round in 0..5 {
+        let name = format!("Raced {round}");
+        let mut racers = vec![];
+        for i in 0..16 {
+            let (http, base) = (api.http.clone(), api.base.clone());
+            // The same name in other cases: one name to the rules.
+            let name = if i % 2 == 0 {
+                name.clone()
+            } else {
+                name.to_uppercase()
+            };
+            racers.push(tokio::spawn(async move {
+                http.post(format!("{base}/api/Spaces-1/proxies"))
+                    .json(&json!({"Name": name, "Host": "r.example.com"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }));
+        }
+        let mut statuses = vec![];
+        for r in racers {
+            statuses.push(r.await.unwrap());
+        }
+        let won = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(won, 1, "round {round}: {statuses:?}");
+        assert!(statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::BAD_REQUEST));
+    }
+}

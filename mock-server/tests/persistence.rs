@@ -387,3 +387,76 @@ async fn the_api_key_can_come_from_a_file_or_the_environment_not_only_the_comman
         "{out:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_acknowledged_write_is_lost_to_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db").to_str().unwrap().to_owned();
+    let server = spawn_binary(&db, &[]);
+    let base = server.base.clone();
+    // Four writers create proxies as fast as they can; each remembers what was acknowledged.
+    let stop_at = Instant::now() + Duration::from_secs(20);
+    let mut writers = vec![];
+    for w in 0..4 {
+        let base = base.clone();
+        writers.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut acknowledged = vec![];
+            for i in 0..10_000 {
+                if Instant::now() > stop_at {
+                    break;
+                }
+                let name = format!("w{w}-{i}");
+                let sent = http
+                    .post(format!("{base}/api/proxies"))
+                    .json(&json!({"Name": name, "Host": "h.example.com"}))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == StatusCode::CREATED => acknowledged.push(name),
+                    _ => break, // the server is gone
+                }
+            }
+            acknowledged
+        }));
+    }
+    // Let them write for a moment, then kill the server without warning.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut server = server;
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    let mut acknowledged = vec![];
+    for w in writers {
+        acknowledged.extend(w.await.unwrap());
+    }
+    assert!(
+        acknowledged.len() >= 20,
+        "only {} writes before the kill",
+        acknowledged.len()
+    );
+
+    let again = spawn_binary(&db, &[]);
+    let all: serde_json::Value = reqwest::get(format!("{}/api/proxies/all", again.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let stored: std::collections::HashSet<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap())
+        .collect();
+    let lost: Vec<_> = acknowledged
+        .iter()
+        .filter(|n| !stored.contains(n.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged writes lost: {lost:?}",
+        lost.len(),
+        acknowledged.len()
+    );
+    sigterm_and_wait(again);
+}
