@@ -64,8 +64,8 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
         "what was typed stays"
     );
 
-    // Cancel keeps editing; saving again asks again; then save over it deliberately.
-    b.click_text("dialog[open] button", "Cancel").await;
+    // Keep editing; saving again asks again; then save over it deliberately.
+    b.click_text("dialog[open] button", "Keep editing").await;
     b.wait_gone("dialog[open]").await;
     assert_eq!(b.value("#proxy-name").await, "Squid (renamed)");
     b.click("button[type=submit]").await;

@@ -15,6 +15,9 @@ pub fn ConfirmDialog(
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_confirm: Callback<()>,
     #[prop(into)] on_cancel: Callback<()>,
+    /// What the safe choice says; "Cancel" unless a dialog needs plainer words.
+    #[prop(default = "Cancel")]
+    cancel_label: &'static str,
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
@@ -28,7 +31,7 @@ pub fn ConfirmDialog(
             <div id=format!("{id}-body")>{children()}</div>
             <div class="dialog-actions">
                 <button type="button" class="button" autofocus on:click=move |_| on_cancel.run(())>
-                    "Cancel"
+                    {cancel_label}
                 </button>
                 <button type="button" class="button danger" disabled=busy on:click=move |_| on_confirm.run(())>
                     {confirm_label}

@@ -5,7 +5,7 @@ use crate::forms::Difference;
 
 /// A save found that someone else changed the resource since it was opened. Shows, field by
 /// field, what is stored now next to what was typed (the form below keeps it all), and offers
-/// the choices: keep editing (Cancel), reload the stored version, or save over it deliberately.
+/// the choices: keep editing, reload the stored version, or save over it deliberately.
 #[component]
 pub fn ConflictDialog(
     /// "proxy" or "deployment target".
@@ -21,7 +21,7 @@ pub fn ConflictDialog(
     view! {
         <ConfirmDialog id="conflict" open=Signal::derive(move || rows.with(Option::is_some))
             title=format!("This {noun} was changed since you opened it")
-            confirm_label="Save mine over it".to_owned() busy=busy
+            confirm_label="Save mine over it".to_owned() cancel_label="Keep editing" busy=busy
             on_confirm=on_overwrite on_cancel=on_cancel>
             <p>"Someone else saved it while you were editing. Nothing you typed is lost: it is still in the form."</p>
             <p hidden=move || rows.with(|r| r.as_ref().is_none_or(|r| !r.is_empty()))>
