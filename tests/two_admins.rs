@@ -13,6 +13,11 @@ use serde_json::json;
 const PROXY: &str = "/app/Spaces-1/infrastructure/proxies/Proxies-1";
 const TARGET: &str = "/app/Spaces-1/infrastructure/machines/Machines-1";
 
+/// A conflict row as (field, stored now, yours).
+fn row(field: &str, stored: &str, yours: &str) -> (String, String, String) {
+    (field.to_owned(), stored.to_owned(), yours.to_owned())
+}
+
 /// The conflict dialog's rows as (field, stored now, yours).
 async fn conflict_rows(b: &Browser) -> Vec<(String, String, String)> {
     b.wait_for_text("dialog[open] [data-testid=conflict-rows]", "Stored now")
@@ -43,8 +48,6 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
     b.click("button[type=submit]").await;
     let rows = conflict_rows(&b).await;
     b.screenshot("conflict").await;
-    let row =
-        |f: &str, stored: &str, yours: &str| (f.to_owned(), stored.to_owned(), yours.to_owned());
     assert_eq!(
         rows,
         [
@@ -107,8 +110,6 @@ async fn a_stale_target_save_offers_reload_which_shows_what_is_stored() {
     b.choose("#target-proxy", "Proxies-2").await;
     b.click("button[type=submit]").await;
     let rows = conflict_rows(&b).await;
-    let row =
-        |f: &str, stored: &str, yours: &str| (f.to_owned(), stored.to_owned(), yours.to_owned());
     assert_eq!(
         rows,
         [

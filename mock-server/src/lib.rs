@@ -29,11 +29,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower::Layer;
 
-pub use db::QUERY_BUDGET;
 pub use error::VALIDATION_SUMMARY;
 pub use middleware::CONTENT_SECURITY_POLICY;
-/// The OpenAPI document the server serves at `/api/openapi.json`.
-pub use openapi::build as openapi_document;
 pub use routes::{API_VERSION, SERVER_VERSION};
 pub use secrets::key_path as master_key_path;
 

@@ -214,8 +214,8 @@ fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
         )?;
     }
     tx.execute(
-        "INSERT INTO environments (space_seq, name, name_key, sort_order) VALUES (2, 'Shared', 'shared', 1)",
-        [],
+        "INSERT INTO environments (space_seq, name, name_key, sort_order) VALUES (2, 'Shared', ?1, 1)",
+        [name_key("Shared")],
     )?;
     tx.execute(
         "INSERT INTO accounts (space_seq, name, account_type, username) VALUES
@@ -239,10 +239,10 @@ fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
     Ok(())
 }
 
-pub const SCALE_PROXIES: usize = 100;
-pub const SCALE_TARGETS: usize = 10_000;
+const SCALE_PROXIES: usize = 100;
+const SCALE_TARGETS: usize = 10_000;
 /// Roles at scale: `r0` … `r49` (so `roles=r3` matches one target in 50), and `scale` on all.
-pub const SCALE_ROLES: usize = 50;
+const SCALE_ROLES: usize = 50;
 const HEALTH: [&str; 5] = [
     "Healthy",
     "Unavailable",
@@ -257,12 +257,13 @@ const HEALTH: [&str; 5] = [
 fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
     let mut proxies = vec![];
     for i in 1..=SCALE_PROXIES {
+        let name = format!("Scale proxy {i:03}");
         tx.execute(
             &format!(
                 "INSERT INTO proxies (space_seq, name, name_key, host, port, proxy_type, last_modified_on)
                  VALUES (1, ?1, ?2, ?3, 3128, 'HTTP', {NOW_SQL})"
             ),
-            params![format!("Scale proxy {i:03}"), format!("scale proxy {i:03}"), format!("proxy-{i:03}.scale.example.com")],
+            params![name, name_key(&name), format!("proxy-{i:03}.scale.example.com")],
         )?;
         proxies.push(format!("Proxies-{}", tx.last_insert_rowid()));
     }

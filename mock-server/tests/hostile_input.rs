@@ -18,7 +18,8 @@ fn listening(name: &str) -> Value {
            "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://web:10933/", "Thumbprint": "AB12"}})
 }
 
-/// Creates with `first`, then creates and renames with `second`: (create status, rename status).
+/// Creates with `first`, then tries `second` by create and (where the kind has updates) by
+/// renaming another item: the replies to those attempts.
 async fn create_then_collide(api: &Api, path: &str, first: Value, second: Value) -> Vec<Reply> {
     let made = api.post(path, first).await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
@@ -27,7 +28,7 @@ async fn create_then_collide(api: &Api, path: &str, first: Value, second: Value)
     if !path.ends_with("environments") {
         // Rename an existing, differently named item to the colliding name.
         let mut other = second.clone();
-        other["Name"] = json!(format!("other {}", rand_suffix()));
+        other["Name"] = json!(format!("other {}", unique_suffix()));
         let other = api.post(path, other).await;
         assert_eq!(other.status, StatusCode::CREATED, "{}", other.text);
         let mut renamed = other.json();
@@ -38,11 +39,7 @@ async fn create_then_collide(api: &Api, path: &str, first: Value, second: Value)
     replies
 }
 
-fn rand_suffix() -> String {
-    uuid_like()
-}
-
-fn uuid_like() -> String {
+fn unique_suffix() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let n = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -51,21 +48,26 @@ fn uuid_like() -> String {
     format!("{n:x}")
 }
 
+/// For each kind with a unique name (proxies, environments, targets): its collection, a body
+/// named `first` and one named `second`.
+fn name_pairs(first: &str, second: &str) -> [(&'static str, Value, Value); 3] {
+    let proxy = |name: &str| json!({"Name": name, "Host": "h.example.com"});
+    let env = |name: &str| json!({"Name": name});
+    [
+        ("/api/Spaces-1/proxies", proxy(first), proxy(second)),
+        ("/api/Spaces-1/environments", env(first), env(second)),
+        (
+            "/api/Spaces-1/machines",
+            listening(first),
+            listening(second),
+        ),
+    ]
+}
+
 #[tokio::test]
 async fn names_with_a_nul_or_other_control_characters_are_a_clear_400_everywhere() {
     let api = start_with(config(Seed::Demo)).await;
-    let proxy = |name: &str| json!({"Name": name, "Host": "h.example.com"});
-    let env = |name: &str| json!({"Name": name});
-    let cases: [(&str, Value, Value); 3] = [
-        ("/api/Spaces-1/proxies", proxy("x"), proxy("x\u{0}b")),
-        ("/api/Spaces-1/environments", env("y"), env("y\u{0}b")),
-        (
-            "/api/Spaces-1/machines",
-            listening("z"),
-            listening("z\u{0}b"),
-        ),
-    ];
-    for (path, first, second) in cases {
+    for (path, first, second) in name_pairs("x", "x\u{0}b") {
         for r in create_then_collide(&api, path, first, second).await {
             assert_error(&r, StatusCode::BAD_REQUEST);
             assert!(
@@ -83,14 +85,7 @@ async fn names_with_a_nul_or_other_control_characters_are_a_clear_400_everywhere
 #[tokio::test]
 async fn names_equal_ignoring_unicode_case_are_one_name_for_every_kind() {
     let api = start_with(config(Seed::Demo)).await;
-    let proxy = |name: &str| json!({"Name": name, "Host": "h.example.com"});
-    let env = |name: &str| json!({"Name": name});
-    let cases: [(&str, Value, Value); 3] = [
-        ("/api/Spaces-1/proxies", proxy("Ärger"), proxy(" äRGER ")),
-        ("/api/Spaces-1/environments", env("Öl"), env("öL")),
-        ("/api/Spaces-1/machines", listening("Ünï"), listening("üNÏ")),
-    ];
-    for (path, first, second) in cases {
+    for (path, first, second) in name_pairs("Ärger", " äRGER ") {
         for r in create_then_collide(&api, path, first, second).await {
             assert_error(&r, StatusCode::BAD_REQUEST);
             assert!(r.errors()[0].contains("already used"), "{path}: {}", r.text);

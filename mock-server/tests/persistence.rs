@@ -102,6 +102,21 @@ fn spawn_binary_with(db: &str, extra: &[&str], env_key: Option<&str>) -> Running
     }
 }
 
+/// The names of every proxy the running binary has stored.
+async fn proxy_names(server: &Running) -> Vec<String> {
+    let all: serde_json::Value = reqwest::get(format!("{}/api/proxies/all", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 fn sigterm_and_wait(mut running: Running) -> String {
     let pid = running.child.id().to_string();
     assert!(Command::new("kill")
@@ -176,18 +191,10 @@ async fn binary_serves_its_flags_and_stops_cleanly_on_sigterm() {
     );
 
     let again = spawn_binary(&db, &[]);
-    let all: serde_json::Value = reqwest::get(format!("{}/api/proxies/all", again.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let names = proxy_names(&again).await;
     assert!(
-        all.as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["Name"] == "Written before SIGTERM"),
-        "{all}"
+        names.iter().any(|n| n == "Written before SIGTERM"),
+        "{names:?}"
     );
     sigterm_and_wait(again);
 }
@@ -436,18 +443,7 @@ async fn no_acknowledged_write_is_lost_to_kill_9() {
     );
 
     let again = spawn_binary(&db, &[]);
-    let all: serde_json::Value = reqwest::get(format!("{}/api/proxies/all", again.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let stored: std::collections::HashSet<&str> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["Name"].as_str().unwrap())
-        .collect();
+    let stored: std::collections::HashSet<String> = proxy_names(&again).await.into_iter().collect();
     let lost: Vec<_> = acknowledged
         .iter()
         .filter(|n| !stored.contains(n.as_str()))

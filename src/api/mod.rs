@@ -52,7 +52,7 @@ pub struct Tagged<T> {
     pub etag: Option<String>,
 }
 
-/// A proxy and the deployment targets that use it (two requests, sent together).
+/// A proxy and the deployment targets that use it (two requests, one after the other).
 pub async fn proxy_with_users(
     space: String,
     id: String,

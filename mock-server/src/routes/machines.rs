@@ -191,8 +191,6 @@ pub(crate) fn store(
     Ok(seq)
 }
 
-/// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
-/// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies).
 /// The list's own parameters besides the common ones.
 pub(crate) const FILTERS: &[&str] = &[
     "environmentIds",
@@ -203,6 +201,8 @@ pub(crate) const FILTERS: &[&str] = &[
     "proxyIds",
 ];
 
+/// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
+/// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies).
 fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
     let texts = |name: &str| {
         q.list_param(name)
