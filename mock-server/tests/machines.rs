@@ -382,6 +382,23 @@ async fn list_filters() {
         get("proxyIds=Proxies-1").await,
         ["bastion-prod", "web-prod-01", "web-prod-02"]
     );
+    // "Direct" (an extension value): Listening and SSH targets without a proxy, found here from
+    // the whole list; alone, or beside a proxy (either one).
+    let all = api.get("/api/Spaces-1/machines?take=100").await.json();
+    let direct: Vec<String> = all["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["Endpoint"]["CommunicationStyle"] != "TentacleActive")
+        .filter(|m| m["Endpoint"]["ProxyId"].is_null())
+        .map(|m| m["Name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(direct.len() >= 2, "the demo has direct targets: {direct:?}");
+    assert_eq!(get("proxyIds=Direct").await, direct);
+    assert_eq!(get("proxyIds=direct").await, direct);
+    let mut either = [direct.clone(), get("proxyIds=Proxies-1").await].concat();
+    either.sort();
+    assert_eq!(get("proxyIds=Direct,Proxies-1").await, either);
     assert_eq!(get("isDisabled=true").await.len(), 0);
     assert_eq!(get("isDisabled=false").await.len(), 12);
     assert_eq!(

@@ -201,8 +201,15 @@ pub(crate) const FILTERS: &[&str] = &[
     "proxyIds",
 ];
 
+/// The `proxyIds` value for targets that connect directly (an extension, as `proxyIds` is):
+/// Listening and SSH targets without a proxy. Polling Tentacles are neither: their proxy is set
+/// on the Tentacle.
+pub(crate) const DIRECT: &str = "Direct";
+const DIRECT_SQL: &str = "(proxy_seq IS NULL AND comm_style IN ('TentaclePassive', 'Ssh'))";
+
 /// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
-/// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies).
+/// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies, and
+/// with `Direct` those that use none).
 fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
     let texts = |name: &str| {
         q.list_param(name)
@@ -220,8 +227,19 @@ fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
         .eq("space_seq", space)
         .list(q, MACHINES, "seq", "name")
         .any_of("comm_style", texts("commStyles"))
-        .any_of("health", texts("healthStatuses"))
-        .any_of("proxy_seq", seqs("proxyIds", PROXIES));
+        .any_of("health", texts("healthStatuses"));
+    let proxy_ids = q.list_param("proxyIds");
+    let direct = proxy_ids.iter().any(|id| id.eq_ignore_ascii_case(DIRECT));
+    let proxies: Vec<SqlValue> = proxy_ids
+        .iter()
+        .filter(|id| !id.eq_ignore_ascii_case(DIRECT))
+        .map(|id| SqlValue::from(ids::parse(PROXIES, id).unwrap_or(-1)))
+        .collect();
+    f = match (direct, proxies.is_empty()) {
+        (false, _) => f.any_of("proxy_seq", proxies),
+        (true, true) => f.clause(DIRECT_SQL),
+        (true, false) => f.matching(&format!("(proxy_seq IN {{}} OR {DIRECT_SQL})"), proxies),
+    };
     // Both by index: the subquery finds the machines, the list walks them in name order.
     f = f
         .matching(
