@@ -2,20 +2,29 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::{ApiKeyDialog, SpaceLayout, Toaster};
+use crate::components::{ApiKeyDialog, SpaceLayout};
 use crate::pages::proxies::{ProxyList, ProxyPage};
 use crate::pages::targets::{TargetList, TargetPage};
 use crate::pages::NotFound;
 use crate::routes::{self, BASE};
-use crate::state::{Session, Toasts};
+use crate::state::{Detours, Leave, Session, Toasts};
+
+fn skip_to_content(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    crate::components::field::focus_field("main");
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Session::new());
     provide_context(Toasts::new());
+    provide_context(Leave::new());
+    provide_context(Detours::new());
     view! {
         <Router base=BASE>
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            // Handled here, not by the router: under <base href="/app/"> it would read "#main" as the
+            // console's root and navigate away.
+            <a class="skip-link" href="#main" on:click=skip_to_content>"Skip to content"</a>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=|| view! { <Redirect path=routes::nav(&routes::proxies(routes::DEFAULT_SPACE)).to_owned()/> }/>
                 <ParentRoute path=path!(":space") view=SpaceLayout>
@@ -26,7 +35,6 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
             <ApiKeyDialog/>
-            <Toaster/>
         </Router>
     }
 }

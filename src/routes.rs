@@ -31,12 +31,53 @@ pub fn machines(space: &str) -> String {
     format!("{BASE}/{}/infrastructure/machines", enc(space))
 }
 
+/// The targets list filtered to those that connect through this proxy.
+pub fn machines_using(space: &str, proxy: &str) -> String {
+    let state = ListState {
+        filters: vec![String::new(), String::new(), proxy.to_owned()],
+        ..ListState::default()
+    };
+    list_at(&machines(space), MACHINE_FILTERS.into_iter(), &state)
+}
+
+/// The targets list's filters in its address, in order.
+pub const MACHINE_FILTERS: [&str; 3] = ["environment", "style", "proxy"];
+
 pub fn machine(space: &str, id: &str) -> String {
     format!("{}/{}", machines(space), enc(id))
 }
 
 pub fn new_machine(space: &str) -> String {
     format!("{}/new", machines(space))
+}
+
+/// A proxy form opened from a target's form ("Add a proxy") returns there: to the address in
+/// its `back` parameter, if that is a deployment target's page of this console (nothing else,
+/// so a crafted link cannot send the person elsewhere).
+pub fn back_to_target(back: Option<&str>) -> Option<String> {
+    let back = back?;
+    let rest = back.strip_prefix(BASE)?.strip_prefix('/')?;
+    let mut parts = rest.split('/');
+    let fits = matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(space), Some("infrastructure"), Some("machines"), Some(id), None)
+            if !space.is_empty() && !id.is_empty()
+    );
+    let plain = !back.contains(['?', '#', '\\', '%']);
+    (fits && plain).then(|| back.to_owned())
+}
+
+/// The proxy form's address when it is opened from the target form at `target`.
+pub fn new_proxy_for(space: &str, target: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("back", target)
+        .finish();
+    format!("{}?{query}", new_proxy(space))
+}
+
+/// The target form again, with the proxy just added chosen.
+pub fn target_with_proxy(target: &str, proxy: &str) -> String {
+    with_query(target.to_owned(), &[("proxy", proxy)], 1)
 }
 
 /// What a list shows, as kept in its address: `q`, one value per filter, and `page`.
@@ -81,12 +122,41 @@ pub fn page_number(raw: Option<&str>) -> u32 {
         .unwrap_or(1)
 }
 
+/// The last page of a list of `total` (page 1 when it is empty).
+pub fn last_page(total: i64) -> u32 {
+    let pages = (total.max(0) as u64).div_ceil(PAGE_SIZE as u64);
+    pages.clamp(1, u32::MAX as u64) as u32
+}
+
 /// "Showing 31–60 of 75" for a page of a list.
 pub fn showing(skip: u32, shown: usize, total: i64) -> String {
     if shown == 0 {
         return format!("Showing 0 of {total}");
     }
     format!("Showing {}–{} of {total}", skip + 1, skip as usize + shown)
+}
+
+/// The tab's title: "Squid in the DMZ · Proxies · Proxy Console", or "Proxies · Proxy Console".
+pub fn document_title(item: Option<&str>, area: &str) -> String {
+    match item {
+        Some(item) => format!("{item} · {area} · Proxy Console"),
+        None => format!("{area} · Proxy Console"),
+    }
+}
+
+/// "Last modified 2026-11-24 10:03 UTC by admin" from the API's ISO time (UTC, `Z` or
+/// `+00:00`); another offset is shown as given. Nothing when the API sent no time.
+pub fn last_modified(on: Option<&str>, by: Option<&str>) -> Option<String> {
+    let on = on?.trim();
+    let utc = on.ends_with('Z') || on.ends_with("+00:00");
+    let when = match (on.get(..10), on.get(11..16)) {
+        (Some(day), Some(time)) if utc => format!("{day} {time} UTC"),
+        _ => on.to_owned(),
+    };
+    Some(match by.map(str::trim).filter(|b| !b.is_empty()) {
+        Some(by) => format!("Last modified {when} by {by}"),
+        None => format!("Last modified {when}"),
+    })
 }
 
 /// "3 targets", "1 target", or "Not used".
@@ -108,6 +178,32 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn titles_name_the_item_then_the_area() {
+        assert_eq!(
+            document_title(Some("Squid in the DMZ"), "Proxies"),
+            "Squid in the DMZ · Proxies · Proxy Console"
+        );
+        assert_eq!(document_title(None, "Proxies"), "Proxies · Proxy Console");
+    }
+
+    #[test]
+    fn last_modified_reads_the_api_time() {
+        assert_eq!(
+            last_modified(Some("2026-11-24T10:03:12.345Z"), Some("admin")).as_deref(),
+            Some("Last modified 2026-11-24 10:03 UTC by admin")
+        );
+        assert_eq!(
+            last_modified(Some("2026-11-24T10:03:12+00:00"), None).as_deref(),
+            Some("Last modified 2026-11-24 10:03 UTC")
+        );
+        assert_eq!(
+            last_modified(Some("2026-11-24T10:03:12+02:00"), Some(" ")).as_deref(),
+            Some("Last modified 2026-11-24T10:03:12+02:00")
+        );
+        assert_eq!(last_modified(None, Some("admin")), None);
+    }
 
     /// The proxy list (no filters) at a search and page.
     fn proxies_at(space: &str, search: &str, page: u32) -> String {
@@ -150,10 +246,13 @@ mod tests {
             filters: vec!["Environments-3".into(), String::new(), "Proxies-1".into()],
             page: 2,
         };
-        let keys = ["environment", "style", "proxy"];
         assert_eq!(
-            list_at(&machines("Spaces-1"), keys.into_iter(), &s),
+            list_at(&machines("Spaces-1"), MACHINE_FILTERS.into_iter(), &s),
             "/app/Spaces-1/infrastructure/machines?q=web&environment=Environments-3&proxy=Proxies-1&page=2"
+        );
+        assert_eq!(
+            machines_using("Spaces-1", "Proxies-2"),
+            "/app/Spaces-1/infrastructure/machines?proxy=Proxies-2"
         );
         assert_eq!(
             machine("Spaces-1", "Machines-3"),
@@ -176,6 +275,44 @@ mod tests {
         assert_eq!(page_number(Some("3")), 3);
         assert_eq!(page_number(Some("0")), 1);
         assert_eq!(page_number(Some("x")), 1);
+    }
+
+    #[test]
+    fn add_a_proxy_returns_only_to_a_target_page() {
+        let target = "/app/Spaces-1/infrastructure/machines/Machines-3";
+        assert_eq!(back_to_target(Some(target)).as_deref(), Some(target));
+        let new = "/app/Spaces-2/infrastructure/machines/new";
+        assert_eq!(back_to_target(Some(new)).as_deref(), Some(new));
+        for bad in [
+            "https://evil.example/app/Spaces-1/infrastructure/machines/new",
+            "//evil.example/app/Spaces-1/infrastructure/machines/new",
+            "/app//infrastructure/machines/new",
+            "/app/Spaces-1/infrastructure/proxies/Proxies-1",
+            "/app/Spaces-1/infrastructure/machines/new/x",
+            "/app/Spaces-1/infrastructure/machines/new?x=1",
+            "/app/Spaces-1/infrastructure/machines/%2F%2Fevil",
+            "/app/Spaces-1/infrastructure/machines/",
+        ] {
+            assert_eq!(back_to_target(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(back_to_target(None), None);
+        assert_eq!(
+            new_proxy_for("Spaces-1", target),
+            "/app/Spaces-1/infrastructure/proxies/new?back=%2Fapp%2FSpaces-1%2Finfrastructure%2Fmachines%2FMachines-3"
+        );
+        assert_eq!(
+            target_with_proxy(target, "Proxies-7"),
+            "/app/Spaces-1/infrastructure/machines/Machines-3?proxy=Proxies-7"
+        );
+    }
+
+    #[test]
+    fn the_last_page_holds_the_last_rows() {
+        assert_eq!(last_page(0), 1);
+        assert_eq!(last_page(30), 1);
+        assert_eq!(last_page(31), 2);
+        assert_eq!(last_page(40), 2);
+        assert_eq!(last_page(-5), 1);
     }
 
     #[test]

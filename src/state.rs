@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, ApiError, Machine, Tagged};
+use crate::forms::target::TargetDraft;
 
 /// The API key session. Every loading resource reads `version`, so a new key reloads them all.
 #[derive(Clone, Copy)]
@@ -10,6 +11,10 @@ pub struct Session {
     pub version: RwSignal<u32>,
     /// The server answered 401/403: ask for a key.
     pub needs_key: RwSignal<bool>,
+    /// False from a request that got no answer until one that gets any answer.
+    pub reachable: RwSignal<bool>,
+    /// The server refused the key this tab gave it.
+    pub rejected: RwSignal<bool>,
 }
 
 impl Session {
@@ -17,6 +22,8 @@ impl Session {
         Self {
             version: RwSignal::new(0),
             needs_key: RwSignal::new(false),
+            reachable: RwSignal::new(true),
+            rejected: RwSignal::new(false),
         }
     }
 
@@ -24,10 +31,16 @@ impl Session {
         expect_context()
     }
 
-    /// Called with every answer: a refusal opens the API key dialog.
+    /// Called with every answer: a refusal opens the API key dialog, and whether there was an
+    /// answer at all sets the server indicator. `try_set`: the app may be gone by then.
     pub fn check<T>(self, result: Result<T, ApiError>) -> Result<T, ApiError> {
         if let Err(ApiError::Unauthorized(_)) = &result {
-            self.needs_key.set(true);
+            self.needs_key.try_set(true);
+            self.rejected.try_set(api::api_key().is_some());
+        }
+        let answered = !matches!(result, Err(ApiError::Network(_)));
+        if self.reachable.get_untracked() != answered {
+            self.reachable.try_set(answered);
         }
         result
     }
@@ -35,6 +48,7 @@ impl Session {
     pub fn use_key(self, key: &str) {
         api::set_api_key(key);
         self.needs_key.set(false);
+        self.rejected.set(false);
         self.version.update(|v| *v += 1);
     }
 
@@ -55,14 +69,110 @@ impl Default for Session {
     }
 }
 
+/// Where a person asked to go while a form had unsaved changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// A console address (a link, Cancel, or another space).
+    To(String),
+    /// The browser's Back button.
+    Back,
+}
+
+/// The one leave guard's shared state: whether the form on screen has unsaved changes, and the
+/// way out waiting for an answer in its dialog. Code outside the form (the space picker) asks
+/// through [`Leave::go`] instead of navigating.
+#[derive(Clone, Copy)]
+pub struct Leave {
+    pub dirty: RwSignal<bool>,
+    pub asking: RwSignal<Option<Exit>>,
+}
+
+impl Leave {
+    pub fn new() -> Self {
+        Self {
+            dirty: RwSignal::new(false),
+            asking: RwSignal::new(None),
+        }
+    }
+
+    pub fn expect() -> Self {
+        expect_context()
+    }
+
+    /// Goes to `href` now, or asks first when there are unsaved changes. Returns whether it went.
+    pub fn go(self, href: String, navigate: impl Fn(&str, leptos_router::NavigateOptions)) -> bool {
+        if self.dirty.get_untracked() {
+            self.asking.set(Some(Exit::To(href)));
+            false
+        } else {
+            navigate(crate::routes::nav(&href), Default::default());
+            true
+        }
+    }
+}
+
+impl Default for Leave {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A target form's edits, kept while the person adds a proxy from it ("Add a proxy"), with the
+/// version they were made on (a save still refuses to overwrite a change made since).
+#[derive(Clone)]
+pub struct Detour {
+    /// The target form's address, where the proxy form returns.
+    pub target: String,
+    pub draft: TargetDraft,
+    pub original: Option<Tagged<Machine>>,
+}
+
+/// At most one detour at a time, in memory only (never in storage).
+#[derive(Clone, Copy)]
+pub struct Detours(StoredValue<Option<Detour>>);
+
+impl Detours {
+    pub fn new() -> Self {
+        Self(StoredValue::new(None))
+    }
+
+    pub fn expect() -> Self {
+        expect_context()
+    }
+
+    pub fn keep(self, detour: Detour) {
+        self.0.set_value(Some(detour));
+    }
+
+    /// The edits kept for the form at `target`, once.
+    pub fn take(self, target: &str) -> Option<Detour> {
+        let found = self
+            .0
+            .with_value(|d| d.as_ref().is_some_and(|d| d.target == target));
+        found
+            .then(|| self.0.try_update_value(Option::take).flatten())
+            .flatten()
+    }
+}
+
+impl Default for Detours {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct Toast {
     pub id: u32,
     pub message: String,
+    /// Not yet carried over a change of page: it is for the page being opened now.
+    pub fresh: bool,
 }
 
-/// Short confirmations after an action ("Proxy saved"), announced by the live region in
-/// `components::Toaster`. Failures are not toasts: they are shown where they happened.
+/// Short confirmations after an action ("Proxy “Squid” saved"), announced by the live region
+/// in `components::Toaster`, at the top of the page that follows the action. They stay until
+/// dismissed or the next change of page (a timer would move the page under the pointer when it
+/// took them away). Failures are not toasts: they are shown where they happened.
 #[derive(Clone, Copy)]
 pub struct Toasts {
     pub items: RwSignal<Vec<Toast>>,
@@ -81,13 +191,25 @@ impl Toasts {
         expect_context()
     }
 
-    /// A success message; it goes away by itself after a few seconds.
     pub fn success(self, message: impl Into<String>) {
         let id = self.next.get_value();
         self.next.set_value(id + 1);
         let message = message.into();
-        self.items.update(|items| items.push(Toast { id, message }));
-        set_timeout(move || self.dismiss(id), std::time::Duration::from_secs(6));
+        self.items.update(|items| {
+            items.push(Toast {
+                id,
+                message,
+                fresh: true,
+            })
+        });
+    }
+
+    /// A new page is shown: toasts from before the page that followed their action go.
+    pub fn page_changed(self) {
+        self.items.update(|items| {
+            items.retain(|t| t.fresh);
+            items.iter_mut().for_each(|t| t.fresh = false);
+        });
     }
 
     pub fn dismiss(self, id: u32) {

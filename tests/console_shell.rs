@@ -22,7 +22,7 @@ async fn shell_shows_the_server_version_from_the_api() {
         version,
         format!("Octopus Deploy {}", mock_server::SERVER_VERSION)
     );
-    assert_eq!(b.client.title().await.unwrap(), "Proxy Console");
+    assert_eq!(b.client.title().await.unwrap(), "Proxies · Proxy Console");
     b.finish().await;
 }
 
@@ -49,5 +49,27 @@ async fn the_page_has_an_icon_that_loads() {
     let icon = b.http.get(href).send().await.unwrap();
     assert_eq!(icon.status(), 200, "{href}");
     assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn the_shell_paints_before_the_wasm_and_says_so_if_it_never_comes() {
+    let b = Browser::start("console-first-paint", Seed::None, None).await;
+    // The wasm never arrives: the plain-HTML shell is there anyway, then says what happened.
+    b.block_urls(&["*.wasm"]).await;
+    b.open("/app/Spaces-1/infrastructure/proxies").await;
+    b.wait_for_text("#boot-shell header", "Proxy Console").await;
+    b.wait_for_text("#boot-shell nav", "Proxies").await;
+    b.wait_for_text(
+        "#boot-shell [role=alert]",
+        "The console could not be loaded",
+    )
+    .await;
+    b.screenshot("no-wasm").await;
+    // With the wasm, the app takes the shell's place.
+    b.block_urls(&[]).await;
+    b.reload().await;
+    b.wait_for_text("main h1", "Proxies").await;
+    b.wait_gone("#boot-shell").await;
     b.finish().await;
 }

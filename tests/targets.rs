@@ -19,7 +19,7 @@ async fn endpoint(b: &Browser, id: &str) -> Value {
 
 async fn save_and_wait(b: &Browser) {
     b.click("button[type=submit]").await;
-    b.wait_for_text("[data-testid=toast]", "Deployment target saved")
+    b.wait_for_text("[data-testid=toast]", "Deployment target \u{201c}")
         .await;
     b.wait_for_url("the list", |u| u == LIST).await;
 }
@@ -202,9 +202,9 @@ async fn server_errors_land_on_the_target_fields() {
 
     // Unsaved changes: leaving by a link asks first, and staying keeps what was typed.
     b.click_text("nav a", "Proxies").await;
-    let question = b.client.get_alert_text().await.expect("a confirmation");
-    assert!(question.contains("unsaved changes"), "{question}");
-    b.client.dismiss_alert().await.unwrap();
+    b.wait_for_text("dialog[open]", "unsaved changes").await;
+    b.click_text("dialog[open] button", "Keep editing").await;
+    b.wait_gone("dialog[open]").await;
     assert_eq!(b.value("#target-name").await, "web-dev-01");
     assert_eq!(
         b.api_get("/api/Spaces-1/machines/Machines-2").await["Name"],
@@ -384,7 +384,7 @@ async fn a_proxy_page_lists_the_targets_that_use_it() {
     b.open("/app/Spaces-1/infrastructure/proxies/Proxies-1")
         .await;
     let used = b
-        .wait_for_text("[data-testid=used-by]", "Used by: 3 targets")
+        .wait_for_text("[data-testid=used-by]", "Used by 3 targets")
         .await;
     for name in ["web-prod-01", "web-prod-02", "bastion-prod"] {
         assert!(used.contains(name), "{name} in {used}");

@@ -40,7 +40,11 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
     b.wait_for_text("main h1", "Squid in the DMZ").await;
     b.fill("#proxy-port", "8080").await;
     b.click("button[type=submit]").await;
-    b.wait_for_text("[data-testid=toast]", "Proxy saved").await;
+    b.wait_for_text(
+        "[data-testid=toast]",
+        "Proxy \u{201c}Squid in the DMZ\u{201d} saved",
+    )
+    .await;
 
     // Back in tab A: a rename, saved over a version that is no longer stored.
     b.client.switch_to_window(tab_a).await.unwrap();
@@ -75,7 +79,11 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
     conflict_rows(&b).await;
     b.click_text("dialog[open] button", "Save mine over it")
         .await;
-    b.wait_for_text("[data-testid=toast]", "Proxy saved").await;
+    b.wait_for_text(
+        "[data-testid=toast]",
+        "Proxy \u{201c}Squid (renamed)\u{201d} saved",
+    )
+    .await;
     let stored = b.api_get("/api/Spaces-1/proxies/Proxies-1").await;
     assert_eq!(stored["Name"], "Squid (renamed)");
     assert_eq!(
@@ -166,8 +174,8 @@ async fn the_console_runs_under_the_content_security_policy_without_a_violation(
     // Undone, so leaving does not ask.
     b.click_text("button", "Keep the current password").await;
     b.click_text("button", "Delete").await;
-    b.wait_for_text("dialog[open]", "Delete proxy").await;
-    b.click_text("dialog[open] button", "Cancel").await;
+    b.wait_for_text("dialog[open]", "is in use").await;
+    b.click_text("dialog[open] button", "Close").await;
     b.click_text("nav a", "Deployment Targets").await;
     b.wait_for_text("table tbody", "web-dev-01").await;
     b.open(TARGET).await;

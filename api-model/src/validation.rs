@@ -22,15 +22,19 @@ pub enum ProxyField {
     Port,
     ProxyType,
     Username,
+    /// Only the form checks it (a password chosen to be changed must be typed): the API's
+    /// write-only value has no rule.
+    Password,
 }
 
 impl ProxyField {
-    pub const ALL: [ProxyField; 5] = [
+    pub const ALL: [ProxyField; 6] = [
         Self::Name,
         Self::Host,
         Self::Port,
         Self::ProxyType,
         Self::Username,
+        Self::Password,
     ];
 
     /// The label every message about this field starts with.
@@ -41,6 +45,7 @@ impl ProxyField {
             Self::Port => "Port",
             Self::ProxyType => "Proxy type",
             Self::Username => "Username",
+            Self::Password => "Password",
         }
     }
 }

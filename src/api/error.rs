@@ -20,7 +20,9 @@ pub enum ApiError {
     /// Any other status, 5xx included.
     #[error("The server answered {status}: {message}")]
     Server { status: u16, message: String },
-    #[error("Could not reach the server: {0}")]
+    /// No answer: the server is down or the connection dropped. The browser's reason ("TypeError:
+    /// Failed to fetch") is kept for debugging but never shown: it says nothing to a person.
+    #[error("The server could not be reached.")]
     Network(String),
     #[error("The server sent an answer the console could not read: {0}")]
     Decode(String),

@@ -25,20 +25,16 @@ pub async fn spaces() -> Result<Vec<SpaceResource>, ApiError> {
         .map(|page| page.items)
 }
 
-/// A page of proxies with how many deployment targets use each: two requests, one per page.
-pub async fn proxies_with_usage(
+pub async fn proxy_page(
     space: String,
     query: ListQuery,
-) -> Result<(ResourceCollection<ProxyResource>, Usage), ApiError> {
-    let page: ResourceCollection<ProxyResource> =
-        client::get(&urls::proxy_page(&space, &query)).await?;
-    let ids: Vec<String> = page.items.iter().filter_map(|p| p.id.clone()).collect();
-    let usage = if ids.is_empty() {
-        Usage::new()
-    } else {
-        client::get(&urls::proxy_usage(&space, &ids)).await?
-    };
-    Ok((page, usage))
+) -> Result<ResourceCollection<ProxyResource>, ApiError> {
+    client::get(&urls::proxy_page(&space, &query)).await
+}
+
+/// How many deployment targets use each of these proxies: one request for a page of them.
+pub async fn proxy_usage(space: String, ids: Vec<String>) -> Result<Usage, ApiError> {
+    client::get(&urls::proxy_usage(&space, &ids)).await
 }
 
 /// Proxy id to the number of deployment targets that use it.

@@ -26,10 +26,16 @@ pub fn ApiKeyDialog() -> impl IntoView {
             on:cancel=move |_: web_sys::Event| session.needs_key.set(false)>
             <form on:submit=submit>
                 <h2 id="api-key-title">"API key needed"</h2>
-                <p id="api-key-text">
-                    "This server only answers requests that carry an API key. "
-                    "The key is kept for this browser tab only and is forgotten when the tab closes."
-                </p>
+                <div id="api-key-text">
+                    {move || session.rejected.get().then(|| view! {
+                        <p class="field-error" role="alert" data-testid="key-rejected">
+                            "That key was not accepted. Check that it was copied whole, or create a new one."
+                        </p>
+                    })}
+                    <p>"This server only answers requests that carry an API key. "
+                    "In Octopus, create one under your profile \u{203a} My API Keys; it starts with API-."</p>
+                    <p>"The key is kept for this browser tab only and is forgotten when the tab closes."</p>
+                </div>
                 <label for="api-key-input">"API key"</label>
                 <input node_ref=input id="api-key-input" type="password" autocomplete="off" required
                     placeholder="API-XXXXXXXXXXXXXXXXXXXXXXXXXX"/>

@@ -11,7 +11,9 @@ pub fn ConfirmDialog(
     id: &'static str,
     #[prop(into)] open: Signal<bool>,
     #[prop(into)] title: Signal<String>,
-    #[prop(into)] confirm_label: Signal<String>,
+    /// The destructive button; an empty label leaves only the safe one (the dialog informs).
+    #[prop(into)]
+    confirm_label: Signal<String>,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_confirm: Callback<()>,
     #[prop(into)] on_cancel: Callback<()>,
@@ -33,9 +35,11 @@ pub fn ConfirmDialog(
                 <button type="button" class="button" autofocus on:click=move |_| on_cancel.run(())>
                     {cancel_label}
                 </button>
-                <button type="button" class="button danger" disabled=busy on:click=move |_| on_confirm.run(())>
-                    {confirm_label}
-                </button>
+                {move || (!confirm_label.with(String::is_empty)).then(|| view! {
+                    <button type="button" class="button danger" disabled=busy on:click=move |_| on_confirm.run(())>
+                        {confirm_label}
+                    </button>
+                })}
             </div>
         </dialog>
     }

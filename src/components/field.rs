@@ -16,6 +16,12 @@ pub fn focus_field(name: &str) {
     }
 }
 
+/// Moves focus to an element that is being rendered now (after the next frame). Focus scrolls
+/// it into view.
+pub fn focus_soon(name: &'static str) {
+    request_animation_frame(move || focus_field(name));
+}
+
 /// `aria-describedby` of a control: its error (while there is one), then its hint.
 fn described(
     name: &'static str,
@@ -141,6 +147,9 @@ pub fn OptionGroup(
     }
 }
 
+/// The id of a form's problems: a failed save that belongs to no field moves focus there.
+pub const PROBLEMS_ID: &str = "form-problems";
+
 /// Why a form was not saved, above the form, for what belongs to no single field.
 #[component]
 pub fn FormProblems(problems: RwSignal<Vec<String>>, title: &'static str) -> impl IntoView {
@@ -148,7 +157,7 @@ pub fn FormProblems(problems: RwSignal<Vec<String>>, title: &'static str) -> imp
         let list = problems.get();
         (!list.is_empty()).then(|| {
             view! {
-                <div class="form-error" role="alert" data-testid="form-error">
+                <div class="form-error" role="alert" data-testid="form-error" id=PROBLEMS_ID tabindex="-1">
                     <p><strong>{title}</strong></p>
                     <ul>{list.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                 </div>

@@ -1,12 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
-use leptos_router::NavigateOptions;
 
 use crate::api;
-use crate::components::ServerStatus;
+use crate::components::{ServerStatus, Toaster};
 use crate::routes;
-use crate::state::Session;
+use crate::state::{Leave, Session};
 
 /// The frame of every space-scoped screen: header (product, space, server), navigation, content.
 #[component]
@@ -19,13 +18,15 @@ pub fn SpaceLayout() -> impl IntoView {
         async move { session.check(api::spaces().await) }
     });
     let navigate = use_navigate();
-    let choose_space = move |ev: leptos::ev::Event| {
-        let chosen = event_target_value(&ev);
-        navigate(
-            routes::nav(&routes::proxies(&chosen)),
-            NavigateOptions::default(),
-        );
-    };
+    let leave = Leave::expect();
+    // Unsaved changes are asked about first; until the answer the picker shows the current space.
+    let choose_space =
+        move |ev: leptos::ev::Targeted<leptos::ev::Event, web_sys::HtmlSelectElement>| {
+            let chosen = ev.target().value();
+            if !leave.go(routes::proxies(&chosen), &navigate) {
+                ev.target().set_value(&space.get_untracked());
+            }
+        };
     // The section being shown (its list or any page under it) is marked in the navigation.
     let path = use_location().pathname;
     let current = move |section: fn(&str) -> String| {
@@ -39,14 +40,20 @@ pub fn SpaceLayout() -> impl IntoView {
             <a href=routes::proxies(routes::DEFAULT_SPACE) class="brand">"Proxy Console"</a>
             <div class="space-picker">
                 <label for="space-select">"Space"</label>
-                <select id="space-select" on:change=choose_space prop:value=move || space.get()>
+                <select id="space-select" on:change:target=choose_space prop:value=move || space.get()>
                     {move || {
                         let current = space.get();
-                        let listed = spaces.get().and_then(Result::ok).unwrap_or_default();
-                        let mut options: Vec<(String, String)> =
-                            listed.into_iter().map(|s| (s.id, s.name)).collect();
+                        let listed = spaces.get();
+                        // Until the names are known the current space is shown without its id.
+                        let placeholder = if listed.is_none() { "Loading spaces…" } else { "Current space" };
+                        let mut options: Vec<(String, String)> = listed
+                            .and_then(Result::ok)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|s| (s.id, s.name))
+                            .collect();
                         if !options.iter().any(|(id, _)| *id == current) {
-                            options.insert(0, (current.clone(), current.clone()));
+                            options.insert(0, (current.clone(), placeholder.to_owned()));
                         }
                         options
                             .into_iter()
@@ -75,7 +82,8 @@ pub fn SpaceLayout() -> impl IntoView {
                     <li><a href=move || routes::proxies(&space.get()) aria-current=current(routes::proxies)>"Proxies"</a></li>
                 </ul>
             </nav>
-            <main class="content" id="main">
+            <main class="content" id="main" tabindex="-1">
+                <Toaster/>
                 <Outlet/>
             </main>
         </div>

@@ -6,23 +6,33 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
 use crate::components::ConfirmDialog;
+use crate::routes;
+use crate::state::{Exit, Leave};
 
 pub const LEAVE_QUESTION: &str = "You have unsaved changes. Leave this page and lose them?";
 
-/// While `dirty`, leaving asks first:
-/// - closing or reloading the tab: the browser's own prompt;
-/// - a link in the console: a confirm (the router ignores a click we cancel);
+/// While `dirty`, every way out asks first, in one dialog ([`Leave`] holds the way out):
+/// - a link in the console (Cancel included): the click is stopped before the router sees it;
+/// - another space in the space picker: the picker asks through [`Leave::go`];
 /// - the browser's Back button: while dirty, an extra history entry for this same address is
-///   pushed, so Back only pops that entry and stays here; we then ask in our own dialog (a
-///   confirm() from a popstate listener is not shown by Chrome). Stay pushes the entry again;
-///   Leave goes back for real.
+///   pushed, so Back only pops that entry and stays here; Keep editing pushes it again, Leave
+///   goes back for real;
+/// - closing or reloading the tab: the browser's own prompt (the only one a page may not style).
 #[component]
 pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
+    let leave = Leave::expect();
     let armed = Rc::new(Cell::new(false));
-    let asking = RwSignal::new(false);
     let leaving = RwSignal::new(false);
     let guarding = move || dirty.get_untracked() && !leaving.get_untracked();
+    Effect::new(move |_| leave.dirty.set(dirty.get() && !leaving.get()));
+    on_cleanup(move || {
+        leave.dirty.try_set(false);
+        leave.asking.try_set(None);
+    });
 
     let arm = {
         let armed = armed.clone();
@@ -46,7 +56,7 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
             // Our extra entry was popped and the address is still this form's.
             if armed.replace(false) && guarding() {
                 e.stop_immediate_propagation();
-                asking.set(true);
+                leave.asking.set(Some(Exit::Back));
             }
         });
     }
@@ -58,42 +68,64 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
             }
         }
     });
-    // Capture phase: runs before the router's own click handler on the window.
+    // Capture phase: runs before the router's own click handler on the window. A click that
+    // opens a new tab or window leaves nothing behind, so it is not stopped.
     on_window("click", true, move |e| {
         let Some(click) = e.dyn_ref::<web_sys::MouseEvent>() else {
             return;
         };
-        if !guarding() || click.default_prevented() || click.button() != 0 {
+        let new_tab = click.ctrl_key() || click.meta_key() || click.shift_key();
+        if !guarding() || click.default_prevented() || click.button() != 0 || new_tab {
             return;
         }
-        let link = click
+        let href = click
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("a[href]").ok().flatten());
-        if link.is_some()
-            && !window()
-                .confirm_with_message(LEAVE_QUESTION)
-                .unwrap_or(true)
-        {
+            // A link that keeps the edits (the target form's "Add a proxy") leaves nothing behind.
+            .and_then(|el| el.closest("a[href]:not([data-keeps-edits])").ok().flatten())
+            .and_then(|a| a.get_attribute("href"));
+        if let Some(href) = href.filter(|h| !h.starts_with('#')) {
             click.prevent_default();
             click.stop_propagation();
+            leave.asking.set(Some(Exit::To(href)));
         }
     });
 
-    let stay = SendWrapper::new(arm);
-    view! {
-        <ConfirmDialog id="leave" open=asking title="Leave without saving?".to_owned() confirm_label="Leave".to_owned()
-            busy=Signal::derive(|| false)
-            on_confirm=move |_| {
-                asking.set(false);
-                leaving.set(true);
+    let navigate = use_navigate();
+    let stay = SendWrapper::new(arm.clone());
+    let armed_now = SendWrapper::new(armed);
+    let go = move || {
+        let Some(exit) = leave.asking.get_untracked() else {
+            return;
+        };
+        leave.asking.set(None);
+        leaving.set(true);
+        match exit {
+            // Replaces the extra entry, so Back from there skips the form's second copy.
+            Exit::To(href) => navigate(
+                routes::nav(&href),
+                NavigateOptions {
+                    replace: armed_now.get(),
+                    ..NavigateOptions::default()
+                },
+            ),
+            Exit::Back => {
                 if let Ok(h) = window().history() {
                     let _ = h.back();
                 }
             }
+        }
+    };
+    view! {
+        <ConfirmDialog id="leave" open=Signal::derive(move || leave.asking.with(Option::is_some))
+            title="Leave without saving?".to_owned() confirm_label="Leave".to_owned()
+            cancel_label="Keep editing" busy=Signal::derive(|| false)
+            on_confirm=move |_| go()
             on_cancel=move |_| {
-                asking.set(false);
-                stay();
+                if leave.asking.get_untracked() == Some(Exit::Back) {
+                    stay();
+                }
+                leave.asking.set(None);
             }>
             <p>{LEAVE_QUESTION}</p>
         </ConfirmDialog>

@@ -14,16 +14,27 @@ use leptos_router::NavigateOptions;
 use leptos_use::use_debounce_fn_with_arg;
 
 use crate::api::{ApiError, ListQuery};
-use crate::components::{loaded, Pager, SelectField};
+use crate::components::{loaded, PageHead, Pager, SelectField};
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
 use crate::state::Session;
 
-/// One table cell: text, a link (address, text) or muted text.
+/// One table cell: text, a link (address, text), muted text, or a cell of the [`Later`]
+/// column for the row with this key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Text(String),
     Link(String, String),
     Muted(String),
+    Later(String),
+}
+
+/// A column that loads after the rows (the proxies' usage counts): the rows show as soon as they
+/// arrive, and if this load fails only this column says so, with its own Retry.
+pub struct Later {
+    /// What the column's cells say when their load failed.
+    pub unavailable: &'static str,
+    /// Loads the cells for these row keys: (space, keys) to a [`Table`] with only `later`.
+    pub load: fn(String, Vec<String>) -> Loading,
 }
 
 /// A loaded page: its rows, the list's size, and the choices of each filter (same order as
@@ -34,6 +45,8 @@ pub struct Table {
     pub total: i64,
     pub has_next: bool,
     pub filter_options: Vec<Vec<(String, String)>>,
+    /// The [`Later`] column's cells by row key.
+    pub later: std::collections::BTreeMap<String, Cell>,
 }
 
 pub type Loading = Pin<Box<dyn Future<Output = Result<Table, ApiError>>>>;
@@ -63,6 +76,7 @@ pub struct ListSpec {
     pub no_match_title: &'static str,
     /// Loads a page: (space, API query) to rows.
     pub load: fn(String, ListQuery) -> Loading,
+    pub later: Option<Later>,
 }
 
 #[component]
@@ -93,16 +107,22 @@ pub fn ListPage(
     // A change goes to the address (back to page 1) and the list follows the address, so
     // reload and back/forward restore it. Typing waits for a pause: one request per pause.
     let navigate = use_navigate();
-    let go = move |change: &dyn Fn(&mut ListState), replace: bool| {
-        let mut s = state.get_untracked();
-        change(&mut s);
-        s.page = 1;
-        if s != state.get_untracked() {
-            let options = NavigateOptions {
-                replace,
-                ..NavigateOptions::default()
-            };
-            navigate(routes::nav(&href(&s)), options);
+    let go_to = move |to: String, replace: bool| {
+        let options = NavigateOptions {
+            replace,
+            ..NavigateOptions::default()
+        };
+        navigate(routes::nav(&to), options);
+    };
+    let go = {
+        let go_to = go_to.clone();
+        move |change: &dyn Fn(&mut ListState), replace: bool| {
+            let mut s = state.get_untracked();
+            change(&mut s);
+            s.page = 1;
+            if s != state.get_untracked() {
+                go_to(href(&s), replace);
+            }
         }
     };
     let typed = go.clone();
@@ -111,22 +131,66 @@ pub fn ListPage(
         300.0,
     );
 
+    // The state the table shows: while it differs from the address's, a load is under way.
+    let loaded_for = RwSignal::new(None::<ListState>);
+    let busy = move || state.with(|s| loaded_for.with(|l| l.as_ref() != Some(s)));
     let table = LocalResource::new(move || {
         session.version.track();
         let s = state.get();
         let q = ListQuery {
-            partial_name: Some(s.search),
+            partial_name: Some(s.search.clone()),
             skip: (s.page - 1) * PAGE_SIZE,
             take: PAGE_SIZE,
             filters: spec
                 .filters
                 .iter()
                 .map(|f| f.param)
-                .zip(s.filters)
+                .zip(s.filters.clone())
                 .collect(),
         };
         let load = (spec.load)(space.get(), q);
-        async move { session.check(load.await) }
+        Box::pin(async move {
+            let result = session.check(load.await);
+            loaded_for.try_set(Some(s));
+            result
+        }) as Loading
+    });
+    // The later column, for the rows on screen.
+    let later = LocalResource::new(move || {
+        let keys: Vec<String> = table.with(|t| match t {
+            Some(Ok(t)) => t
+                .rows
+                .iter()
+                .flatten()
+                .filter_map(|c| match c {
+                    Cell::Later(key) => Some(key.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        });
+        let load = match (&spec.later, keys.is_empty()) {
+            (Some(later), false) => Some((later.load)(space.get_untracked(), keys)),
+            _ => None,
+        };
+        // The same future type as the table's: Leptos compiles its resource code once per type.
+        Box::pin(async move {
+            match load {
+                Some(load) => session.check(load.await),
+                None => Ok(Table::default()),
+            }
+        }) as Loading
+    });
+    // A page past the end (an old link, or rows deleted since) goes to the last page.
+    Effect::new(move |_| {
+        let total = table.with(|t| match t {
+            Some(Ok(t)) if t.rows.is_empty() => Some(t.total),
+            _ => None,
+        });
+        let s = state.get_untracked();
+        if let Some(last) = total.map(routes::last_page).filter(|last| s.page > *last) {
+            go_to(href(&ListState { page: last, ..s }), true);
+        }
     });
     // The filters' choices change only with the data, so a reload does not rebuild the selects.
     let choices = Memo::new(move |_| {
@@ -138,10 +202,9 @@ pub fn ListPage(
     });
 
     view! {
-        <div class="page-head">
-            <h1>{spec.title}</h1>
+        <PageHead title=spec.title area=spec.title>
             <a class="button primary" href=move || format!("{}/new", (spec.list)(&space.get()))>{spec.add_label}</a>
-        </div>
+        </PageHead>
         {children.map(|c| c())}
         <div class="toolbar">
             <div class="field">
@@ -162,7 +225,7 @@ pub fn ListPage(
                 }
             }).collect_view())}
         </div>
-        {loaded(table, spec.loading, move |t| {
+        {loaded(table, spec.loading, None, move |t| {
             let s = state.get_untracked();
             if t.rows.is_empty() && t.total == 0 {
                 let filtered = !s.search.trim().is_empty() || s.filters.iter().any(|f| !f.is_empty());
@@ -184,16 +247,25 @@ pub fn ListPage(
             let prev = (s.page > 1).then(|| at(s.page - 1));
             let next = t.has_next.then(|| at(s.page + 1));
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" aria-busy=move || busy().then_some("true")>
                     <table class="table" aria-label=spec.table_label>
                         <thead><tr>{spec.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
                         <tbody>
                             {t.rows.into_iter().map(|row| view! {
                                 <tr>{row.into_iter().zip(spec.columns).map(|(cell, label)| view! {
                                     <td data-label=*label>{match cell {
-                                        Cell::Text(text) => text.into_any(),
-                                        Cell::Link(href, text) => view! { <a href=href>{text}</a> }.into_any(),
-                                        Cell::Muted(text) => view! { <span class="muted">{text}</span> }.into_any(),
+                                        Cell::Later(key) => (move || match later.get() {
+                                            None => pending(),
+                                            Some(Ok(t)) => match t.later.get(&key) {
+                                                Some(cell) => cell_view(cell.clone()),
+                                                None => pending(),
+                                            },
+                                            Some(Err(_)) => view! {
+                                                <span class="muted">{spec.later.as_ref().map(|l| l.unavailable)}</span>" "
+                                                <button type="button" class="button small" on:click=move |_| later.refetch()>"Retry"</button>
+                                            }.into_any(),
+                                        }).into_any(),
+                                        cell => cell_view(cell),
                                     }}</td>
                                 }).collect_view()}</tr>
                             }).collect_view()}
@@ -204,5 +276,18 @@ pub fn ListPage(
             }
             .into_any()
         })}
+    }
+}
+
+/// A later cell still loading.
+fn pending() -> AnyView {
+    view! { <span class="muted" aria-busy="true">"…"</span> }.into_any()
+}
+
+fn cell_view(cell: Cell) -> AnyView {
+    match cell {
+        Cell::Text(text) | Cell::Later(text) => text.into_any(),
+        Cell::Link(href, text) => view! { <a href=href>{text}</a> }.into_any(),
+        Cell::Muted(text) => view! { <span class="muted">{text}</span> }.into_any(),
     }
 }

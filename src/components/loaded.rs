@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::ErrorPanel;
+use crate::components::error_panel::{ErrorPanel, Missing};
 
 /// Shows what a resource loads: a placeholder until the first answer (after that the last view
 /// stays while it reloads, so nothing jumps), the view on success, the reason and Retry on failure.
@@ -11,6 +11,7 @@ use crate::components::ErrorPanel;
 pub fn loaded<T>(
     resource: LocalResource<Result<T, ApiError>>,
     loading: &'static str,
+    missing: Option<Missing>,
     render: impl Fn(T) -> AnyView + Send + Sync + 'static,
 ) -> impl IntoView
 where
@@ -20,7 +21,9 @@ where
         None => view! { <div class="panel loading" aria-busy="true">{loading}</div> }.into_any(),
         Some(Ok(value)) => render(value),
         Some(Err(error)) => {
-            view! { <ErrorPanel error=error on_retry=move |_| resource.refetch()/> }.into_any()
+            let missing = missing.clone();
+            view! { <ErrorPanel error=error missing=missing on_retry=move |_| resource.refetch()/> }
+                .into_any()
         }
     }
 }

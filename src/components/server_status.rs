@@ -2,18 +2,35 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::loaded;
+use crate::state::Session;
 
-/// Which server the console is talking to, from `GET /api`; on failure the reason and a Retry.
+/// Which server the console is talking to, from `GET /api`; "Server unreachable" from a request
+/// that got no answer until one that gets any (then `GET /api` is asked again).
 #[component]
 pub fn ServerStatus() -> impl IntoView {
-    let root = LocalResource::new(api::root);
-    let status = loaded(root, "Connecting to the server…", |r| {
-        view! {
-            <span class="dot" aria-hidden="true"></span>
-            <span data-testid="server-version">{format!("{} {}", r.application, r.version)}</span>
-            <span class="muted">{format!(" · API {}", r.api_version)}</span>
-        }
-        .into_any()
+    let session = Session::expect();
+    let root = LocalResource::new(move || {
+        session.version.track();
+        session.reachable.track();
+        async move { session.check(api::root().await) }
     });
+    let status = move || {
+        if !session.reachable.get() {
+            return view! {
+                <span class="dot down" aria-hidden="true"></span>
+                <span data-testid="server-unreachable">"Server unreachable"</span>
+            }
+            .into_any();
+        }
+        loaded(root, "Connecting to the server…", None, |r| {
+            view! {
+                <span class="dot" aria-hidden="true"></span>
+                <span data-testid="server-version">{format!("{} {}", r.application, r.version)}</span>
+                <span class="muted">{format!(" · API {}", r.api_version)}</span>
+            }
+            .into_any()
+        })
+        .into_any()
+    };
     view! { <div class="server-status" aria-live="polite">{status}</div> }
 }

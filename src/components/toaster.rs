@@ -2,11 +2,18 @@ use leptos::prelude::*;
 
 use crate::state::Toasts;
 
-/// The live region for toasts. Mounted once at the root, so the region exists before any
-/// message is added (a screen reader only announces changes to a region it already knows).
+/// The live region for toasts, at the top of the content (in the flow of the page, so a toast
+/// never covers a control). Mounted with the frame, which stays while pages change, so the
+/// region exists before any message is added (a screen reader only announces changes to a
+/// region it already knows).
 #[component]
 pub fn Toaster() -> impl IntoView {
     let toasts = Toasts::expect();
+    let path = leptos_router::hooks::use_location().pathname;
+    Effect::new(move |_| {
+        path.track();
+        toasts.page_changed();
+    });
     view! {
         <div class="toaster" role="status" aria-live="polite">
             {move || toasts.items.get().into_iter().map(|toast| view! {

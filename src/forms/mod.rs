@@ -41,6 +41,12 @@ pub fn shown(rows: &[Difference]) -> Vec<(&str, &str, &str)> {
         .collect()
 }
 
+/// What a failed save says when the server did not refuse a field: the reason, and that what was
+/// typed is still in the form.
+pub fn not_saved(error: &ApiError) -> String {
+    format!("{error} Nothing was saved; your changes are still here.")
+}
+
 /// Server messages split into those that belong to a field and the rest.
 pub fn place_server_errors<F: FormField + Eq + Hash>(
     errors: &[String],
@@ -120,12 +126,12 @@ impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
     }
 
     /// A save failed: a refusal goes on the fields (see [`FormState::refused`]), anything else
-    /// above the form. Returns the field to focus.
+    /// above the form. Returns the field to focus (none: the message above the form).
     pub fn failed(self, error: ApiError) -> Option<F> {
         match error {
             ApiError::Validation { message, errors } => self.refused(message, &errors),
             other => {
-                self.general.try_set(vec![other.to_string()]);
+                self.general.try_set(vec![not_saved(&other)]);
                 None
             }
         }

@@ -15,7 +15,7 @@ pub enum PasswordEdit {
     #[default]
     Keep,
     Remove,
-    /// Set it to what was typed; an empty value on a new proxy means none.
+    /// Set it to what was typed (never empty on a valid draft: see the Password rule).
     Set(String),
 }
 
@@ -59,6 +59,11 @@ impl ProxyDraft {
             ProxyField::Port => parse_port(&self.port).err(),
             ProxyField::ProxyType => validate_proxy_type(PROXY_TYPE_HTTP),
             ProxyField::Username => validate_username(Some(&self.username)),
+            // Only "Change password" leads here with nothing typed: a new proxy's empty
+            // password field is `Keep` (no password).
+            ProxyField::Password => (self.password == PasswordEdit::Set(String::new())).then(|| {
+                "Password is empty: type the new password, or choose \u{201c}Keep the current password\u{201d}.".into()
+            }),
         }
     }
 
@@ -86,10 +91,20 @@ impl ProxyDraft {
         p.password = match &self.password {
             PasswordEdit::Keep => None,
             PasswordEdit::Remove => Some(SensitiveValue::clear()),
-            PasswordEdit::Set(v) if v.is_empty() => None,
             PasswordEdit::Set(v) => Some(SensitiveValue::set(v.clone())),
         };
         Ok(p)
+    }
+}
+
+/// The list's Authentication column, from `Username` and `Password.HasValue`.
+pub fn authentication(username: Option<&str>, has_password: bool) -> &'static str {
+    let has_username = username.is_some_and(|u| !u.trim().is_empty());
+    match (has_username, has_password) {
+        (true, true) => "Username and password",
+        (true, false) => "Username only",
+        (false, true) => "Password only",
+        (false, false) => "None",
     }
 }
 
@@ -197,7 +212,26 @@ mod tests {
             with(PasswordEdit::Set("pw".into())),
             Some(SensitiveValue::set("pw"))
         );
-        assert_eq!(with(PasswordEdit::Set(String::new())), None);
+    }
+
+    #[test]
+    fn authentication_says_what_the_proxy_sends() {
+        assert_eq!(authentication(Some("svc"), true), "Username and password");
+        assert_eq!(authentication(Some("svc"), false), "Username only");
+        assert_eq!(authentication(None, true), "Password only");
+        assert_eq!(authentication(Some(" "), false), "None");
+        assert_eq!(authentication(None, false), "None");
+    }
+
+    #[test]
+    fn a_password_chosen_to_change_must_be_typed() {
+        let empty = ProxyDraft {
+            password: PasswordEdit::Set(String::new()),
+            ..valid()
+        };
+        let errors = empty.to_resource(None).unwrap_err();
+        assert_eq!(errors[0].field, ProxyField::Password);
+        assert!(errors[0].message.starts_with("Password is empty"));
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub struct Browser {
     pub http: reqwest::Client,
     pub api_key: Option<String>,
     pub db_path: PathBuf,
-    pub server: Server,
+    /// None while stopped ([`Browser::stop_server`]).
+    pub server: Option<Server>,
     pub base: String,
     name: String,
     _driver: Driver,
@@ -136,7 +137,7 @@ impl Browser {
             http: reqwest::Client::new(),
             api_key: api_key.map(str::to_owned),
             db_path: data.path().join("test.db"),
-            server,
+            server: Some(server),
             base,
             name: name.to_owned(),
             _driver: Driver(driver),
@@ -403,8 +404,130 @@ impl Browser {
     pub async fn finish(self) {
         self.screenshot("").await;
         let _ = self.client.clone().close().await;
-        let _ = self.server.stop().await;
+        if let Some(server) = self.server {
+            let _ = server.stop().await;
+        }
     }
+
+    /// Makes the browser fail every request whose address matches one of `patterns` (`*` is a
+    /// wildcard), as a link that never delivers them; an empty list lets everything through.
+    pub async fn block_urls(&self, patterns: &[&str]) {
+        for (cmd, params) in [
+            ("Network.enable", serde_json::json!({})),
+            (
+                "Network.setBlockedURLs",
+                serde_json::json!({ "urls": patterns }),
+            ),
+        ] {
+            self.client
+                .issue_cmd(Cdp { cmd, params })
+                .await
+                .expect("chromedriver runs the DevTools command");
+        }
+    }
+
+    /// Emulates the system's colour scheme ("light" or "dark") for every page from now on.
+    pub async fn emulate_color_scheme(&self, scheme: &str) {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: serde_json::json!({
+                    "features": [{"name": "prefers-color-scheme", "value": scheme}]
+                }),
+            })
+            .await
+            .expect("chromedriver runs the DevTools command");
+    }
+
+    /// Stops the server, as a crash or a restart would: nothing answers at its address.
+    pub async fn stop_server(&mut self) {
+        let server = self.server.take().expect("the server runs");
+        tokio::time::timeout(WAIT, server.stop())
+            .await
+            .expect("the server stops in time")
+            .unwrap();
+    }
+
+    /// Starts the server again on the same address and database.
+    pub async fn start_server(&mut self) {
+        let config = Config {
+            db: self.db_path.to_str().unwrap().to_owned(),
+            static_dir: Some(dist_dir()),
+            seed: Seed::None,
+            api_key: self.api_key.clone(),
+        };
+        let addr = self.base.trim_start_matches("http://").parse().unwrap();
+        self.server = Some(
+            mock_server::start(config, addr)
+                .await
+                .expect("the server restarts"),
+        );
+    }
+
+    /// From now on, in this page, API requests whose address contains `part` wait `delay_ms`
+    /// and then, if `status` is given, get that status with an Octopus error body instead of
+    /// reaching the server (status 0: the request fails as a dropped connection does). The
+    /// console's own fetch is replaced, so everything else it does stays real.
+    pub async fn intercept(&self, part: &str, delay_ms: u64, status: Option<u16>) {
+        self.client
+            .execute(INTERCEPT, vec![part.into(), delay_ms.into(), status.into()])
+            .await
+            .expect("fetch is wrapped");
+    }
+
+    /// Takes away every [`Browser::intercept`]: requests go to the server again.
+    pub async fn stop_intercepting(&self) {
+        self.js("window.__intercepts = [];").await;
+    }
+
+    /// What axe-core finds wrong on the page as it is (violations' ids and their elements).
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let source = axe_source();
+        self.js(&source).await;
+        let found = self
+            .client
+            .execute_async(AXE_RUN, vec![])
+            .await
+            .expect("axe runs");
+        serde_json::from_value(found).unwrap()
+    }
+}
+
+const INTERCEPT: &str = r#"
+    const [part, delay, status] = arguments;
+    if (!window.__realFetch) {
+        window.__realFetch = window.fetch;
+        window.__intercepts = [];
+        window.fetch = async function (request, init) {
+            const url = typeof request === 'string' ? request : request.url;
+            const rule = window.__intercepts.find(r => url.includes(r.part));
+            if (!rule) return window.__realFetch.call(window, request, init);
+            await new Promise(done => setTimeout(done, rule.delay));
+            if (rule.status === null) return window.__realFetch.call(window, request, init);
+            if (rule.status === 0) throw new TypeError('Failed to fetch');
+            const body = JSON.stringify({ErrorMessage: 'Injected failure', Errors: []});
+            return new Response(body, {status: rule.status, headers: {'Content-Type': 'application/json'}});
+        };
+    }
+    window.__intercepts.push({part, delay, status});
+"#;
+
+/// Runs axe-core (already injected) over the document and returns "rule: element" lines.
+const AXE_RUN: &str = r#"
+    const done = arguments[arguments.length - 1];
+    axe.run(document, {resultTypes: ['violations']}).then(r => done(
+        r.violations.flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ')))
+    ), e => done(['axe failed: ' + e]));
+"#;
+
+/// axe-core's browser build, as `scripts/tools` installs it (`$AXE_CORE_JS`).
+fn axe_source() -> String {
+    let path = std::env::var("AXE_CORE_JS").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_default();
+        format!("{home}/.cache/proxy-console/axe-core-4.11.0/axe.min.js")
+    });
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("axe-core at {path}: {e} (scripts/tools --browser installs it)"))
 }
 
 /// chromedriver, in its own process group.

@@ -27,20 +27,23 @@ pub fn DeleteProxy(
     let used = !users.is_empty();
     let id = proxy.id.clone().unwrap_or_default();
     let list = routes::proxies(&space);
+    let space_for_links = space.clone();
     // The answer is handled in the action itself (try_set: the page may be gone by then).
+    let deleted = format!("Proxy \u{201c}{name}\u{201d} deleted");
     let delete = Action::new_local(move |_: &()| {
-        let (space, id, list, navigate, etag) = (
+        let (space, id, list, navigate, etag, deleted) = (
             space.clone(),
             id.clone(),
             list.clone(),
             navigate.clone(),
             etag.clone(),
+            deleted.clone(),
         );
         async move {
             match session.check(api::delete_proxy(space, id, etag).await) {
                 Ok(()) => {
                     open.try_set(false);
-                    toasts.success("Proxy deleted");
+                    toasts.success(deleted);
                     navigate(routes::nav(&list), NavigateOptions::default());
                 }
                 Err(ApiError::Validation { message, errors }) => {
@@ -52,19 +55,33 @@ pub fn DeleteProxy(
             }
         }
     });
-    let title = format!("Delete proxy \u{201c}{name}\u{201d}?");
-    let confirm_label = format!("Delete {name}");
+    // A proxy in use cannot be deleted: the dialog says so and lists the targets to switch.
+    let (title, confirm_label, cancel_label) = if used {
+        (
+            format!("Proxy \u{201c}{name}\u{201d} is in use"),
+            String::new(),
+            "Close",
+        )
+    } else {
+        (
+            format!("Delete proxy \u{201c}{name}\u{201d}?"),
+            format!("Delete {name}"),
+            "Cancel",
+        )
+    };
     view! {
         <button type="button" class="button danger" on:click=move |_| { failure.set(None); open.set(true) }>
             "Delete"
         </button>
-        <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label busy=Signal::derive(move || used || delete.pending().get())
+        <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label cancel_label=cancel_label busy=delete.pending()
             on_confirm=move |_| { delete.dispatch_local(()); }
             on_cancel=move |_| open.set(false)>
             {if used {
                 view! {
-                    <p>"This proxy cannot be deleted while deployment targets connect through it. Switch these to another proxy or to a direct connection first:"</p>
-                    <ul data-testid="delete-users">{users.into_iter().map(|t| view! { <li>{t.name}</li> }).collect_view()}</ul>
+                    <p>"It cannot be deleted while deployment targets connect through it. Switch these to another proxy or to a direct connection first:"</p>
+                    <ul data-testid="delete-users">{users.into_iter().map(|t| view! {
+                        <li><a href=routes::machine(&space_for_links, &t.id)>{t.name}</a></li>
+                    }).collect_view()}</ul>
                 }.into_any()
             } else {
                 view! { <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p> }.into_any()

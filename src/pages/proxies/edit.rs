@@ -1,13 +1,16 @@
 use api_model::validation::ProxyField;
 use api_model::ProxyResource;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
 use super::delete::DeleteProxy;
 use crate::api::{self, ApiError};
-use crate::components::field::focus_field;
-use crate::components::{loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, TextField};
+use crate::components::error_panel::Missing;
+use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
+use crate::components::{
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, PageHead, TextField,
+};
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
 use crate::routes;
@@ -27,9 +30,12 @@ pub fn ProxyPage() -> impl IntoView {
     move || {
         if id.get() == "new" {
             let space = space_param();
+            // Opened from a target form's "Add a proxy": it returns there.
+            let back = use_query_map()
+                .with_untracked(|q| routes::back_to_target(q.get("back").as_deref()));
             view! {
-                <div class="page-head"><h1>"Add proxy"</h1></div>
-                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {})/>
+                <PageHead title="Add proxy" area="Proxies" list=routes::proxies(&space.get_untracked())/>
+                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {}) back=back/>
             }
             .into_any()
         } else {
@@ -48,28 +54,48 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
         async move { session.check(api::proxy_with_users(space, id).await) }
     });
     let reload = Callback::new(move |()| proxy.refetch());
-    loaded(proxy, "Loading the proxy…", move |(p, users)| {
-        let name = p.value.name.clone();
-        let space = space.get_untracked();
-        view! {
-            <div class="page-head">
-                <h1>{name}</h1>
+    let missing = Missing {
+        title: "This proxy does not exist",
+        text: "It may have been deleted, or the address is mistyped.",
+        list: routes::proxies(&space.get_untracked()),
+        list_label: "Back to the proxies",
+    };
+    loaded(
+        proxy,
+        "Loading the proxy…",
+        Some(missing),
+        move |(p, users)| {
+            let name = p.value.name.clone();
+            let space = space.get_untracked();
+            let note = routes::last_modified(
+                p.value.last_modified_on.as_deref(),
+                p.value.last_modified_by.as_deref(),
+            );
+            let delete = view! {
                 <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
-            </div>
-            <ProxyForm space=space.clone() original=Some(p) reload=reload/>
+            };
+            view! {
+            <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
+                {delete}
+            </PageHead>
+            <ProxyForm space=space.clone() original=Some(p) reload=reload back=None/>
             <UsedBy space=space users=users/>
         }
         .into_any()
-    })
+        },
+    )
 }
 
 /// The deployment targets that connect through this proxy, each linking to its settings.
 #[component]
 fn UsedBy(space: String, users: Vec<api::Named>) -> impl IntoView {
-    let count = routes::used_by(users.len() as i64);
+    let title = match users.len() {
+        0 => "Used by".to_owned(),
+        n => format!("Used by {}", routes::used_by(n as i64)),
+    };
     view! {
         <section class="panel used-by" aria-labelledby="used-by-title" data-testid="used-by">
-            <h2 id="used-by-title">"Used by: " {count}</h2>
+            <h2 id="used-by-title">{title}</h2>
             {if users.is_empty() {
                 view! { <p>"No deployment target connects through this proxy."</p> }.into_any()
             } else {
@@ -93,6 +119,7 @@ fn field_name(field: ProxyField) -> &'static str {
         ProxyField::Port => "proxy-port",
         ProxyField::ProxyType => "proxy-type",
         ProxyField::Username => "proxy-username",
+        ProxyField::Password => "proxy-password",
     }
 }
 
@@ -110,6 +137,8 @@ fn ProxyForm(
     space: String,
     original: Option<api::Tagged<ProxyResource>>,
     reload: Callback<()>,
+    /// The target form to return to, with the new proxy chosen (instead of the list).
+    back: Option<String>,
 ) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
@@ -141,14 +170,19 @@ fn ProxyForm(
     };
     let blur = move |field: ProxyField| Callback::new(move |()| form.left(field));
 
-    let list_space = StoredValue::new(space.clone());
+    let done = StoredValue::new(back.clone().unwrap_or_else(|| routes::proxies(&space)));
     // The stored proxy while the conflict dialog is open, and what differs from the form.
     let conflict = RwSignal::new(None::<(api::Tagged<ProxyResource>, Vec<Difference>)>);
     // The answer is handled in the action itself: on success back to the list with a toast; on
     // failure the messages go on their fields and everything typed stays. try_set: the form may
     // be gone by the time the server answers.
     let save = Action::new_local(move |resource: &ProxyResource| {
-        let (space, resource, navigate) = (space.clone(), resource.clone(), navigate.clone());
+        let (space, resource, navigate, back) = (
+            space.clone(),
+            resource.clone(),
+            navigate.clone(),
+            back.clone(),
+        );
         async move {
             let id = resource.id.clone();
             let result = api::save_proxy(space.clone(), resource, etag.get_value()).await;
@@ -160,22 +194,29 @@ fn ProxyForm(
                         let rows = draft.with_untracked(|d| differences(&stored.value, d));
                         conflict.try_set(Some((stored, rows)));
                     }),
-                (result, _) => result.map(|_| {
+                (result, _) => result.map(|stored| {
                     saved.try_set(true);
-                    toasts.success("Proxy saved");
+                    toasts.success(format!("Proxy \u{201c}{}\u{201d} saved", stored.name));
+                    // Back to the target form in place of this one, so Back does not reopen it.
+                    let (to, replace) = match (&back, &stored.id) {
+                        (Some(target), Some(id)) => (routes::target_with_proxy(target, id), true),
+                        _ => (routes::proxies(&space), false),
+                    };
                     navigate(
-                        routes::nav(&routes::proxies(&space)),
-                        NavigateOptions::default(),
+                        routes::nav(&to),
+                        NavigateOptions {
+                            replace,
+                            ..NavigateOptions::default()
+                        },
                     );
                 }),
             };
             match result {
                 Ok(()) => {}
-                Err(e) => {
-                    if let Some(f) = form.failed(e) {
-                        focus(f);
-                    }
-                }
+                Err(e) => match form.failed(e) {
+                    Some(f) => focus(f),
+                    None => focus_soon(PROBLEMS_ID),
+                },
             }
         }
     });
@@ -208,9 +249,26 @@ fn ProxyForm(
     };
 
     let password = move || draft.with(|d| d.password.clone());
-    let set_password = move |p: PasswordEdit| draft.update(|d| d.password = p);
-    let typed_password =
-        move |ev: leptos::ev::Event| set_password(PasswordEdit::Set(event_target_value(&ev)));
+    // Each button replaces itself: focus goes to what replaces it, never to the page's body.
+    let set_password = move |p: PasswordEdit, then: &'static str| {
+        draft.update(|d| d.password = p);
+        form.edited(ProxyField::Password);
+        focus_soon(then);
+    };
+    // A new proxy's empty field means "no password" (Keep); only "Change password" may be empty.
+    let typed_password = move |ev: leptos::ev::Event| {
+        let typed = event_target_value(&ev);
+        let keep_empty = !is_edit && typed.is_empty();
+        draft.update(|d| {
+            d.password = if keep_empty {
+                PasswordEdit::Keep
+            } else {
+                PasswordEdit::Set(typed)
+            }
+        });
+        form.edited(ProxyField::Password);
+    };
+    let password_error = error(ProxyField::Password);
     view! {
         <LeaveGuard dirty=dirty/>
         <ConflictDialog noun="proxy" rows=Signal::derive(move || conflict.with(|c| c.as_ref().map(|c| c.1.clone())))
@@ -243,36 +301,39 @@ fn ProxyForm(
                 {move || match (is_edit, password()) {
                     (false, _) | (true, PasswordEdit::Set(_)) => view! {
                         // Not bound to the draft: what is typed is never written back into the page.
-                        <input id="proxy-password" type="password" autocomplete="new-password" on:input=typed_password/>
+                        <input id="proxy-password" type="password" autocomplete="new-password" on:input=typed_password
+                            aria-invalid=move || password_error.with(Option::is_some).then_some("true")
+                            aria-describedby=move || if password_error.with(Option::is_some) { "proxy-password-error proxy-password-hint" } else { "proxy-password-hint" }/>
                         {is_edit.then(|| view! {
-                            <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Keep)>
+                            <button type="button" id="password-keep" class="button small" on:click=move |_| set_password(PasswordEdit::Keep, "password-change")>
                                 "Keep the current password"
                             </button>
                         })}
                     }.into_any(),
                     (true, PasswordEdit::Remove) => view! {
                         <p class="password-state" data-testid="password-state">"The password will be removed when you save."</p>
-                        <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Keep)>"Undo"</button>
+                        <button type="button" id="password-undo" class="button small" on:click=move |_| set_password(PasswordEdit::Keep, "password-change")>"Undo"</button>
                     }.into_any(),
                     (true, PasswordEdit::Keep) => view! {
                         <p class="password-state" data-testid="password-state">
                             {if has_password { "A password is set." } else { "No password is set." }}
                         </p>
                         <div class="inline-actions">
-                            <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Set(String::new()))>
+                            <button type="button" id="password-change" class="button small" on:click=move |_| set_password(PasswordEdit::Set(String::new()), "proxy-password")>
                                 {if has_password { "Change password" } else { "Set a password" }}
                             </button>
                             {has_password.then(|| view! {
-                                <button type="button" class="button small" on:click=move |_| set_password(PasswordEdit::Remove)>
+                                <button type="button" id="password-remove" class="button small" on:click=move |_| set_password(PasswordEdit::Remove, "password-undo")>
                                     "Remove password"
                                 </button>
                             })}
                         </div>
                     }.into_any(),
                 }}
-                <p class="field-hint">"Stored on the server and never shown again."</p>
+                {move || password_error.get().map(|e| view! { <p class="field-error" id="proxy-password-error">{e}</p> })}
+                <p class="field-hint" id="proxy-password-hint">"Stored on the server and never shown again."</p>
             </div>
-            <FormActions saving=save.pending() cancel=routes::proxies(&list_space.get_value())/>
+            <FormActions saving=save.pending() cancel=done.get_value()/>
         </form>
     }
 }

@@ -1,19 +1,20 @@
 use api_model::machine_validation::MachineField;
 use api_model::{LISTENING, POLLING, SSH};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
-use crate::components::field::focus_field;
+use crate::components::error_panel::Missing;
+use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup, SelectField,
-    TextField,
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup, PageHead,
+    SelectField, TextField,
 };
 use crate::forms::target::{differences, style_label, text, TargetDraft};
 use crate::forms::{Difference, FormState};
 use crate::routes;
-use crate::state::{Session, Toasts};
+use crate::state::{Detour, Detours, Session, Toasts};
 
 /// `machines/new` adds a deployment target; `machines/{id}` shows one's settings.
 #[component]
@@ -41,17 +42,53 @@ pub fn TargetPage() -> impl IntoView {
         }
     });
     let reload = Callback::new(move |()| data.refetch());
+    let detours = Detours::expect();
+    // Back from "Add a proxy": the proxy just added, to choose.
+    let added = use_query_map().with_untracked(|q| q.get("proxy"));
+    let missing = Missing {
+        title: "This deployment target does not exist",
+        text: "It may have been deleted, or the address is mistyped.",
+        list: routes::machines(&key.get_untracked().0),
+        list_label: "Back to the deployment targets",
+    };
     loaded(
         data,
         "Loading the deployment target…",
+        Some(missing),
         move |(machine, names)| {
+            let (space, id) = key.get_untracked();
+            let here = match id.as_str() {
+                "new" => routes::new_machine(&space),
+                _ => routes::machine(&space, &id),
+            };
+            // Edits kept while a proxy was added from this form: they come back, on the version
+            // they were made on, with the new proxy chosen.
+            let (machine, start) = match detours.take(&here) {
+                Some(kept) => {
+                    let mut draft = kept.draft;
+                    if let Some(p) = added
+                        .clone()
+                        .filter(|p| names.proxies.iter().any(|n| n.id == *p))
+                    {
+                        draft.via_proxy = true;
+                        draft.proxy = p;
+                    }
+                    (kept.original, Some(draft))
+                }
+                None => (machine, None),
+            };
             let title = machine.as_ref().map_or_else(
                 || "Add deployment target".into(),
                 |m| text(&m.value, "Name"),
             );
+            let note = machine.as_ref().and_then(|m| {
+                let at = |key| m.value.get(key).and_then(serde_json::Value::as_str);
+                routes::last_modified(at("LastModifiedOn"), at("LastModifiedBy"))
+            });
             view! {
-                <div class="page-head"><h1>{title}</h1></div>
-                <TargetForm space=key.get_untracked().0 original=machine names=names reload=reload/>
+                <PageHead title=title area="Deployment Targets" list=routes::machines(&key.get_untracked().0)
+                    note=note.unwrap_or_default()/>
+                <TargetForm space=space here=here original=machine start=start names=names reload=reload/>
             }
             .into_any()
         },
@@ -90,7 +127,11 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 #[component]
 fn TargetForm(
     space: String,
+    /// This form's own address.
+    here: String,
     original: Option<Tagged<Machine>>,
+    /// Edits to start from (kept over an "Add a proxy" detour) instead of `original`.
+    start: Option<TargetDraft>,
     names: Lookups,
     reload: Callback<()>,
 ) -> impl IntoView {
@@ -107,7 +148,7 @@ fn TargetForm(
     let original = StoredValue::new(original.unwrap_or_default());
     let before = StoredValue::new(initial.clone());
 
-    let draft = RwSignal::new(initial.clone());
+    let draft = RwSignal::new(start.unwrap_or_else(|| initial.clone()));
     let initial_style = initial.style.clone();
     // A polling endpoint is shown, not edited.
     let (initial_uri, initial_thumbprint) = (initial.uri.clone(), initial.thumbprint.clone());
@@ -147,7 +188,18 @@ fn TargetForm(
     };
 
     let list = StoredValue::new(routes::machines(&space));
-    let add_proxy = routes::new_proxy(&space);
+    let add_proxy = routes::new_proxy_for(&space, &here);
+    let detours = Detours::expect();
+    let keep_edits = move |_| {
+        detours.keep(Detour {
+            target: here.clone(),
+            draft: draft.get_untracked(),
+            original: (!is_new).then(|| Tagged {
+                value: original.get_value(),
+                etag: etag.get_value(),
+            }),
+        })
+    };
     let lookups = StoredValue::new(names.clone());
     // The stored target while the conflict dialog is open, and what differs from the form.
     let conflict = RwSignal::new(None::<(Tagged<Machine>, Vec<Difference>)>);
@@ -166,19 +218,19 @@ fn TargetForm(
                         conflict.try_set(Some((stored, rows)));
                     })
                 }
-                result => result.map(|_| {
+                result => result.map(|stored| {
                     saved.try_set(true);
-                    toasts.success("Deployment target saved");
+                    let name = text(&stored, "Name");
+                    toasts.success(format!("Deployment target \u{201c}{name}\u{201d} saved"));
                     navigate(routes::nav(&list.get_value()), NavigateOptions::default());
                 }),
             };
             match result {
                 Ok(()) => {}
-                Err(e) => {
-                    if let Some(f) = form.failed(e) {
-                        focus_field(field_name(f));
-                    }
-                }
+                Err(e) => match form.failed(e) {
+                    Some(f) => focus_field(field_name(f)),
+                    None => focus_soon(PROBLEMS_ID),
+                },
             }
         }
     });
@@ -319,7 +371,8 @@ fn TargetForm(
                         hint=if no_proxies { "This space has no proxies yet: add one first." } else { "One of this space's HTTP proxies." }
                         value=value(|d| d.proxy.clone()) error=error(MachineField::Proxy)
                         on_change=choose(MachineField::Proxy, |d, v| d.proxy = v)/>
-                    <p class="field"><a href=add_proxy>"Add a proxy"</a></p>
+                    <p class="field"><a href=add_proxy data-keeps-edits on:click=keep_edits>"Add a proxy"</a>
+                        <span class="muted">" (your changes here are kept)"</span></p>
                 </div>
             </div>
             <FormActions saving=save.pending() cancel=list.get_value()/>

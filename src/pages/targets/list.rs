@@ -6,6 +6,9 @@ use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
 use api_model::{LISTENING, POLLING, SSH};
 
+/// The `proxyIds` value for targets that connect directly (the mock server's extension).
+const DIRECT: &str = "Direct";
+
 const STYLES: [&str; 3] = [LISTENING, SSH, POLLING];
 
 static SPEC: ListSpec = ListSpec {
@@ -15,9 +18,9 @@ static SPEC: ListSpec = ListSpec {
     search_id: "target-search",
     search_label: "Name",
     filters: &[
-        Filter { key: "environment", label: "Environment", param: "environmentIds", all: "All environments" },
-        Filter { key: "style", label: "Communication style", param: "commStyles", all: "All styles" },
-        Filter { key: "proxy", label: "Proxy", param: "proxyIds", all: "Any connection" },
+        Filter { key: routes::MACHINE_FILTERS[0], label: "Environment", param: "environmentIds", all: "All environments" },
+        Filter { key: routes::MACHINE_FILTERS[1], label: "Communication style", param: "commStyles", all: "All styles" },
+        Filter { key: routes::MACHINE_FILTERS[2], label: "Proxy", param: "proxyIds", all: "Any connection" },
     ],
     table_label: "Deployment targets",
     columns: &["Name", "Communication", "Environments", "Roles", "Health", "Connection"],
@@ -26,6 +29,7 @@ static SPEC: ListSpec = ListSpec {
     empty_text: "Add a Listening Tentacle or an SSH target. Polling Tentacles add themselves when they register with the server.",
     no_match_title: "No deployment targets match",
     load,
+    later: None,
 };
 
 /// The space's deployment targets, filtered and paged in the address.
@@ -54,8 +58,11 @@ fn load(space: String, query: ListQuery) -> Loading {
                     .iter()
                     .map(|s| (s.to_string(), style_label(s).to_owned()))
                     .collect(),
-                options(&names.proxies),
+                std::iter::once((DIRECT.to_owned(), "Direct".to_owned()))
+                    .chain(options(&names.proxies))
+                    .collect(),
             ],
+            ..Table::default()
         })
     })
 }
