@@ -28,6 +28,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower::Layer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 
 pub use error::VALIDATION_SUMMARY;
 pub use middleware::CONTENT_SECURITY_POLICY;
@@ -127,8 +129,18 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
     Ok(Server { addr, stop, task })
 }
 
+/// API answers above this size are compressed (br or gzip, as the client asks); smaller ones
+/// gain less than the work costs.
+pub const COMPRESS_ABOVE: u16 = 1024;
+
+fn compress_answers() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new()
+        .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE)))
+}
+
 fn app(state: AppState) -> Router {
     let api = routes::api()
+        .layer(compress_answers())
         .layer(mw::from_fn_with_state(
             state.clone(),
             middleware::require_api_key,

@@ -1,6 +1,7 @@
 //! The built console under `/app/`, as the real server serves its portal: files from `--static DIR`,
 //! client-side routes falling back to `index.html`, hashed assets cached for a year and
-//! `index.html` never cached.
+//! `index.html` never cached. Each file goes out as its `.br` or `.gz` twin when the browser takes
+//! that encoding and the build wrote one (the precompress tool): compressed once, not per request.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -43,6 +44,8 @@ async fn serve(State(state): State<AppState>, req: Request) -> Response {
         .unwrap_or_default();
     let file_req = Request::from_parts(parts.clone(), body);
     let mut res = ServeDir::new(&dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .oneshot(file_req)
         .await
         .map(|r| r.map(Body::new))
@@ -50,6 +53,8 @@ async fn serve(State(state): State<AppState>, req: Request) -> Response {
     if res.status() == StatusCode::NOT_FOUND && is_client_route(&path) {
         let index_req = Request::from_parts(parts, Body::empty());
         res = ServeFile::new(dir.join("index.html"))
+            .precompressed_br()
+            .precompressed_gzip()
             .oneshot(index_req)
             .await
             .map(|r| r.map(Body::new))
@@ -59,6 +64,9 @@ async fn serve(State(state): State<AppState>, req: Request) -> Response {
         let policy = cache_control(&path, &res);
         res.headers_mut()
             .insert(header::CACHE_CONTROL, header_value(policy));
+        // The same address answers differently by Accept-Encoding: caches must keep them apart.
+        res.headers_mut()
+            .insert(header::VARY, header_value("Accept-Encoding"));
     }
     res
 }
