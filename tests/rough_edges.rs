@@ -554,3 +554,69 @@ async fn the_authentication_column_says_what_a_proxy_sends() {
     assert_eq!(column, ["Username and password", "Username only", "None"]);
     b.finish().await;
 }
+
+/// The address part of the calls, e.g. "environments/all", "machines?…".
+fn called(calls: &[(String, f64)]) -> Vec<String> {
+    calls
+        .iter()
+        .map(|(url, _)| url.split("/api/Spaces-1/").nth(1).unwrap_or(url).to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_screen_asks_for_everything_at_once_and_names_once() {
+    let b = Browser::start("rough-no-waterfall", Seed::Demo, None).await;
+    b.open(TARGETS).await;
+    b.wait_for_text("table tbody", "web-dev-01").await;
+    // Every API answer now takes 400 ms: requests sent one after another would start 400 ms apart.
+    b.intercept("/api/", 400, None).await;
+    b.take_calls().await;
+
+    // A target's page: its names (accounts too) and the target, all sent at once.
+    b.click_text("td a", "web-dev-01").await;
+    b.wait_for_text("main h1", "web-dev-01").await;
+    let calls = b.take_calls().await;
+    let names = called(&calls);
+    for wanted in [
+        "environments/all",
+        "proxies/all",
+        "accounts/all",
+        "machines/Machines-1",
+    ] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted} in {names:?}");
+    }
+    let first = calls.iter().map(|c| c.1).fold(f64::MAX, f64::min);
+    let last = calls.iter().map(|c| c.1).fold(0.0, f64::max);
+    assert!(
+        last - first < 250.0,
+        "sent over {} ms: {calls:?}",
+        last - first
+    );
+
+    // Back to the list and on to page 2 of a filter: the names are not asked for again.
+    b.click_text("a", "Deployment Targets").await;
+    b.wait_for_text("table tbody", "web-dev-01").await;
+    b.choose("#style", "TentaclePassive").await;
+    b.wait_for_url("the filter", |u| u.contains("style=TentaclePassive"))
+        .await;
+    b.wait_for_text("[data-testid=showing]", "of 5").await;
+    let names = called(&b.take_calls().await);
+    assert!(
+        names.iter().all(|n| n.starts_with("machines?")),
+        "{names:?}"
+    );
+
+    // A change made here forgets them: the next list asks again.
+    b.click_text("nav a", "Proxies").await;
+    b.click_text("td a", "Lab gateway (IPv6)").await;
+    b.wait_for_text("main h1", "Lab gateway").await;
+    b.fill("#proxy-name", "Lab gateway v6").await;
+    b.click("button[type=submit]").await;
+    b.wait_for_text("[data-testid=toast]", "saved").await;
+    b.take_calls().await;
+    b.click_text("nav a", "Deployment Targets").await;
+    b.wait_for_text("table tbody", "web-dev-01").await;
+    let names = called(&b.take_calls().await);
+    assert!(names.iter().any(|n| n == "proxies/all"), "{names:?}");
+    b.finish().await;
+}

@@ -48,7 +48,7 @@ pub struct Tagged<T> {
     pub etag: Option<String>,
 }
 
-/// A proxy and the deployment targets that use it (two requests, one after the other).
+/// A proxy and the deployment targets that use it (two requests, together).
 pub async fn proxy_with_users(
     space: String,
     id: String,
@@ -59,9 +59,11 @@ pub async fn proxy_with_users(
         ..ListQuery::default()
     };
     let users_page = urls::machine_page(&space, &query);
-    let proxy = proxy(space, id).await?;
-    let users = client::get::<ResourceCollection<Named>>(&users_page).await?;
-    Ok((proxy, users.items))
+    let (proxy, users) = futures::join!(
+        proxy(space, id),
+        client::get::<ResourceCollection<Named>>(&users_page)
+    );
+    Ok((proxy?, users?.items))
 }
 
 pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, ApiError> {
@@ -95,17 +97,55 @@ impl Lookups {
     }
 }
 
+/// How long the names of a space's environments, proxies and accounts are used before they are
+/// asked for again (a change made in this console forgets them at once).
+const NAMES_MAX_AGE_MS: f64 = 60_000.0;
+
+thread_local! {
+    /// The last names loaded: (space, with accounts, when, names).
+    static NAMES: std::cell::RefCell<Option<(String, bool, f64, Lookups)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Forgets the cached names: called after every change this console makes.
+fn forget_names() {
+    NAMES.with(|n| n.borrow_mut().take());
+}
+
 /// The space's environments and proxies, and its SSH accounts when `accounts` is asked for: one
-/// request each, however many rows the page shows.
+/// request each, all at once, however many rows the page shows; kept for a minute, so paging and
+/// filtering a list do not ask again.
 pub async fn lookups(space: String, accounts: bool) -> Result<Lookups, ApiError> {
-    Ok(Lookups {
-        environments: client::get(&urls::all(&space, "environments")).await?,
-        proxies: client::get(&urls::all(&space, "proxies")).await?,
-        accounts: match accounts {
-            true => client::get(&urls::all(&space, "accounts")).await?,
-            false => vec![],
+    let now = js_sys::Date::now();
+    let cached = NAMES.with(|n| match &*n.borrow() {
+        Some((s, a, at, names))
+            if *s == space && (*a || !accounts) && now - at < NAMES_MAX_AGE_MS =>
+        {
+            Some(names.clone())
+        }
+        _ => None,
+    });
+    if let Some(names) = cached {
+        return Ok(names);
+    }
+    let [environments_url, proxies_url, accounts_url] =
+        ["environments", "proxies", "accounts"].map(|kind| urls::all(&space, kind));
+    let (environments, proxies, account_list) = futures::join!(
+        client::get(&environments_url),
+        client::get(&proxies_url),
+        async {
+            match accounts {
+                true => client::get(&accounts_url).await,
+                false => Ok(vec![]),
+            }
         },
-    })
+    );
+    let names = Lookups {
+        environments: environments?,
+        proxies: proxies?,
+        accounts: account_list?,
+    };
+    NAMES.with(|n| *n.borrow_mut() = Some((space, accounts, now, names.clone())));
+    Ok(names)
 }
 
 /// A deployment target exactly as the server sent it. The console keeps the whole document,
@@ -129,6 +169,7 @@ pub async fn save_machine(
     machine: Machine,
     etag: Option<String>,
 ) -> Result<Machine, ApiError> {
+    forget_names();
     match machine.get("Id").and_then(Value::as_str) {
         Some(id) => client::put(&urls::machine(&space, id), &machine, etag.as_deref()).await,
         None => client::post(&urls::machines(&space), &machine).await,
@@ -141,6 +182,7 @@ pub async fn save_proxy(
     proxy: ProxyResource,
     etag: Option<String>,
 ) -> Result<ProxyResource, ApiError> {
+    forget_names();
     match proxy.id.clone() {
         Some(id) => client::put(&urls::proxy(&space, &id), &proxy, etag.as_deref()).await,
         None => client::post(&urls::proxies(&space), &proxy).await,
@@ -148,5 +190,6 @@ pub async fn save_proxy(
 }
 
 pub async fn delete_proxy(space: String, id: String, etag: Option<String>) -> Result<(), ApiError> {
+    forget_names();
     client::delete(&urls::proxy(&space, &id), etag.as_deref()).await
 }

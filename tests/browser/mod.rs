@@ -475,6 +475,15 @@ impl Browser {
             .expect("fetch is wrapped");
     }
 
+    /// The API requests the console made since [`Browser::intercept`] (or the last call of this),
+    /// each with when it was sent (ms), and forgets them.
+    pub async fn take_calls(&self) -> Vec<(String, f64)> {
+        let calls = self
+            .js("const c = window.__calls || []; window.__calls = []; return c;")
+            .await;
+        serde_json::from_value(calls).unwrap()
+    }
+
     /// Takes away every [`Browser::intercept`]: requests go to the server again.
     pub async fn stop_intercepting(&self) {
         self.js("window.__intercepts = [];").await;
@@ -498,8 +507,10 @@ const INTERCEPT: &str = r#"
     if (!window.__realFetch) {
         window.__realFetch = window.fetch;
         window.__intercepts = [];
+        window.__calls = [];
         window.fetch = async function (request, init) {
             const url = typeof request === 'string' ? request : request.url;
+            window.__calls.push([url, performance.now()]);
             const rule = window.__intercepts.find(r => url.includes(r.part));
             if (!rule) return window.__realFetch.call(window, request, init);
             await new Promise(done => setTimeout(done, rule.delay));

@@ -33,12 +33,14 @@ pub fn TargetPage() -> impl IntoView {
         session.version.track();
         let (space, id) = key.get();
         async move {
-            let names = session.check(api::lookups(space.clone(), true).await)?;
-            let machine = match id.as_str() {
-                "new" => None,
-                _ => Some(session.check(api::machine(space, id).await)?),
-            };
-            Ok((machine, names))
+            // Together: the names and the target.
+            let (names, machine) = futures::join!(api::lookups(space.clone(), true), async {
+                match id.as_str() {
+                    "new" => Ok(None),
+                    _ => api::machine(space, id).await.map(Some),
+                }
+            });
+            Ok((session.check(machine)?, session.check(names)?))
         }
     });
     let reload = Callback::new(move |()| data.refetch());

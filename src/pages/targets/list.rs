@@ -41,8 +41,12 @@ pub fn TargetList() -> impl IntoView {
 /// A page of targets, with environment and proxy names from one request each for the space.
 fn load(space: String, query: ListQuery) -> Loading {
     Box::pin(async move {
-        let names = api::lookups(space.clone(), false).await?;
-        let page = api::machine_page(space.clone(), query).await?;
+        // Together: the names (usually cached) and the page.
+        let (names, page) = futures::join!(
+            api::lookups(space.clone(), false),
+            api::machine_page(space.clone(), query)
+        );
+        let (names, page) = (names?, page?);
         let options = |list: &[Named]| {
             list.iter()
                 .map(|n| (n.id.clone(), n.name.clone()))
