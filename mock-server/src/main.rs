@@ -72,6 +72,7 @@ async fn main() {
         seed: args.seed,
         api_key,
     };
+    let stop = shutdown_signal();
     let server = match mock_server::start(config, args.listen).await {
         Ok(server) => server,
         Err(e) => {
@@ -83,28 +84,35 @@ async fn main() {
         "mock-server listening on http://{0} (console: http://{0}/app/)",
         server.addr
     );
-    if let Err(e) = server.run_until(shutdown_signal()).await {
+    if let Err(e) = server.run_until(stop).await {
         eprintln!("mock-server: {e}");
         std::process::exit(1);
     }
     tracing::info!("stopped cleanly");
 }
 
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called (before the server says it
+/// is listening), not when the future is first polled: a signal sent right after that line would
+/// otherwise find no handler and kill the process without a clean stop.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let handlers = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        );
+        async move {
+            match handlers {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                }
+                _ => std::future::pending().await,
             }
-            Err(_) => std::future::pending().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
