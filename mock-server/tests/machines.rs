@@ -486,17 +486,34 @@ async fn list_rows_are_the_machines_as_get_returns_them() {
     let mut odd = listening("odd-fields", None);
     odd["Tenant"] = json!({"Id": "Tenants-1", "Links": {"Self": "/x"}});
     odd["Notes"] = json!("quote \" backslash \\ and \u{2603}");
-    assert_eq!(api.post("/api/Spaces-1/machines", odd).await.status, StatusCode::CREATED);
+    assert_eq!(
+        api.post("/api/Spaces-1/machines", odd).await.status,
+        StatusCode::CREATED
+    );
     let mut bare = listening("bare", None);
     bare["Roles"] = json!([]);
-    assert_eq!(api.post("/api/Spaces-1/machines", bare).await.status, StatusCode::CREATED);
-    for list in ["/api/Spaces-1/machines?take=100", "/api/Spaces-1/machines/all"] {
+    assert_eq!(
+        api.post("/api/Spaces-1/machines", bare).await.status,
+        StatusCode::CREATED
+    );
+    for list in [
+        "/api/Spaces-1/machines?take=100",
+        "/api/Spaces-1/machines/all",
+    ] {
         let page = api.get(list).await.json();
-        let items = page.get("Items").unwrap_or(&page).as_array().unwrap().clone();
+        let items = page
+            .get("Items")
+            .unwrap_or(&page)
+            .as_array()
+            .unwrap()
+            .clone();
         assert_eq!(items.len(), 14, "{list}");
         for item in items {
             let id = item["Id"].as_str().unwrap();
-            let one = api.get(&format!("/api/Spaces-1/machines/{id}")).await.json();
+            let one = api
+                .get(&format!("/api/Spaces-1/machines/{id}"))
+                .await
+                .json();
             assert_eq!(item, one, "{list}: {id}");
         }
     }
