@@ -227,6 +227,11 @@ impl Db {
             .connection_timeout(QUERY_BUDGET)
             .build(manager)
             .map_err(|e| format!("cannot open read connections to {shown}: {e}"))?;
+        // A database opened again in the same process (a restart in a test) counts afresh:
+        // another process may have written to it in between.
+        if let Some(db) = conn.path() {
+            crate::counts::bump(db);
+        }
         Ok(Self {
             writer: Arc::new(Mutex::new(conn)),
             writes: Arc::default(),
@@ -266,6 +271,10 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let result = with_budget(|| f(&mut guard));
+            // After the commit: the lists' kept counts of this database are stale now.
+            if let Some(db) = guard.path() {
+                crate::counts::bump(db);
+            }
             let n = writes.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if n.is_multiple_of(OPTIMIZE_EVERY) {
                 with_budget(|| optimize(&guard));
@@ -291,7 +300,11 @@ impl Db {
             .writer
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&mut guard)
+        let result = f(&mut guard);
+        if let Some(db) = guard.path() {
+            crate::counts::bump(db);
+        }
+        result
     }
 }
 

@@ -92,11 +92,19 @@ pub fn select_page<T>(
     map: impl Fn(&Row) -> rusqlite::Result<T>,
 ) -> ApiResult<(i64, Vec<T>)> {
     let where_sql = filter.sql();
-    let total: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM {from}{where_sql}"),
-        params_from_iter(filter.params.iter()),
-        |r| r.get(0),
-    )?;
+    let count_sql = format!("SELECT COUNT(*) FROM {from}{where_sql}");
+    let count = || {
+        conn.query_row(&count_sql, params_from_iter(filter.params.iter()), |r| {
+            r.get(0)
+        })
+    };
+    let total: i64 = match conn.path() {
+        Some(db) if !db.is_empty() => {
+            let key = format!("{count_sql}\u{0}{:?}", filter.params);
+            crate::counts::count_or(db, key, count)?
+        }
+        _ => count()?,
+    };
     let sql = format!(
         "SELECT {columns} FROM {from}{where_sql} ORDER BY {order} LIMIT {} OFFSET {}",
         q.take, q.skip

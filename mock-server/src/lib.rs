@@ -1,6 +1,7 @@
 //! An Octopus-compatible REST API for HTTP proxies, on SQLite, that also serves the built console.
 //! It is what the demo runs and what every test talks to.
 
+mod counts;
 mod db;
 mod error;
 mod etag;

@@ -518,3 +518,45 @@ async fn list_rows_are_the_machines_as_get_returns_them() {
         }
     }
 }
+
+/// A list's count is kept between requests, but every write makes it count again: the total
+/// follows creates and deletes, of targets and of proxies, filtered or not.
+#[tokio::test]
+async fn list_totals_follow_every_write() {
+    let api = demo().await;
+    let total = |path: &'static str| {
+        let api = &api;
+        async move { api.get(path).await.json()["TotalResults"].as_i64().unwrap() }
+    };
+    let all = "/api/Spaces-1/machines?take=1";
+    let direct = "/api/Spaces-1/machines?take=1&proxyIds=Direct";
+    let proxies = "/api/Spaces-1/proxies?take=1";
+    let (machines0, direct0, proxies0) =
+        (total(all).await, total(direct).await, total(proxies).await);
+    let created = api
+        .post("/api/Spaces-1/machines", listening("counted", None))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(total(all).await, machines0 + 1);
+    assert_eq!(total(direct).await, direct0 + 1);
+    let proxy = api
+        .post(
+            "/api/Spaces-1/proxies",
+            json!({"Name": "Counted", "Host": "c.example.com"}),
+        )
+        .await;
+    assert_eq!(total(proxies).await, proxies0 + 1);
+    let id = created.json()["Id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        api.delete(&format!("/api/Spaces-1/machines/{id}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(total(all).await, machines0);
+    assert_eq!(total(direct).await, direct0);
+    let proxy_id = proxy.json()["Id"].as_str().unwrap().to_owned();
+    api.delete(&format!("/api/Spaces-1/proxies/{proxy_id}"))
+        .await;
+    assert_eq!(total(proxies).await, proxies0);
+}
