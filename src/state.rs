@@ -146,11 +146,11 @@ impl Detours {
 
     /// The edits kept for the form at `target`, once.
     pub fn take(self, target: &str) -> Option<Detour> {
-        let found = self
-            .0
-            .with_value(|d| d.as_ref().is_some_and(|d| d.target == target));
-        found
-            .then(|| self.0.try_update_value(Option::take).flatten())
+        self.0
+            .try_update_value(|kept| match kept {
+                Some(d) if d.target == target => kept.take(),
+                _ => None,
+            })
             .flatten()
     }
 }

@@ -7,26 +7,29 @@
 //! count is never older than the generation it is used for.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
 
 /// At most this many counts are kept; past it they are all dropped (the next requests count again).
 const MAX_ENTRIES: usize = 4096;
 
-static GENERATIONS: Mutex<Option<HashMap<String, u64>>> = Mutex::new(None);
-static COUNTS: Mutex<Option<HashMap<String, (u64, i64)>>> = Mutex::new(None);
+/// Each database's write generation, by file.
+static GENERATIONS: LazyLock<Mutex<HashMap<String, u64>>> = LazyLock::new(Mutex::default);
+/// (generation, count) by database and query.
+static COUNTS: LazyLock<Mutex<HashMap<String, (u64, i64)>>> = LazyLock::new(Mutex::default);
+
+/// A poisoned lock still holds a usable map (a count is only a number).
+fn locked<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// The database's write generation.
 pub fn generation(db: &str) -> u64 {
-    let map = GENERATIONS.lock().unwrap_or_else(PoisonError::into_inner);
-    map.as_ref().and_then(|m| m.get(db).copied()).unwrap_or(0)
+    locked(&GENERATIONS).get(db).copied().unwrap_or(0)
 }
 
 /// After a write to `db` (committed or not): every count of it must be taken again.
 pub fn bump(db: &str) {
-    let mut map = GENERATIONS.lock().unwrap_or_else(PoisonError::into_inner);
-    *map.get_or_insert_with(HashMap::new)
-        .entry(db.to_owned())
-        .or_default() += 1;
+    *locked(&GENERATIONS).entry(db.to_owned()).or_default() += 1;
 }
 
 /// The count for `key`, or `count()` taken now and kept for this generation.
@@ -37,19 +40,14 @@ pub fn count_or(
 ) -> rusqlite::Result<i64> {
     let generation = generation(db);
     let key = format!("{db}\u{0}{key}");
-    let cached = COUNTS
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(|m| m.get(&key).copied());
+    let cached = locked(&COUNTS).get(&key).copied();
     if let Some((at, n)) = cached {
         if at == generation {
             return Ok(n);
         }
     }
     let n = count()?;
-    let mut map = COUNTS.lock().unwrap_or_else(PoisonError::into_inner);
-    let map = map.get_or_insert_with(HashMap::new);
+    let mut map = locked(&COUNTS);
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }
