@@ -5,6 +5,10 @@
 //!   cargo bench -p mock-server --bench at_scale -- http://HOST:PORT   # any running server,
 //!       started with `--seed demo` on an empty database (e.g. an older build, to compare)
 //!
+//!   cargo bench -p mock-server --bench at_scale -- http://HOST:PORT --targets 100000 --seed-only
+//!       seeds that many targets (and the 100 proxies) and prints only the create times
+//!       (scripts/bench, before it measures the list routes with wrk)
+//!
 //! Everything is created through the API, so any version of the server can be measured.
 
 use std::time::{Duration, Instant};
@@ -58,7 +62,7 @@ fn target(i: usize, proxies: &[String]) -> Value {
            "Roles": [format!("r{}", i % 50)], "IsDisabled": i % 10 == 9, "Endpoint": endpoint})
 }
 
-async fn run(base: &str) {
+async fn run(base: &str, targets: usize, seed_only: bool) {
     let http = reqwest::Client::new();
     let url = |p: &str| format!("{base}{p}");
 
@@ -79,7 +83,7 @@ async fn run(base: &str) {
         );
     }
     let mut creates = vec![];
-    for i in 0..TARGETS {
+    for i in 0..targets {
         let body = target(i, &proxies);
         let started = Instant::now();
         let r = http
@@ -93,19 +97,23 @@ async fn run(base: &str) {
         creates.push(started.elapsed());
         assert_eq!(status, 201, "create {i}");
     }
-    let block = |from: usize| {
-        let mut b = creates[from..from + 1000].to_vec();
+    let block = creates.len().min(1000);
+    let median = |from: usize| {
+        let mut b = creates[from..from + block].to_vec();
         b.sort();
         ms(quantile(&b, 0.5))
     };
     println!(
-        "create, median of targets 1-1,000:        {:7.2} ms",
-        block(0)
+        "create, median of the first {block} targets: {:7.2} ms",
+        median(0)
     );
     println!(
-        "create, median of targets 9,001-10,000:   {:7.2} ms",
-        block(TARGETS - 1000)
+        "create, median of the last {block} targets (up to {targets}): {:7.2} ms",
+        median(targets - block)
     );
+    if seed_only {
+        return;
+    }
 
     println!(
         "{:<58} {:>9} {:>9}",
@@ -167,10 +175,17 @@ async fn run(base: &str) {
 
 #[tokio::main]
 async fn main() {
-    // `cargo bench` passes `--bench`; the one other argument is a server's address.
-    let base = std::env::args().skip(1).find(|a| a.starts_with("http"));
+    // `cargo bench` passes `--bench`; ours are a server's address, --targets N and --seed-only.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let base = args.iter().find(|a| a.starts_with("http"));
+    let targets = args
+        .iter()
+        .position(|a| a == "--targets")
+        .map(|i| args[i + 1].parse().expect("--targets N"))
+        .unwrap_or(TARGETS);
+    let seed_only = args.iter().any(|a| a == "--seed-only");
     match base {
-        Some(base) => run(&base).await,
+        Some(base) => run(base, targets, seed_only).await,
         None => {
             let config = mock_server::Config {
                 db: ":memory:".into(),
@@ -181,7 +196,7 @@ async fn main() {
             let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
                 .await
                 .unwrap();
-            run(&format!("http://{}", server.addr)).await;
+            run(&format!("http://{}", server.addr), targets, seed_only).await;
             server.stop().await.unwrap();
         }
     }

@@ -89,8 +89,17 @@ impl Browser {
         let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
             .await
             .expect("mock server starts");
-        let base = format!("http://{}", server.addr);
+        let mut browser = Browser::attach(name, &format!("http://{}", server.addr)).await;
+        browser.api_key = api_key.map(str::to_owned);
+        browser.db_path = data.path().join("test.db");
+        browser.server = Some(server);
+        browser._data = data;
+        browser
+    }
 
+    /// A fresh browser (its own chromedriver and profile: a cold cache) for a server that runs
+    /// elsewhere at `base` (the benchmark's); `name` names the screenshot.
+    pub async fn attach(name: &str, base: &str) -> Browser {
         let port = free_port();
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -135,14 +144,14 @@ impl Browser {
         Browser {
             client,
             http: reqwest::Client::new(),
-            api_key: api_key.map(str::to_owned),
-            db_path: data.path().join("test.db"),
-            server: Some(server),
-            base,
+            api_key: None,
+            db_path: PathBuf::new(),
+            server: None,
+            base: base.to_owned(),
             name: name.to_owned(),
             _driver: Driver(driver),
             _profile: profile,
-            _data: data,
+            _data: tempfile::tempdir().unwrap(),
         }
     }
 
@@ -409,34 +418,34 @@ impl Browser {
         }
     }
 
+    /// Runs one Chrome DevTools Protocol command in the current tab and returns its result.
+    pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("chromedriver runs {cmd}: {e}"))
+    }
+
     /// Makes the browser fail every request whose address matches one of `patterns` (`*` is a
     /// wildcard), as a link that never delivers them; an empty list lets everything through.
     pub async fn block_urls(&self, patterns: &[&str]) {
-        for (cmd, params) in [
-            ("Network.enable", serde_json::json!({})),
-            (
-                "Network.setBlockedURLs",
-                serde_json::json!({ "urls": patterns }),
-            ),
-        ] {
-            self.client
-                .issue_cmd(Cdp { cmd, params })
-                .await
-                .expect("chromedriver runs the DevTools command");
-        }
+        self.cdp("Network.enable", serde_json::json!({})).await;
+        self.cdp(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": patterns }),
+        )
+        .await;
     }
 
     /// Emulates the system's colour scheme ("light" or "dark") for every page from now on.
     pub async fn emulate_color_scheme(&self, scheme: &str) {
-        self.client
-            .issue_cmd(Cdp {
-                cmd: "Emulation.setEmulatedMedia",
-                params: serde_json::json!({
-                    "features": [{"name": "prefers-color-scheme", "value": scheme}]
-                }),
-            })
-            .await
-            .expect("chromedriver runs the DevTools command");
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({
+                "features": [{"name": "prefers-color-scheme", "value": scheme}]
+            }),
+        )
+        .await;
     }
 
     /// Stops the server, as a crash or a restart would: nothing answers at its address.

@@ -1,0 +1,406 @@
+//! The console as a person meets it, in headless Chromium against a running server (started by
+//! `scripts/bench` with 10,000 targets and 100 proxies created through the API):
+//!
+//!   cargo bench --profile dev --bench first_load -- static-page http://HOST:PORT DIR
+//!   cargo bench --profile dev --bench first_load -- measure http://HOST:PORT DIR
+//!
+//! `static-page` writes `DIR/bench-static.html`: the targets list exactly as the console painted
+//! it (its first 30 rows, the same CSS), without scripts. `DIR` is the directory the server
+//! serves under /app/ (scripts/bench compresses the page like every other file there).
+//! `measure` prints Markdown tables: first painted rows, console against that page, cold cache
+//! (a new browser and profile for every run), on loopback and on an emulated 20 Mbit/s, 20 ms
+//! link; the bytes of the first load by request and encoding; keystroke to repainted rows in the
+//! proxies search with 500 proxies (it creates the missing ones through the API).
+//! Times are taken in the page (`performance.now()`, from navigation start), not by the driver.
+
+#[path = "../tests/browser/mod.rs"]
+mod browser;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use browser::Browser;
+use serde_json::{json, Value};
+
+const LIST: &str = "/app/Spaces-1/infrastructure/machines";
+const STATIC: &str = "/app/bench-static.html";
+const PROXIES: &str = "/app/Spaces-1/infrastructure/proxies";
+/// Cold loads per page and link (the issue asks for a median of at least 7).
+const RUNS: usize = 7;
+const ROWS: usize = 30;
+const SEARCH_PROXIES: usize = 500;
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Installed before any page script: notes when `ROWS` data rows are in the page and have been
+/// painted (the task after the next animation frame runs after that frame's paint). The same
+/// probe for the console and the static page, so their difference is the console's cost.
+const FIRST_ROWS_PROBE: &str = r#"
+(() => {
+  window.__painted = null;
+  const rows = () => document.querySelectorAll('main tbody tr td a').length;
+  const obs = new MutationObserver(() => {
+    if (rows() < ROWS) return;
+    obs.disconnect();
+    window.__rowsIn = performance.now();
+    requestAnimationFrame(() => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => { window.__painted = performance.now(); };
+      c.port2.postMessage(0);
+    });
+  });
+  obs.observe(document, {childList: true, subtree: true});
+})();
+"#;
+
+/// Every request of the page so far, with its size on the wire and its encoding (asked again
+/// with the same headers: same-origin answers show `Content-Encoding` to the page).
+const WIRE: &str = r#"
+const done = arguments[arguments.length - 1];
+const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
+Promise.all(entries.map(async e => {
+  let encoding = '?';
+  try {
+    const r = await fetch(e.name, {cache: 'no-store'});
+    encoding = r.headers.get('content-encoding') || 'none';
+    await r.arrayBuffer();
+  } catch (_) {}
+  return {name: e.name, transfer: e.transferSize, encoded: e.encodedBodySize, decoded: e.decodedBodySize, encoding};
+})).then(done, e => done([{name: 'failed: ' + e}]));
+"#;
+
+/// When the console's load reached each step (ms from navigation start).
+const PHASES: &str = r#"
+const r = performance.getEntriesByType('resource');
+const find = s => r.find(e => e.name.includes(s));
+const api = r.filter(e => e.name.includes('/api'));
+return [
+  find('_bg.wasm')?.responseEnd,
+  Math.min(...api.map(e => e.startTime)),
+  find('/machines?')?.startTime,
+  find('/machines?')?.responseEnd,
+  Math.max(...api.map(e => e.responseEnd)),
+  window.__rowsIn,
+];
+"#;
+const PHASE_NAMES: [&str; 6] = [
+    "wasm downloaded",
+    "first API request sent",
+    "the page of targets asked",
+    "the page of targets answered",
+    "the last API answer",
+    "rows in the document",
+];
+
+/// Notes the next keystroke's time and when, after it, every row shown matches `query` and the
+/// table is no longer busy, painted.
+const KEYSTROKE_PROBE: &str = r#"
+const [query] = arguments;
+window.__typed = null; window.__shown = null;
+document.addEventListener('keydown', () => { window.__typed = performance.now(); }, {capture: true, once: true});
+const settled = () => {
+  const wrap = document.querySelector('main .table-wrap');
+  const rows = [...document.querySelectorAll('main tbody tr')];
+  return wrap && !wrap.hasAttribute('aria-busy') && rows.length > 0
+    && rows.every(r => r.textContent.toLowerCase().includes(query));
+};
+const obs = new MutationObserver(() => {
+  if (window.__typed === null || !settled()) return;
+  obs.disconnect();
+  requestAnimationFrame(() => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => { window.__shown = performance.now(); };
+    c.port2.postMessage(0);
+  });
+});
+obs.observe(document.querySelector('main'), {childList: true, subtree: true, attributes: true, characterData: true});
+"#;
+
+#[derive(Clone, Copy)]
+enum Link {
+    Loopback,
+    /// Chromium's own throttling (DevTools `Network.emulateNetworkConditions`).
+    Emulated,
+}
+
+impl Link {
+    fn label(self) -> &'static str {
+        match self {
+            Link::Loopback => "loopback",
+            Link::Emulated => "emulated 20 Mbit/s, 20 ms",
+        }
+    }
+    fn target(self) -> f64 {
+        match self {
+            Link::Loopback => 1.5,
+            Link::Emulated => 2.5,
+        }
+    }
+}
+
+/// Polls a page value until it is a number.
+async fn wait_number(b: &Browser, expr: &str) -> f64 {
+    let until = Instant::now() + LIMIT;
+    loop {
+        if let Some(n) = b.js(&format!("return {expr};")).await.as_f64() {
+            return n;
+        }
+        assert!(Instant::now() < until, "no {expr} within {LIMIT:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// One cold load of `path` in a new browser.
+struct Load {
+    /// ms from navigation start to painted rows.
+    painted: f64,
+    /// The console's [`PHASES`].
+    phases: Vec<f64>,
+    /// The first load's requests ([`WIRE`]), from one loopback run of the console.
+    wire: Option<Value>,
+}
+
+async fn first_rows(base: &str, path: &str, link: Link) -> Load {
+    let b = Browser::attach("bench", base).await;
+    b.cdp("Network.enable", json!({})).await;
+    if let Link::Emulated = link {
+        b.cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": 20,
+                   "downloadThroughput": 2_500_000, "uploadThroughput": 2_500_000}),
+        )
+        .await;
+    }
+    let probe = FIRST_ROWS_PROBE.replace("ROWS", &ROWS.to_string());
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": probe }),
+    )
+    .await;
+    b.open(path).await;
+    let painted = wait_number(&b, "window.__painted").await;
+    let phases = match path {
+        LIST => serde_json::from_value(b.js(PHASES).await).unwrap_or_default(),
+        _ => vec![],
+    };
+    let wire = match (link, path) {
+        (Link::Loopback, LIST) => {
+            // What the first screen asks for after its rows (the header's status and spaces).
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Some(b.client.execute_async(WIRE, vec![]).await.unwrap())
+        }
+        _ => None,
+    };
+    let _ = b.client.clone().close().await;
+    Load {
+        painted,
+        phases,
+        wire,
+    }
+}
+
+fn median(xs: &[f64]) -> f64 {
+    let mut s = xs.to_vec();
+    s.sort_by(f64::total_cmp);
+    s[s.len() / 2]
+}
+
+fn list(xs: &[f64]) -> String {
+    xs.iter()
+        .map(|x| format!("{x:.0}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The console's painted list, saved as a page without scripts.
+async fn static_page(base: &str, dir: &Path) {
+    let b = Browser::attach("bench-static", base).await;
+    b.open(LIST).await;
+    let until = Instant::now() + LIMIT;
+    while b
+        .js("return document.querySelectorAll('main tbody tr td a').length;")
+        .await
+        .as_u64()
+        < Some(ROWS as u64)
+    {
+        assert!(Instant::now() < until, "the console showed no rows");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let html = b
+        .js(r#"
+            const doc = document.documentElement.cloneNode(true);
+            doc.querySelectorAll('script, link[rel=preload], link[rel=modulepreload]').forEach(e => e.remove());
+            return '<!doctype html>\n' + doc.outerHTML;
+        "#)
+        .await;
+    let html = html.as_str().unwrap();
+    assert!(!html.contains("<script"), "the static page has no scripts");
+    std::fs::write(dir.join("bench-static.html"), html).unwrap();
+    println!(
+        "wrote {} ({} bytes)",
+        dir.join("bench-static.html").display(),
+        html.len()
+    );
+    b.finish().await;
+}
+
+async fn measure(base: &str, dir: &Path) {
+    assert!(
+        dir.join("bench-static.html").exists(),
+        "run `static-page` first"
+    );
+    let mut times: Vec<[Vec<f64>; 2]> = vec![Default::default(), Default::default()];
+    let mut phases: Vec<Vec<Vec<f64>>> = vec![vec![], vec![]];
+    let mut wire = None;
+    // Interleaved, so a noisy moment on this shared machine falls on both pages alike.
+    for _ in 0..RUNS {
+        for (i, link) in [Link::Loopback, Link::Emulated].into_iter().enumerate() {
+            let console = first_rows(base, LIST, link).await;
+            let page = first_rows(base, STATIC, link).await;
+            times[i][0].push(console.painted);
+            times[i][1].push(page.painted);
+            phases[i].push(console.phases);
+            wire = wire.or(console.wire);
+        }
+    }
+    println!("### First painted rows: the Deployment Targets list against a static page\n");
+    println!(
+        "Milliseconds from navigation start until the first {ROWS} rows (of 10,000 targets) are painted, \
+         cold cache (a new browser and profile each time), median of {RUNS}, both pages in turn. \
+         The static page is the console's own painted list saved without scripts, with the same CSS, \
+         served by the same server.\n"
+    );
+    println!("| link | console | static page | ratio | target | console runs | static runs |");
+    println!("|---|---:|---:|---:|---:|---|---|");
+    for (i, link) in [Link::Loopback, Link::Emulated].into_iter().enumerate() {
+        let (c, s) = (median(&times[i][0]), median(&times[i][1]));
+        println!(
+            "| {} | {c:.0} ms | {s:.0} ms | {:.2}× | ≤ {}× | {} | {} |",
+            link.label(),
+            c / s,
+            link.target(),
+            list(&times[i][0]),
+            list(&times[i][1])
+        );
+    }
+
+    println!("\nWhere the console's time goes (median ms from navigation start, same runs):\n");
+    println!("| step | loopback | emulated link |\n|---|---:|---:|");
+    for (k, step) in PHASE_NAMES.iter().enumerate() {
+        let at = |i: usize| {
+            let xs: Vec<f64> = phases[i].iter().filter_map(|p| p.get(k).copied()).collect();
+            if xs.is_empty() {
+                f64::NAN
+            } else {
+                median(&xs)
+            }
+        };
+        println!("| {step} | {:.0} | {:.0} |", at(0), at(1));
+    }
+    println!(
+        "| rows painted | {:.0} | {:.0} |",
+        median(&times[0][0]),
+        median(&times[1][0])
+    );
+
+    println!("\n### Bytes on the wire: the first load of the Deployment Targets list\n");
+    println!(
+        "Every request the first screen makes, as Chromium counted it (`transferSize`: headers and \
+         body as sent), cold cache, loopback.\n"
+    );
+    println!("| request | encoding | on the wire | body as sent | body decoded |");
+    println!("|---|---|---:|---:|---:|");
+    let entries = wire.expect("a loopback run of the console");
+    let mut total = 0;
+    for e in entries.as_array().unwrap() {
+        let name = e["name"].as_str().unwrap().trim_start_matches(base);
+        let n = |k: &str| e[k].as_u64().unwrap_or(0);
+        total += n("transfer");
+        println!(
+            "| `{name}` | {} | {} | {} | {} |",
+            e["encoding"].as_str().unwrap_or("?"),
+            thousands(n("transfer")),
+            thousands(n("encoded")),
+            thousands(n("decoded"))
+        );
+    }
+    println!(
+        "| **total** | | **{}** | | |\n\nTarget: at most 250,000 bytes.",
+        thousands(total)
+    );
+
+    keystrokes(base).await;
+}
+
+/// Keystroke to repainted rows in the proxies search, with 500 proxies in the space.
+async fn keystrokes(base: &str) {
+    let b = Browser::attach("bench-search", base).await;
+    let have = b.api_get("/api/Spaces-1/proxies?take=0").await["TotalResults"]
+        .as_u64()
+        .unwrap() as usize;
+    for i in have..SEARCH_PROXIES {
+        b.create_proxy(json!({"Name": format!("Bench proxy {i:03}"),
+                              "Host": format!("p{i}.example.com"), "Port": 3128}))
+            .await;
+    }
+    let mut times = vec![];
+    for digit in 0..9 {
+        // "Bench proxy 1" shows 100…129; one more digit narrows it to one decade.
+        b.open(&format!("{PROXIES}?q=Bench%20proxy%201")).await;
+        b.wait_for_text("main tbody tr:nth-child(30)", "Bench proxy 1")
+            .await;
+        let query = format!("bench proxy 1{digit}");
+        b.client
+            .execute(KEYSTROKE_PROBE, vec![query.clone().into()])
+            .await
+            .unwrap();
+        b.find("main input[type=search]")
+            .await
+            .send_keys(&digit.to_string())
+            .await
+            .unwrap();
+        let shown = wait_number(&b, "window.__shown").await;
+        let typed = wait_number(&b, "window.__typed").await;
+        times.push(shown - typed);
+    }
+    println!("\n### Keystroke to repainted rows: searching 500 proxies\n");
+    println!(
+        "Milliseconds from the keydown of one more character in the proxies list's search (\"Bench \
+         proxy 1\" → \"Bench proxy 1N\") until every row shown matches and is painted; the search \
+         waits for a pause in typing before it asks the server, and that wait is included. \
+         Median of {}: **{:.0} ms** (runs: {}).",
+        times.len(),
+        median(&times),
+        list(&times)
+    );
+    b.finish().await;
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes `--bench`; ours are the mode, the server and the served directory.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let [mode, base, dir] = args.as_slice() else {
+        panic!("usage: first_load static-page|measure http://HOST:PORT DIR");
+    };
+    let dir = PathBuf::from(dir);
+    match mode.as_str() {
+        "static-page" => static_page(base, &dir).await,
+        "measure" => measure(base, &dir).await,
+        other => panic!("unknown mode {other}"),
+    }
+}
