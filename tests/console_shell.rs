@@ -73,3 +73,110 @@ async fn the_shell_paints_before_the_wasm_and_says_so_if_it_never_comes() {
     b.wait_gone("#boot-shell").await;
     b.finish().await;
 }
+
+/// Records every fetch with whether boot.js made it (it runs as a script; the app's requests
+/// come later, from the wasm), before any of the page's own scripts run.
+const RECORD_FETCHES: &str = r#"
+window.__fetches = [];
+const realFetch = window.fetch;
+window.fetch = function (request, init) {
+  const raw = typeof request === 'string' ? request : request.url;
+  const url = new URL(raw, location.href);
+  // gloo-net ends a query with '&'; the address is the same.
+  const key = (url.pathname + url.search).replace(/&$/, '');
+  window.__fetches.push([key, !!(document.currentScript && document.currentScript.src.endsWith('/boot.js'))]);
+  return realFetch.apply(this, arguments);
+};
+"#;
+
+/// The API requests of the page so far: (address, made by boot.js).
+async fn fetches(b: &Browser) -> Vec<(String, bool)> {
+    let all: Vec<(String, bool)> =
+        serde_json::from_value(b.js("return window.__fetches;").await).unwrap();
+    all.into_iter()
+        .filter(|(u, _)| u.starts_with("/api"))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_first_screens_requests_start_before_the_wasm_and_are_not_asked_again() {
+    let b = Browser::start("console-prefetch", Seed::Demo, None).await;
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        serde_json::json!({ "source": RECORD_FETCHES }),
+    )
+    .await;
+    // Each first screen, with its address's search, filters and page; and what it shows.
+    let screens = [
+        (
+            "/app/Spaces-1/infrastructure/machines?q=web-prod&proxy=Proxies-1&style=TentaclePassive",
+            "main tbody",
+            "web-prod-02",
+        ),
+        (
+            "/app/Spaces-1/infrastructure/proxies?q=squid&page=1",
+            "main tbody",
+            "target",
+        ),
+        (
+            "/app/Spaces-1/infrastructure/machines/Machines-3",
+            "main h1",
+            "web-prod-01",
+        ),
+        (
+            "/app/Spaces-1/infrastructure/proxies/Proxies-1",
+            "main h1",
+            "Squid in the DMZ",
+        ),
+    ];
+    for (address, css, shows) in screens {
+        b.open(address).await;
+        b.wait_for_text(css, shows).await;
+        // Whatever else the screen asks for (the header's status and spaces) has time to go.
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        let calls = fetches(&b).await;
+        let early: Vec<&String> = calls.iter().filter(|c| c.1).map(|c| &c.0).collect();
+        let by_app: Vec<&String> = calls.iter().filter(|c| !c.1).map(|c| &c.0).collect();
+        assert!(
+            early.len() >= 3,
+            "{address}: boot.js asked for the screen's data: {early:?}"
+        );
+        // The app took every early answer instead of asking again; it asked only for what
+        // depends on the data (the proxies' usage, for the ids on the page).
+        assert!(
+            by_app.iter().all(|u| u.contains("/proxies/usage?")),
+            "{address}: the app asked again for {by_app:?} (boot.js had {early:?})"
+        );
+        let left = b.js("return Object.keys(window.__prefetched || {});").await;
+        assert_eq!(
+            left,
+            serde_json::json!([]),
+            "{address}: answers never taken"
+        );
+    }
+    b.finish().await;
+}
+
+#[tokio::test]
+async fn an_early_answer_is_never_shown_on_a_later_screen() {
+    let b = Browser::start("console-prefetch-stale", Seed::Demo, None).await;
+    b.open("/app/Spaces-1/infrastructure/proxies").await;
+    b.wait_for_text("main tbody", "Squid in the DMZ").await;
+    // An answer for the targets list as if boot.js had asked for it and the app had not taken it
+    // yet: on a later screen it is older than the screen, and must not be used.
+    b.js(r#"
+        const stale = {Items: [{Id: 'Machines-99', Name: 'stale-target', EnvironmentIds: [], Roles: [],
+            Endpoint: {CommunicationStyle: 'TentacleActive'}}], TotalResults: 1, ItemsPerPage: 30, Links: {}};
+        window.__prefetched['/api/Spaces-1/machines?skip=0&take=30'] =
+            Promise.resolve(new Response(JSON.stringify(stale), {headers: {'Content-Type': 'application/json'}}));
+    "#)
+    .await;
+    b.click_text("nav a", "Deployment Targets").await;
+    b.wait_for_text("main tbody", "web-prod-01").await;
+    let body = b.find("main").await.text().await.unwrap();
+    assert!(
+        !body.contains("stale-target"),
+        "a stale early answer was shown"
+    );
+    b.finish().await;
+}

@@ -1,11 +1,12 @@
 //! One request path for every call: build the URL, add the API key, send, cancel when the
 //! caller's view goes away, and turn the answer into `T` or an [`ApiError`].
 
-use gloo_net::http::{Method, RequestBuilder};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::on_cleanup;
 use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 
 use super::{auth, ApiError, Tagged};
 
@@ -20,13 +21,13 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let (text, _) = send(request(Method::GET, path), None).await?;
+    let (text, _) = send_get(path).await?;
     parse(&text)
 }
 
 /// A resource and the ETag it came with, to send back as `If-Match` when saving it.
 pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<Tagged<T>, ApiError> {
-    let (text, etag) = send(request(Method::GET, path), None).await?;
+    let (text, etag) = send_get(path).await?;
     Ok(Tagged {
         value: parse(&text)?,
         etag,
@@ -69,6 +70,33 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// A GET: the answer boot.js already asked for, if it holds one for this address, else a request.
+async fn send_get(path: &str) -> Result<(String, Option<String>), ApiError> {
+    if let Some(answer) = take_prefetched(&format!("{}{path}", auth::api_base())) {
+        // A failed one is asked again, as if it had never been sent.
+        if let Ok(response) = wasm_bindgen_futures::JsFuture::from(answer).await {
+            if let Ok(response) = response.dyn_into::<web_sys::Response>() {
+                return read(Response::from(response)).await;
+            }
+        }
+    }
+    send(request(Method::GET, path), None).await
+}
+
+/// The answer boot.js asked for at `url` before the wasm arrived (index.html's first screen),
+/// taken once. boot.js drops them all at the person's first click or key, so only the first
+/// screen can take one.
+fn take_prefetched(url: &str) -> Option<js_sys::Promise> {
+    let answers = js_sys::Reflect::get(&web_sys::window()?.into(), &"__prefetched".into()).ok()?;
+    if answers.is_undefined() {
+        return None;
+    }
+    let answer = js_sys::Reflect::get(&answers, &url.into()).ok()?;
+    js_sys::Reflect::delete_property(answers.unchecked_ref::<js_sys::Object>(), &url.into())
+        .ok()?;
+    answer.dyn_into().ok()
+}
+
 /// The answer's text and ETag, or the error it maps to.
 async fn send(
     builder: RequestBuilder,
@@ -95,6 +123,10 @@ async fn send(
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
+    read(response).await
+}
+
+async fn read(response: Response) -> Result<(String, Option<String>), ApiError> {
     let status = response.status();
     let etag = response.headers().get("etag");
     let text = response
