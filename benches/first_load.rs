@@ -11,6 +11,11 @@
 //! (a new browser and profile for every run), on loopback and on an emulated 20 Mbit/s, 20 ms
 //! link; the bytes of the first load by request and encoding; keystroke to repainted rows in the
 //! proxies search with 500 proxies (it creates the missing ones through the API).
+//!
+//!   cargo bench --profile dev --bench first_load -- compare http://BEFORE http://AFTER
+//!
+//! compares two builds (two servers on copies of one database) side by side: first painted
+//! rows on both links, in turn, with where the time went.
 //! Times are taken in the page (`performance.now()`, from navigation start), not by the driver.
 
 #[path = "../tests/browser/mod.rs"]
@@ -343,6 +348,52 @@ async fn measure(base: &str, dir: &Path) {
     keystrokes(base).await;
 }
 
+/// Two consoles' first painted rows, in turn, on both links (for a change's before and after).
+async fn compare(before: &str, after: &str) {
+    println!("| link | before | after | after / before | before runs | after runs |");
+    println!("|---|---:|---:|---:|---|---|");
+    let mut phases = vec![];
+    for link in [Link::Loopback, Link::Emulated] {
+        let mut times = [vec![], vec![]];
+        let mut steps = [vec![], vec![]];
+        for _ in 0..RUNS {
+            for (i, base) in [before, after].into_iter().enumerate() {
+                let load = first_rows(base, LIST, link).await;
+                times[i].push(load.painted);
+                steps[i].push(load.phases);
+            }
+        }
+        let (b, a) = (median(&times[0]), median(&times[1]));
+        println!(
+            "| {} | {b:.0} ms | {a:.0} ms | {:.2} | {} | {} |",
+            link.label(),
+            a / b,
+            list(&times[0]),
+            list(&times[1])
+        );
+        phases.push(steps);
+    }
+    println!("\n| step (median ms) | loopback before | loopback after | emulated before | emulated after |");
+    println!("|---|---:|---:|---:|---:|");
+    for (k, step) in PHASE_NAMES.iter().enumerate() {
+        let at = |runs: &Vec<Vec<f64>>| {
+            let xs: Vec<f64> = runs.iter().filter_map(|p| p.get(k).copied()).collect();
+            if xs.is_empty() {
+                f64::NAN
+            } else {
+                median(&xs)
+            }
+        };
+        println!(
+            "| {step} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            at(&phases[0][0]),
+            at(&phases[0][1]),
+            at(&phases[1][0]),
+            at(&phases[1][1])
+        );
+    }
+}
+
 /// Keystroke to repainted rows in the proxies search, with 500 proxies in the space.
 async fn keystrokes(base: &str) {
     let b = Browser::attach("bench-search", base).await;
@@ -395,12 +446,13 @@ async fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let [mode, base, dir] = args.as_slice() else {
-        panic!("usage: first_load static-page|measure http://HOST:PORT DIR");
+        panic!("usage: first_load static-page|measure http://HOST:PORT DIR, or compare http://BEFORE http://AFTER");
     };
     let dir = PathBuf::from(dir);
     match mode.as_str() {
         "static-page" => static_page(base, &dir).await,
         "measure" => measure(base, &dir).await,
+        "compare" => compare(base, dir.to_str().unwrap()).await,
         other => panic!("unknown mode {other}"),
     }
 }
