@@ -33,7 +33,7 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove}
 use tower_http::compression::CompressionLayer;
 
 pub use error::VALIDATION_SUMMARY;
-pub use middleware::CONTENT_SECURITY_POLICY;
+pub use middleware::{CONTENT_SECURITY_POLICY, NOT_A_PAGE_POLICY};
 pub use routes::{API_VERSION, SERVER_VERSION};
 pub use secrets::key_path as master_key_path;
 

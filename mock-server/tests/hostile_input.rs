@@ -384,16 +384,33 @@ async fn head_and_options_need_the_key_exactly_when_their_method_does() {
 
 #[tokio::test]
 async fn everything_served_carries_the_security_headers() {
-    let api = start().await;
-    for path in ["/api", "/api/proxies", "/api/nowhere", "/app/"] {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>c</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.js"), "start();").unwrap();
+    let api = common::start_with(mock_server::Config {
+        static_dir: Some(dir.path().into()),
+        ..common::config(mock_server::Seed::None)
+    })
+    .await;
+    // Pages get the console's policy; anything else one that allows nothing.
+    for (path, policy) in [
+        ("/api", mock_server::NOT_A_PAGE_POLICY),
+        ("/api/proxies", mock_server::NOT_A_PAGE_POLICY),
+        ("/api/nowhere", mock_server::NOT_A_PAGE_POLICY),
+        ("/app/", mock_server::CONTENT_SECURITY_POLICY),
+        (
+            "/app/Spaces-1/infrastructure/proxies",
+            mock_server::CONTENT_SECURITY_POLICY,
+        ),
+    ] {
         let r = api.get(path).await;
         let h = &r.headers;
-        assert_eq!(
-            h["content-security-policy"],
-            mock_server::CONTENT_SECURITY_POLICY,
-            "{path}"
-        );
-        assert!(mock_server::CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+        assert_eq!(h["content-security-policy"], policy, "{path}");
+        assert!(policy.contains("frame-ancestors 'none'"));
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
