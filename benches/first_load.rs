@@ -44,6 +44,11 @@ const FIRST_ROWS_PROBE: &str = r#"
   window.__painted = null;
   const rows = () => document.querySelectorAll('main tbody tr td a').length;
   const obs = new MutationObserver(() => {
+    // The console removes index.html's plain shell when its wasm starts.
+    if (window.__started === undefined && window.__shell && !document.getElementById('boot-shell')) {
+      window.__started = performance.now();
+    }
+    window.__shell = window.__shell || !!document.getElementById('boot-shell');
     if (rows() < ROWS) return;
     obs.disconnect();
     window.__rowsIn = performance.now();
@@ -84,15 +89,17 @@ return [
   find('/machines?')?.startTime,
   find('/machines?')?.responseEnd,
   Math.max(...api.map(e => e.responseEnd)),
+  window.__started,
   window.__rowsIn,
 ];
 "#;
-const PHASE_NAMES: [&str; 6] = [
+const PHASE_NAMES: [&str; 7] = [
     "wasm downloaded",
     "first API request sent",
     "the page of targets asked",
     "the page of targets answered",
     "the last API answer",
+    "the wasm started (plain shell removed)",
     "rows in the document",
 ];
 
