@@ -10,7 +10,7 @@ use std::time::Instant;
 use api_model::ErrorBody;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -198,6 +198,7 @@ pub const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'"
 /// Security headers on everything served, API answers and console files alike.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    let not_modified = res.status() == StatusCode::NOT_MODIFIED;
     let headers = res.headers_mut();
     let page = headers
         .get(header::CONTENT_TYPE)
@@ -207,8 +208,15 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         true => CONTENT_SECURITY_POLICY,
         false => NOT_A_PAGE_POLICY,
     };
+    // A 304 has no body and no type, and its headers replace the cached answer's: it must not
+    // carry a policy at all, or a revalidated page would get the not-a-page one (and no script).
+    if !not_modified {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(policy),
+        );
+    }
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, policy),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),

@@ -415,4 +415,20 @@ async fn everything_served_carries_the_security_headers() {
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
     }
+    // Revalidating a cached page (a reload, a second visit): the 304's headers replace the
+    // cached answer's, so it carries no policy and the page keeps its own.
+    let page = api.get("/app/Spaces-1/infrastructure/proxies").await;
+    let modified = page.headers["last-modified"].to_str().unwrap().to_owned();
+    let again = reqwest::Client::new()
+        .get(format!("{}/app/Spaces-1/infrastructure/proxies", api.base))
+        .header("If-Modified-Since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(
+        again.headers().get("content-security-policy").is_none(),
+        "a 304 must not replace the page's policy: {:?}",
+        again.headers()
+    );
 }
