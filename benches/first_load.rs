@@ -74,8 +74,7 @@ Promise.all(entries.map(async e => {
   try {
     const r = await fetch(e.name, {cache: 'no-store'});
     encoding = r.headers.get('content-encoding') || 'none';
-    headers = ('HTTP/1.1 ' + r.status + ' ' + r.statusText + '
-').length + 2;
+    headers = ('HTTP/1.1 ' + r.status + ' ' + r.statusText + '\r\n').length + 2;
     r.headers.forEach((value, name) => { headers += name.length + 2 + value.length + 2; });
     await r.arrayBuffer();
   } catch (_) {}
