@@ -12,6 +12,7 @@ mod links;
 mod middleware;
 mod openapi;
 mod paging;
+mod reach;
 mod routes;
 mod secrets;
 mod seed;

@@ -143,6 +143,9 @@ fn operation(e: &Endpoint, scoped: bool) -> Value {
             if e.schema == "ProxyUsage" {
                 params.push(param("ids", "query", text(None), "Only these proxies."));
             }
+            if e.schema == "ProxyTestResult" {
+                body = Some(schema_ref("ProxyTest"));
+            }
             responses.insert("200".into(), ok(e.summary, item, false));
         }
     }
@@ -251,6 +254,14 @@ fn components() -> Value {
                 "Password": schema_ref("SensitiveValue"),
                 "LastModifiedOn": {"type": ["string", "null"]}, "Links": schema_ref("Links")}},
             "ProxyUsage": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "ProxyTest": {"type": "object", "required": ["Proxy", "Host", "Port"], "properties": {
+                "Proxy": schema_ref("Proxy"), "Host": {"type": "string", "maxLength": 255},
+                "Port": {"type": "integer", "minimum": 1, "maximum": 65535}}},
+            "ProxyTestResult": {"type": "object", "properties": {
+                "Success": {"type": "boolean"},
+                "Stage": {"type": "string", "enum": ["Connect", "Authenticate", "Tunnel", "Tls"]},
+                "Message": {"type": "string"}, "ElapsedMilliseconds": {"type": "integer"},
+                "Thumbprint": {"type": ["string", "null"]}}},
             "Endpoint": {"type": "object", "required": ["CommunicationStyle"],
                 "additionalProperties": true, "properties": {
                 "CommunicationStyle": {"type": "string",

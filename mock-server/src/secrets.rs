@@ -16,7 +16,6 @@ use chacha20poly1305::{Key, XChaCha20Poly1305};
 const PREFIX: &str = "v1:";
 /// Binds a sealed value to its use: a proxy password cannot be passed off as another secret.
 const PURPOSE: &[u8] = b"proxy-password";
-#[cfg(test)]
 const NONCE_LEN: usize = 24;
 
 #[derive(Clone)]
@@ -54,9 +53,8 @@ impl Secrets {
         format!("{PREFIX}{}", B64.encode(bytes))
     }
 
-    /// The password in a stored value; `None` when it was not sealed under this key. (Nothing
-    /// in the API reads a password back yet: the proxy connection test will.)
-    #[cfg(test)]
+    /// The password in a stored value; `None` when it was not sealed under this key. Only the
+    /// server's own connections read it (the proxy test); it is never sent back.
     pub fn open(&self, stored: &str) -> Option<String> {
         let bytes = B64.decode(stored.strip_prefix(PREFIX)?).ok()?;
         if bytes.len() < NONCE_LEN {

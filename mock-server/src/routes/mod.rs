@@ -5,6 +5,7 @@
 pub(crate) mod environments;
 pub(crate) mod machines;
 pub(crate) mod proxies;
+mod proxy_test;
 pub(crate) mod root;
 mod spaces;
 
@@ -72,6 +73,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "/proxies", scoped: true, Kind::List { filters: &[] }, "Proxy", "Proxies, sorted by name.", get(proxies::list)),
     endpoint!(POST "/proxies", scoped: true, Kind::Create, "Proxy", "Create a proxy.", post(proxies::create)),
     endpoint!(GET "/proxies/all", scoped: true, Kind::All, "Proxy", "Every proxy of the space.", get(proxies::all)),
+    endpoint!(POST "/proxies/test", scoped: true, Kind::Other, "ProxyTestResult", "Extension: can the server reach a host and port through this proxy (saved or not)? Connects, opens a CONNECT tunnel and makes a TLS handshake.", post(proxy_test::test)),
     endpoint!(GET "/proxies/usage", scoped: true, Kind::Other, "ProxyUsage", "Extension: how many deployment targets use each proxy (all, or `ids`).", get(proxies::usage)),
     endpoint!(GET "/proxies/{id}", scoped: true, Kind::Get, "Proxy", "One proxy.", get(proxies::get)),
     endpoint!(PUT "/proxies/{id}", scoped: true, Kind::Update, "Proxy", "Change a proxy.", put(proxies::update)),

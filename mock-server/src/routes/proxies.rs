@@ -45,7 +45,7 @@ fn from_row(row: &Row) -> rusqlite::Result<ProxyResource> {
 }
 
 /// The proxy with this id in this space, or 404.
-fn find(conn: &Connection, space: i64, id: &str) -> ApiResult<ProxyResource> {
+pub(crate) fn find(conn: &Connection, space: i64, id: &str) -> ApiResult<ProxyResource> {
     find_in_space(conn, &PROXY_TABLE, space, id, from_row)
 }
 

@@ -1,0 +1,112 @@
+//! `POST /api/{spaceId}/proxies/test` (an extension): can the server reach a host and port
+//! through this proxy? The proxy is sent as its form holds it, saved or not; a saved proxy's
+//! stored password is used unless a new one is sent, so it can be tested without retyping it.
+
+use api_model::validation::{normalize, validate_host, validate_port, validate_username};
+use api_model::{ProxyResource, SecretChange, SensitiveValue};
+use axum::extract::State;
+use axum::Json;
+use rusqlite::params;
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::error::ApiResult;
+use crate::extract::{JsonBody, Scope};
+use crate::reach::{self, Outcome};
+use crate::routes::proxies::find;
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProxyTest {
+    #[serde(default)]
+    pub proxy: ProxyResource,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub port: Option<i32>,
+}
+
+/// 200 with how far the attempt got ([`Outcome`]), whether it succeeded or not; 400 when the
+/// proxy or the host and port to reach are not valid.
+pub async fn test(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(body): JsonBody<ProxyTest>,
+) -> ApiResult<Json<Outcome>> {
+    let ProxyTest {
+        mut proxy,
+        host,
+        port,
+    } = body;
+    normalize(&mut proxy);
+    let host = host.unwrap_or_default().trim().to_owned();
+    let port = port.unwrap_or(0);
+    let mut errors: Vec<String> = [
+        validate_host(&proxy.host),
+        validate_port(proxy.port),
+        validate_username(proxy.username.as_deref()),
+        target_host_problem(&host),
+        validate_port(port).map(|_| "Port to reach must be a whole number from 1 to 65535.".into()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    errors.dedup();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let password = match SensitiveValue::change(proxy.password.as_ref()) {
+        SecretChange::Set(p) => Some(p),
+        SecretChange::Clear => None,
+        SecretChange::Keep => match proxy.id.clone() {
+            Some(id) => stored_password(&state, scope.space_id.clone(), id).await?,
+            None => None,
+        },
+    };
+    let via = reach::Proxy {
+        host: proxy.host,
+        port: proxy.port as u16,
+        username: proxy.username,
+        password,
+    };
+    Ok(Json(reach::reach(Some(&via), &host, port as u16).await))
+}
+
+/// The host rules of a proxy, said of the host to reach.
+fn target_host_problem(host: &str) -> Option<String> {
+    if host.is_empty() {
+        return Some(
+            "Host to reach is required: the host name or IP address of a Listening Tentacle or an SSH server."
+                .into(),
+        );
+    }
+    validate_host(host).map(|e| match e.strip_prefix("Host ") {
+        Some(rest) => format!("Host to reach {rest}"),
+        None => e,
+    })
+}
+
+/// The saved proxy's password, if it has one (404 when there is no such proxy in the space).
+async fn stored_password(
+    state: &AppState,
+    space_id: String,
+    id: String,
+) -> ApiResult<Option<String>> {
+    let secrets = state.db.secrets().clone();
+    let sealed: Option<String> = state
+        .db
+        .read(move |c| {
+            let space = space_seq(c, &space_id)?;
+            find(c, space, &id)?;
+            let seq = crate::ids::parse(crate::ids::PROXIES, &id).unwrap_or_default();
+            Ok(c.query_row(
+                "SELECT password FROM proxies WHERE space_seq = ?1 AND seq = ?2",
+                params![space, seq],
+                |r| r.get(0),
+            )?)
+        })
+        .await?;
+    Ok(sealed.and_then(|s| secrets.open(&s)))
+}

@@ -1,0 +1,203 @@
+//! `POST /api/{spaceId}/proxies/test` through a real squid: every outcome an admin can meet.
+
+mod common;
+mod real_parts;
+
+use common::*;
+use mock_server::Seed;
+use real_parts::{Squid, Tentacle, PASSWORD, USER};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn proxy(port: u16, username: Option<&str>, password: Option<&str>) -> Value {
+    let mut p = json!({"Name": "Squid under test", "Host": "127.0.0.1", "Port": port,
+                       "ProxyType": "HTTP", "Username": username});
+    if let Some(password) = password {
+        p["Password"] = json!({"HasValue": true, "NewValue": password});
+    }
+    p
+}
+
+async fn test(api: &Api, proxy: Value, port: u16) -> Value {
+    let r = api
+        .post(
+            "/api/Spaces-1/proxies/test",
+            json!({"Proxy": proxy, "Host": "127.0.0.1", "Port": port}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let outcome = r.json();
+    assert!(
+        !r.text.contains(PASSWORD) && !r.text.contains("wrong-password"),
+        "a password came back: {}",
+        r.text
+    );
+    assert!(
+        outcome["ElapsedMilliseconds"].as_u64().is_some(),
+        "{outcome}"
+    );
+    outcome
+}
+
+#[tokio::test]
+async fn through_squid_with_its_password_the_tentacle_presents_its_certificate() {
+    let (squid, tentacle) = (Squid::start(), Tentacle::start().await);
+    let api = start_with(config(Seed::Demo)).await;
+    let outcome = test(
+        &api,
+        proxy(squid.port, Some(USER), Some(PASSWORD)),
+        tentacle.port,
+    )
+    .await;
+    assert_eq!(outcome["Success"], true, "{outcome}");
+    assert_eq!(outcome["Stage"], "Tls");
+    assert_eq!(outcome["Thumbprint"], tentacle.thumbprint.as_str());
+    let message = outcome["Message"].as_str().unwrap();
+    assert!(
+        message.contains(&tentacle.thumbprint) && message.contains("TLS handshake"),
+        "{message}"
+    );
+    let log = squid.access_log();
+    assert!(
+        log.contains(&format!("CONNECT 127.0.0.1:{}", tentacle.port)) && log.contains(USER),
+        "squid's access log shows the tunnel and who asked: {log}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_password_is_the_proxys_407() {
+    let (squid, tentacle) = (Squid::start(), Tentacle::start().await);
+    let api = start_with(config(Seed::Demo)).await;
+    let wrong = test(
+        &api,
+        proxy(squid.port, Some(USER), Some("wrong-password")),
+        tentacle.port,
+    )
+    .await;
+    assert_eq!(wrong["Success"], false, "{wrong}");
+    assert_eq!(wrong["Stage"], "Authenticate");
+    assert_eq!(
+        wrong["Message"],
+        "The proxy answered 407 Proxy Authentication Required: check the username and password."
+    );
+    let none = test(&api, proxy(squid.port, None, None), tentacle.port).await;
+    assert_eq!(none["Stage"], "Authenticate");
+    assert!(
+        none["Message"]
+            .as_str()
+            .unwrap()
+            .contains("needs a username and password"),
+        "{none}"
+    );
+}
+
+#[tokio::test]
+async fn a_saved_proxy_is_tested_with_its_stored_password_unless_a_new_one_is_sent() {
+    let (squid, tentacle) = (Squid::start(), Tentacle::start().await);
+    let api = start_with(config(Seed::None)).await;
+    let created = api
+        .post(
+            "/api/Spaces-1/proxies",
+            proxy(squid.port, Some(USER), Some(PASSWORD)),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let mut saved = created.json();
+    assert_eq!(saved["Password"]["NewValue"], Value::Null);
+    let stored = test(&api, saved.clone(), tentacle.port).await;
+    assert_eq!(
+        stored["Success"], true,
+        "the stored password was used: {stored}"
+    );
+    saved["Password"] = json!({"HasValue": true, "NewValue": "wrong-password"});
+    let typed = test(&api, saved.clone(), tentacle.port).await;
+    assert_eq!(
+        typed["Stage"], "Authenticate",
+        "the typed password was used: {typed}"
+    );
+    // Another space's proxy is not found from this one.
+    let r = api
+        .post(
+            "/api/Spaces-2/proxies/test",
+            json!({"Proxy": {"Id": saved["Id"], "Host": "127.0.0.1", "Port": squid.port,
+                             "Username": USER}, "Host": "127.0.0.1", "Port": tentacle.port}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+}
+
+#[tokio::test]
+async fn the_proxy_down_and_the_target_down_say_which() {
+    let squid = Squid::start();
+    let api = start_with(config(Seed::Demo)).await;
+    let nobody = real_parts::free_port();
+    let down = test(&api, proxy(nobody, None, None), 10933).await;
+    assert_eq!(down["Success"], false);
+    assert_eq!(down["Stage"], "Connect");
+    assert_eq!(
+        down["Message"],
+        format!("Could not connect to the proxy 127.0.0.1:{nobody}: nothing is listening there (connection refused).")
+    );
+    let gone = test(&api, proxy(squid.port, Some(USER), Some(PASSWORD)), nobody).await;
+    assert_eq!(gone["Success"], false, "{gone}");
+    assert_eq!(gone["Stage"], "Tunnel");
+    let message = gone["Message"].as_str().unwrap();
+    assert!(
+        message.starts_with(&format!(
+            "The proxy could not reach 127.0.0.1:{nobody}: it answered 50"
+        )),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn an_ssh_server_through_the_proxy_answers_with_its_banner() {
+    let squid = Squid::start();
+    let (ssh, _task) = real_parts::ssh_banner().await;
+    let api = start_with(config(Seed::Demo)).await;
+    let outcome = test(&api, proxy(squid.port, Some(USER), Some(PASSWORD)), ssh).await;
+    assert_eq!(outcome["Success"], true, "{outcome}");
+    assert_eq!(outcome["Stage"], "Tunnel");
+    assert_eq!(
+        outcome["Message"],
+        format!("Reached 127.0.0.1:{ssh} through the proxy 127.0.0.1:{}: it answered with the SSH banner “SSH-2.0-OpenSSH_9.2p1 Debian-2”.", squid.port)
+    );
+}
+
+#[tokio::test]
+async fn what_to_test_is_checked_first() {
+    let api = start_with(config(Seed::Demo)).await;
+    let r = api
+        .post(
+            "/api/Spaces-1/proxies/test",
+            json!({"Proxy": {"Host": "http://squid", "Port": 0}, "Host": "", "Port": 70000}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let errors = r.json()["Errors"].clone();
+    for expected in [
+        "Host must not include a scheme",
+        "Port must be a whole number from 1 to 65535.",
+        "Host to reach is required",
+        "Port to reach must be a whole number from 1 to 65535.",
+    ] {
+        assert!(
+            errors.to_string().contains(expected),
+            "{expected}: {errors}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_an_api_key_only_a_caller_with_it_can_make_the_server_connect() {
+    let mut with_key = config(Seed::Demo);
+    with_key.api_key = Some("API-PROXYTEST0000000000000000".into());
+    let api = start_with(with_key).await;
+    let r = api
+        .post(
+            "/api/Spaces-1/proxies/test",
+            json!({"Proxy": {"Host": "127.0.0.1", "Port": 3128}, "Host": "127.0.0.1", "Port": 10933}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+}
