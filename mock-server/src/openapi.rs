@@ -143,6 +143,19 @@ fn operation(e: &Endpoint, scoped: bool) -> Value {
             if e.schema == "ProxyUsage" {
                 params.push(param("ids", "query", text(None), "Only these proxies."));
             }
+            if e.path == "/machines/discover" {
+                for (name, what) in [
+                    ("host", "The machine's host name or IP address (required)."),
+                    (
+                        "port",
+                        "10933 for TentaclePassive, 22 for Ssh if not given.",
+                    ),
+                    ("type", "TentaclePassive (default) or Ssh."),
+                    ("proxyId", "Reach it through this proxy of the space."),
+                ] {
+                    params.push(param(name, "query", text(None), what));
+                }
+            }
             if e.schema == "ProxyTestResult" {
                 body = Some(schema_ref("ProxyTest"));
             }

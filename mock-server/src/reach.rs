@@ -48,6 +48,9 @@ pub struct Outcome {
     pub elapsed_milliseconds: u64,
     /// SHA-1 of the certificate the far end presented (upper-case hex), after a TLS handshake.
     pub thumbprint: Option<String>,
+    /// The far end's SSH banner, when it sent one.
+    #[serde(skip)]
+    pub ssh_banner: Option<String>,
 }
 
 /// Reaches `host:port` through `proxy` (or directly), within [`TIME_LIMIT`].
@@ -57,10 +60,15 @@ pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16) -> Outcome {
     let target = authority(host, port);
     let result =
         tokio::time::timeout(TIME_LIMIT, attempt(proxy, host, port, &target, &mut stage)).await;
-    let (success, message, thumbprint) = match result {
-        Ok(Ok((message, thumbprint))) => (true, message, thumbprint),
-        Ok(Err(message)) => (false, message, None),
-        Err(_) => (false, timed_out(stage, proxy, &target), None),
+    let (success, message, found) = match result {
+        Ok(Ok((message, found))) => (true, message, found),
+        Ok(Err(message)) => (false, message, Found::Nothing),
+        Err(_) => (false, timed_out(stage, proxy, &target), Found::Nothing),
+    };
+    let (thumbprint, ssh_banner) = match found {
+        Found::Certificate(t) => (Some(t), None),
+        Found::SshBanner(b) => (None, Some(b)),
+        Found::Nothing => (None, None),
     };
     Outcome {
         success,
@@ -68,6 +76,7 @@ pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16) -> Outcome {
         message,
         elapsed_milliseconds: started.elapsed().as_millis() as u64,
         thumbprint,
+        ssh_banner,
     }
 }
 
@@ -94,7 +103,14 @@ fn timed_out(stage: Stage, proxy: Option<&Proxy>, target: &str) -> String {
     }
 }
 
-type Step = Result<(String, Option<String>), String>;
+/// What the far end showed of itself.
+enum Found {
+    Certificate(String),
+    SshBanner(String),
+    Nothing,
+}
+
+type Step = Result<(String, Found), String>;
 
 async fn attempt(
     proxy: Option<&Proxy>,
@@ -138,13 +154,13 @@ async fn attempt(
         ));
         return Ok((
             format!("Reached {target}{through}: it answered with the SSH banner “{banner}”."),
-            None,
+            Found::SshBanner(banner),
         ));
     }
     if !first.is_empty() {
         return Ok((
             format!("Reached {target}{through}, but it speaks neither TLS nor SSH."),
-            None,
+            Found::Nothing,
         ));
     }
     *stage = Stage::Tls;
@@ -153,7 +169,7 @@ async fn attempt(
         .map_err(|e| format!("Reached {target}{through}, but the TLS handshake failed: {e}."))?;
     Ok((
         format!("Reached {target}{through} and completed a TLS handshake; its certificate's thumbprint is {thumbprint}."),
-        Some(thumbprint),
+        Found::Certificate(thumbprint),
     ))
 }
 

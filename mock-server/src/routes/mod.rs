@@ -2,6 +2,7 @@
 //! OpenAPI document (`crate::openapi`), so the two cannot differ. Each space-scoped route has an
 //! unscoped twin that means the default space.
 
+mod discover;
 pub(crate) mod environments;
 pub(crate) mod machines;
 pub(crate) mod proxies;
@@ -88,6 +89,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "/machines", scoped: true, Kind::List { filters: machines::FILTERS }, "Machine", "Deployment targets, sorted by name; `proxyIds` is an extension.", get(machines::list)),
     endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::create)),
     endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space.", get(machines::all)),
+    endpoint!(GET "/machines/discover", scoped: true, Kind::Other, "Machine", "A deployment target's template, not stored, with its endpoint read from the machine (through `proxyId`, or directly): the Tentacle's thumbprint for `TentaclePassive`; for `Ssh` the banner is checked, the host key is not read.", get(discover::discover)),
     endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::get)),
     endpoint!(PUT "/machines/{id}", scoped: true, Kind::Update, "Machine", "Change a deployment target.", put(machines::update)),
     endpoint!(DELETE "/machines/{id}", scoped: true, Kind::Delete, "Machine", "Delete a deployment target.", delete(machines::delete)),

@@ -61,7 +61,11 @@ pub async fn test(
         SecretChange::Set(p) => Some(p),
         SecretChange::Clear => None,
         SecretChange::Keep => match proxy.id.clone() {
-            Some(id) => stored_password(&state, scope.space_id.clone(), id).await?,
+            Some(id) => {
+                saved_proxy(&state, scope.space_id.clone(), id)
+                    .await?
+                    .password
+            }
             None => None,
         },
     };
@@ -88,25 +92,32 @@ fn target_host_problem(host: &str) -> Option<String> {
     })
 }
 
-/// The saved proxy's password, if it has one (404 when there is no such proxy in the space).
-async fn stored_password(
+/// A saved proxy as the server connects through it, with its stored password (404 when there
+/// is no such proxy in the space).
+pub(crate) async fn saved_proxy(
     state: &AppState,
     space_id: String,
     id: String,
-) -> ApiResult<Option<String>> {
+) -> ApiResult<reach::Proxy> {
     let secrets = state.db.secrets().clone();
-    let sealed: Option<String> = state
+    let (proxy, sealed): (ProxyResource, Option<String>) = state
         .db
         .read(move |c| {
             let space = space_seq(c, &space_id)?;
-            find(c, space, &id)?;
+            let proxy = find(c, space, &id)?;
             let seq = crate::ids::parse(crate::ids::PROXIES, &id).unwrap_or_default();
-            Ok(c.query_row(
+            let sealed = c.query_row(
                 "SELECT password FROM proxies WHERE space_seq = ?1 AND seq = ?2",
                 params![space, seq],
                 |r| r.get(0),
-            )?)
+            )?;
+            Ok((proxy, sealed))
         })
         .await?;
-    Ok(sealed.and_then(|s| secrets.open(&s)))
+    Ok(reach::Proxy {
+        host: proxy.host,
+        port: proxy.port as u16,
+        username: proxy.username,
+        password: sealed.and_then(|s| secrets.open(&s)),
+    })
 }

@@ -1,4 +1,5 @@
-//! `POST /api/{spaceId}/proxies/test` through a real squid: every outcome an admin can meet.
+//! The server reaching machines through a real squid (and directly): `POST proxies/test` with
+//! every outcome an admin can meet, and `GET machines/discover`.
 
 mod common;
 mod real_parts;
@@ -200,4 +201,132 @@ async fn with_an_api_key_only_a_caller_with_it_can_make_the_server_connect() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+}
+
+/// A saved proxy for squid, with its password.
+async fn saved_squid(api: &Api, squid: &Squid) -> String {
+    let r = api
+        .post(
+            "/api/Spaces-1/proxies",
+            proxy(squid.port, Some(USER), Some(PASSWORD)),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["Id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn discovery_reads_a_listening_tentacles_thumbprint_through_its_proxy_or_directly() {
+    let (squid, tentacle) = (Squid::start(), Tentacle::start().await);
+    let api = start_with(config(Seed::None)).await;
+    let proxy_id = saved_squid(&api, &squid).await;
+    let through = api
+        .get(&format!(
+            "/api/Spaces-1/machines/discover?host=127.0.0.1&port={}&type=TentaclePassive&proxyId={proxy_id}",
+            tentacle.port
+        ))
+        .await;
+    assert_eq!(through.status, StatusCode::OK, "{}", through.text);
+    let template = through.json();
+    let endpoint = &template["Endpoint"];
+    assert_eq!(endpoint["CommunicationStyle"], "TentaclePassive");
+    assert_eq!(endpoint["Thumbprint"], tentacle.thumbprint.as_str());
+    assert_eq!(
+        endpoint["Uri"],
+        format!("https://127.0.0.1:{}/", tentacle.port)
+    );
+    assert_eq!(endpoint["ProxyId"], proxy_id.as_str());
+    assert_eq!(template["Id"], Value::Null, "a template, not stored");
+    assert!(!through.text.contains(PASSWORD));
+    assert!(
+        squid
+            .access_log()
+            .contains(&format!("CONNECT 127.0.0.1:{}", tentacle.port)),
+        "discovery went through squid"
+    );
+    // Directly, the parameter names in any case.
+    let direct = api
+        .get(&format!(
+            "/api/Spaces-1/machines/discover?HOST=127.0.0.1&Port={}",
+            tentacle.port
+        ))
+        .await;
+    assert_eq!(direct.status, StatusCode::OK, "{}", direct.text);
+    assert_eq!(
+        direct.json()["Endpoint"]["Thumbprint"],
+        tentacle.thumbprint.as_str()
+    );
+    assert_eq!(direct.json()["Endpoint"]["ProxyId"], Value::Null);
+    // The template is what a client then posts, with a name and an environment.
+    let mut machine = direct.json();
+    machine["Name"] = json!("discovered-tentacle");
+    machine["EnvironmentIds"] = json!(["Environments-1"]);
+    let api_demo = start_with(config(Seed::Demo)).await;
+    let created = api_demo.post("/api/Spaces-1/machines", machine).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+}
+
+#[tokio::test]
+async fn discovery_of_an_ssh_target_checks_its_banner_through_the_proxy() {
+    let squid = Squid::start();
+    let (ssh, _task) = real_parts::ssh_banner().await;
+    let api = start_with(config(Seed::None)).await;
+    let proxy_id = saved_squid(&api, &squid).await;
+    let r = api
+        .get(&format!(
+            "/api/Spaces-1/machines/discover?host=127.0.0.1&port={ssh}&type=Ssh&proxyId={proxy_id}"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let endpoint = r.json()["Endpoint"].clone();
+    assert_eq!(endpoint["CommunicationStyle"], "Ssh");
+    assert_eq!(endpoint["Host"], "127.0.0.1");
+    assert_eq!(endpoint["Port"], ssh);
+    assert_eq!(endpoint["ProxyId"], proxy_id.as_str());
+    // A Listening Tentacle asked for where an SSH server answers.
+    let r = api
+        .get(&format!(
+            "/api/Spaces-1/machines/discover?host=127.0.0.1&port={ssh}"
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(
+        r.text.contains("not as a Listening Tentacle does"),
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn discovery_says_why_it_found_nothing() {
+    let api = start_with(config(Seed::Demo)).await;
+    let nobody = real_parts::free_port();
+    for (query, expected) in [
+        (
+            format!("host=127.0.0.1&port={nobody}"),
+            format!("Could not connect to 127.0.0.1:{nobody}: nothing is listening there (connection refused)."),
+        ),
+        (
+            "port=10933".to_owned(),
+            "The hostname of the machine to discover must be supplied as URI parameter named 'host'.".to_owned(),
+        ),
+        (
+            "host=web01&type=TentacleActive".to_owned(),
+            "A Polling Tentacle cannot be discovered: it registers with the server itself.".to_owned(),
+        ),
+        (
+            "host=web01&port=70000".to_owned(),
+            "Port must be a whole number from 1 to 65535.".to_owned(),
+        ),
+    ] {
+        let r = api
+            .get(&format!("/api/Spaces-1/machines/discover?{query}"))
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{query}: {}", r.text);
+        assert_eq!(r.json()["ErrorMessage"], expected.as_str(), "{query}");
+    }
+    let r = api
+        .get("/api/Spaces-1/machines/discover?host=127.0.0.1&proxyId=Proxies-999")
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
 }
