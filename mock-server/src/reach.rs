@@ -242,7 +242,7 @@ async fn tls_thumbprint<S>(stream: S, host: &str) -> Result<String, String>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?

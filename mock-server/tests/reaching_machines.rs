@@ -58,9 +58,10 @@ async fn through_squid_with_its_password_the_tentacle_presents_its_certificate()
         message.contains(&tentacle.thumbprint) && message.contains("TLS handshake"),
         "{message}"
     );
-    let log = squid.access_log();
+    let connect = format!("CONNECT 127.0.0.1:{}", tentacle.port);
+    let log = squid.access_log_with(&connect).await;
     assert!(
-        log.contains(&format!("CONNECT 127.0.0.1:{}", tentacle.port)) && log.contains(USER),
+        log.contains(&connect) && log.contains(USER),
         "squid's access log shows the tunnel and who asked: {log}"
     );
 }
@@ -238,10 +239,9 @@ async fn discovery_reads_a_listening_tentacles_thumbprint_through_its_proxy_or_d
     assert_eq!(endpoint["ProxyId"], proxy_id.as_str());
     assert_eq!(template["Id"], Value::Null, "a template, not stored");
     assert!(!through.text.contains(PASSWORD));
+    let connect = format!("CONNECT 127.0.0.1:{}", tentacle.port);
     assert!(
-        squid
-            .access_log()
-            .contains(&format!("CONNECT 127.0.0.1:{}", tentacle.port)),
+        squid.access_log_with(&connect).await.contains(&connect),
         "discovery went through squid"
     );
     // Directly, the parameter names in any case.

@@ -95,8 +95,9 @@ impl Squid {
         for file in [&conf, &passwd] {
             std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
         }
+        // Its own service name: squids on one machine share memory segments named after it.
         let child = Command::new(squid)
-            .args(["-N", "-f"])
+            .args(["-N", "-n", &format!("pctest{port}"), "-f"])
             .arg(&conf)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
@@ -125,9 +126,17 @@ impl Squid {
         std::fs::read_to_string(self.dir.path().join(file)).unwrap_or_default()
     }
 
-    /// squid's access log (one line per request it handled).
-    pub fn access_log(&self) -> String {
-        self.read("access.log")
+    /// squid's access log (one line per request it handled), once it has a line containing
+    /// `expected` (squid writes a tunnel's line when the tunnel closes), or after 5 s.
+    pub async fn access_log_with(&self, expected: &str) -> String {
+        let until = Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = self.read("access.log");
+            if log.contains(expected) || Instant::now() > until {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -159,7 +168,7 @@ impl Tentacle {
         let der = made.cert.der().to_vec();
         let thumbprint = sha1_hex(&der);
         let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.key_pair.serialize_der().into());
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .unwrap()
