@@ -111,6 +111,22 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX machine_roles_role ON machine_roles(role, machine_seq);
      CREATE INDEX machine_environments_environment
         ON machine_environments(environment_seq, machine_seq);",
+    // Health tasks: what they found is the server's, beside what the client sent.
+    "ALTER TABLE machines ADD COLUMN status_summary TEXT NOT NULL DEFAULT '';
+     CREATE TABLE tasks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_seq INTEGER NOT NULL REFERENCES spaces(seq),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        arguments TEXT NOT NULL,
+        state TEXT NOT NULL,
+        queue_time TEXT NOT NULL,
+        start_time TEXT,
+        completed_time TEXT,
+        last_updated TEXT,
+        error_message TEXT NOT NULL DEFAULT '',
+        log TEXT NOT NULL DEFAULT '[]'
+     );",
 ];
 
 /// Fills `name_key` for rows written before it existed.

@@ -5,6 +5,7 @@ pub const PROXIES: &str = "Proxies";
 pub const ENVIRONMENTS: &str = "Environments";
 pub const ACCOUNTS: &str = "Accounts";
 pub const MACHINES: &str = "Machines";
+pub const TASKS: &str = "ServerTasks";
 pub const DEFAULT_SPACE_ID: &str = "Spaces-1";
 
 pub fn format(prefix: &str, seq: i64) -> String {

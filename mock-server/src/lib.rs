@@ -23,6 +23,7 @@ mod transport;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::{middleware as mw, Router, ServiceExt};
@@ -39,6 +40,10 @@ pub use routes::{API_VERSION, SERVER_VERSION};
 pub use secrets::key_path as master_key_path;
 
 use state::AppState;
+
+/// Machines that health tasks reach at once, over all of them: a check may wait 10 s on an
+/// unreachable machine, and a big environment must not open hundreds of connections together.
+pub const HEALTH_CHECKS_AT_ONCE: usize = 8;
 
 /// Largest request body accepted; larger ones get 413.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -113,6 +118,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
         api_key: config.api_key.as_deref().map(middleware::ApiKey::new),
         static_dir: config.static_dir,
         installation_id: installation_id.into(),
+        checks: Arc::new(tokio::sync::Semaphore::new(HEALTH_CHECKS_AT_ONCE)),
     };
     let listener = TcpListener::bind(listen)
         .await

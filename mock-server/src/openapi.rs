@@ -267,6 +267,15 @@ fn components() -> Value {
                 "Password": schema_ref("SensitiveValue"),
                 "LastModifiedOn": {"type": ["string", "null"]}, "Links": schema_ref("Links")}},
             "ProxyUsage": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "Task": {"type": "object", "required": ["Name"], "additionalProperties": true, "properties": {
+                "Id": {"type": "string"}, "SpaceId": {"type": "string"}, "Name": {"type": "string"},
+                "Description": {"type": "string"}, "Arguments": {"type": "object"},
+                "State": {"type": "string", "enum": ["Queued", "Executing", "Failed", "Canceled", "TimedOut", "Success", "Cancelling"]},
+                "IsCompleted": {"type": "boolean"}, "FinishedSuccessfully": {"type": "boolean"},
+                "ErrorMessage": {"type": "string"}, "Links": schema_ref("Links")}},
+            "TaskDetails": {"type": "object", "properties": {
+                "Task": schema_ref("Task"), "ActivityLogs": {"type": "array", "items": {"type": "object"}},
+                "Progress": {"type": "object"}, "PhysicalLogSize": {"type": "integer"}}},
             "ProxyTest": {"type": "object", "required": ["Proxy", "Host", "Port"], "properties": {
                 "Proxy": schema_ref("Proxy"), "Host": {"type": "string", "maxLength": 255},
                 "Port": {"type": "integer", "minimum": 1, "maximum": 65535}}},

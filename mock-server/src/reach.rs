@@ -51,15 +51,22 @@ pub struct Outcome {
     /// The far end's SSH banner, when it sent one.
     #[serde(skip)]
     pub ssh_banner: Option<String>,
+    /// Each step that succeeded, with its time ("Connected to the proxy … in 3 ms").
+    #[serde(skip)]
+    pub steps: Vec<String>,
 }
 
 /// Reaches `host:port` through `proxy` (or directly), within [`TIME_LIMIT`].
 pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16) -> Outcome {
     let started = Instant::now();
     let mut stage = Stage::Connect;
+    let mut steps = Steps(Instant::now(), vec![]);
     let target = authority(host, port);
-    let result =
-        tokio::time::timeout(TIME_LIMIT, attempt(proxy, host, port, &target, &mut stage)).await;
+    let result = tokio::time::timeout(
+        TIME_LIMIT,
+        attempt(proxy, host, port, &target, &mut stage, &mut steps),
+    )
+    .await;
     let (success, message, found) = match result {
         Ok(Ok((message, found))) => (true, message, found),
         Ok(Err(message)) => (false, message, Found::Nothing),
@@ -77,6 +84,18 @@ pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16) -> Outcome {
         elapsed_milliseconds: started.elapsed().as_millis() as u64,
         thumbprint,
         ssh_banner,
+        steps: steps.1,
+    }
+}
+
+/// The steps so far, each with the time since the one before.
+struct Steps(Instant, Vec<String>);
+
+impl Steps {
+    fn done(&mut self, what: String) {
+        let ms = self.0.elapsed().as_millis();
+        self.1.push(format!("{what} in {ms} ms."));
+        self.0 = Instant::now();
     }
 }
 
@@ -118,6 +137,7 @@ async fn attempt(
     port: u16,
     target: &str,
     stage: &mut Stage,
+    steps: &mut Steps,
 ) -> Step {
     let (mut stream, early, through) = match proxy {
         Some(p) => {
@@ -125,14 +145,17 @@ async fn attempt(
             let mut stream = TcpStream::connect((p.host.trim_matches(['[', ']']), p.port))
                 .await
                 .map_err(|e| format!("Could not connect to the proxy {proxy_at}: {}.", io(&e)))?;
+            steps.done(format!("Connected to the proxy {proxy_at}"));
             *stage = Stage::Tunnel;
             let early = open_tunnel(&mut stream, p, target, stage).await?;
+            steps.done(format!("The proxy opened a tunnel to {target}"));
             (stream, early, format!(" through the proxy {proxy_at}"))
         }
         None => {
             let stream = TcpStream::connect((host.trim_matches(['[', ']']), port))
                 .await
                 .map_err(|e| format!("Could not connect to {target}: {}.", io(&e)))?;
+            steps.done(format!("Connected to {target}"));
             *stage = Stage::Tunnel;
             (stream, Vec::new(), String::new())
         }
@@ -167,6 +190,7 @@ async fn attempt(
     let thumbprint = tls_thumbprint(stream, host)
         .await
         .map_err(|e| format!("Reached {target}{through}, but the TLS handshake failed: {e}."))?;
+    steps.done(format!("Completed a TLS handshake with {target}"));
     Ok((
         format!("Reached {target}{through} and completed a TLS handshake; its certificate's thumbprint is {thumbprint}."),
         Found::Certificate(thumbprint),

@@ -12,4 +12,6 @@ pub struct AppState {
     pub static_dir: Option<PathBuf>,
     /// Read once at start: it never changes.
     pub installation_id: Arc<str>,
+    /// Machines being reached at once by health tasks, over all of them.
+    pub checks: Arc<tokio::sync::Semaphore>,
 }

@@ -76,7 +76,7 @@ async fn the_document_lists_exactly_the_routes_the_server_answers() {
     for path in [
         "/api/proxies/all/extra",
         "/api/Spaces-1/workers",
-        "/api/Spaces-1/tasks/x",
+        "/api/Spaces-1/tasks/x/raw",
     ] {
         let r = api.get(path).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");

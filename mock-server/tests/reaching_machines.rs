@@ -330,3 +330,206 @@ async fn discovery_says_why_it_found_nothing() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
 }
+
+/// Creates a deployment target and returns its id.
+async fn target(api: &Api, body: Value) -> String {
+    let r = api.post("/api/Spaces-1/machines", body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["Id"].as_str().unwrap().to_owned()
+}
+
+fn listening(name: &str, port: u16, thumbprint: &str, proxy: Option<&str>) -> Value {
+    json!({"Name": name, "EnvironmentIds": ["Environments-1"], "Roles": ["web"],
+           "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": format!("https://127.0.0.1:{port}/"),
+                        "Thumbprint": thumbprint, "ProxyId": proxy}})
+}
+
+/// Waits (at most 20 s) for the task to finish, and returns it.
+async fn finished(api: &Api, id: &str) -> Value {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let task = api.get(&format!("/api/tasks/{id}")).await.json();
+        if task["IsCompleted"] == true {
+            return task;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "the task did not finish: {task}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_health_task_reaches_each_target_through_its_proxy_and_sets_its_health() {
+    let (squid, tentacle) = (Squid::start(), Tentacle::start().await);
+    let (ssh, _task) = real_parts::ssh_banner().await;
+    let api = start_with(config(Seed::Demo)).await;
+    let proxy_id = saved_squid(&api, &squid).await;
+    let through = target(
+        &api,
+        listening(
+            "through-squid",
+            tentacle.port,
+            &tentacle.thumbprint,
+            Some(&proxy_id),
+        ),
+    )
+    .await;
+    let imposter = target(
+        &api,
+        listening(
+            "wrong-certificate",
+            tentacle.port,
+            "0000000000000000000000000000000000000000",
+            None,
+        ),
+    )
+    .await;
+    let shell = target(&api, json!({"Name": "ssh-through-squid", "EnvironmentIds": ["Environments-1"],
+        "Endpoint": {"CommunicationStyle": "Ssh", "Host": "127.0.0.1", "Port": ssh, "AccountId": "Accounts-1",
+                     "Fingerprint": "SHA256:x", "ProxyId": proxy_id}})).await;
+    let r = api
+        .post(
+            "/api/tasks",
+            json!({"Name": "Health", "SpaceId": "Spaces-1", "Description": "Check three",
+            "Arguments": {"Timeout": "00:05:00", "machineIds": [through, imposter, shell]}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let task = r.json();
+    assert!(
+        task["Id"].as_str().unwrap().starts_with("ServerTasks-"),
+        "{task}"
+    );
+    assert!(
+        ["Queued", "Executing"].contains(&task["State"].as_str().unwrap()),
+        "{task}"
+    );
+    assert_eq!(task["IsCompleted"], false);
+    let id = task["Id"].as_str().unwrap().to_owned();
+    let done = finished(&api, &id).await;
+    assert_eq!(done["State"], "Failed", "{done}");
+    assert_eq!(done["FinishedSuccessfully"], false);
+    assert_eq!(
+        done["ErrorMessage"],
+        "1 of 3 deployment targets could not be reached: wrong-certificate."
+    );
+    let health = |id: String| {
+        let api = &api;
+        async move {
+            api.get(&format!("/api/Spaces-1/machines/{id}"))
+                .await
+                .json()
+        }
+    };
+    let ok = health(through.clone()).await;
+    assert_eq!(ok["HealthStatus"], "Healthy", "{ok}");
+    assert_eq!(
+        ok["StatusSummary"],
+        format!("The Tentacle presented the expected certificate through the proxy {proxy_id}.")
+    );
+    let bad = health(imposter.clone()).await;
+    assert_eq!(bad["HealthStatus"], "Unavailable");
+    assert_eq!(
+        bad["StatusSummary"],
+        format!(
+            "Thumbprint mismatch: expected 0000000000000000000000000000000000000000, presented {}.",
+            tentacle.thumbprint
+        )
+    );
+    assert_eq!(health(shell.clone()).await["HealthStatus"], "Healthy");
+    // The list follows (its rows are written without parsing: the same fields).
+    let list = api
+        .get("/api/Spaces-1/machines?partialName=wrong-certificate")
+        .await
+        .json();
+    assert_eq!(list["Items"][0]["HealthStatus"], "Unavailable");
+    assert_eq!(list["Items"][0]["StatusSummary"], bad["StatusSummary"]);
+    // The log: each machine's steps with their times, through squid.
+    let details = api.get(&format!("/api/tasks/{id}/details")).await.json();
+    assert_eq!(details["Task"]["Id"], id.as_str());
+    let children = details["ActivityLogs"][0]["Children"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(children.len(), 3);
+    let text = serde_json::to_string(&children).unwrap();
+    assert!(
+        text.contains(&format!(
+            "Connected to the proxy 127.0.0.1:{} in ",
+            squid.port
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Thumbprint mismatch"), "{text}");
+    assert!(!text.contains(PASSWORD));
+    let connect = format!("CONNECT 127.0.0.1:{ssh}");
+    assert!(squid.access_log_with(&connect).await.contains(&connect));
+    // A client may not set what the server measures.
+    let mut sent = ok.clone();
+    sent["StatusSummary"] = json!("I say it is fine");
+    sent["HealthStatus"] = json!("Healthy");
+    let r = api
+        .put(&format!("/api/Spaces-1/machines/{through}"), sent)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["StatusSummary"], ok["StatusSummary"]);
+}
+
+#[tokio::test]
+async fn a_health_task_names_what_it_checks() {
+    let api = start_with(config(Seed::Demo)).await;
+    let down = real_parts::free_port();
+    let lonely = target(&api, json!({"Name": "nobody-home", "EnvironmentIds": ["Environments-2"],
+        "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": format!("https://127.0.0.1:{down}/"),
+                     "Thumbprint": "8F3A1C5B9E2D4F6A7B8C9D0E1F2A3B4C5D6E7F80"}})).await;
+    // By environment, under the space's own route.
+    let r = api
+        .post(
+            "/api/Spaces-1/tasks",
+            json!({"Name": "Health", "Arguments": {"EnvironmentId": "Environments-2"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let id = r.json()["Id"].as_str().unwrap().to_owned();
+    let done = finished(&api, &id).await;
+    assert_eq!(done["State"], "Failed");
+    assert!(
+        done["ErrorMessage"]
+            .as_str()
+            .unwrap()
+            .contains("nobody-home"),
+        "{done}"
+    );
+    let machine = api
+        .get(&format!("/api/Spaces-1/machines/{lonely}"))
+        .await
+        .json();
+    assert_eq!(machine["HealthStatus"], "Unavailable");
+    assert_eq!(
+        machine["StatusSummary"],
+        format!("Could not connect to 127.0.0.1:{down}: nothing is listening there (connection refused).")
+    );
+    // Another space does not see the task.
+    let r = api.get(&format!("/api/Spaces-2/tasks/{id}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    for (body, expected) in [
+        (
+            json!({"Name": "Backup"}),
+            "Only the Health task runs on this server",
+        ),
+        (
+            json!({"Name": "Health", "Arguments": {}}),
+            "A health check needs machines",
+        ),
+        (
+            json!({"Name": "Health", "Arguments": {"MachineIds": ["Machines-9999"]}}),
+            "There is no deployment target Machines-9999 in this space.",
+        ),
+    ] {
+        let r = api.post("/api/tasks", body.clone()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.text);
+        assert!(r.text.contains(expected), "{body}: {}", r.text);
+    }
+}

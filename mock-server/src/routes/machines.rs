@@ -31,7 +31,7 @@ use crate::state::AppState;
 const MACHINE_TABLE: Table = Table {
     name: "machines",
     prefix: MACHINES,
-    columns: "seq, space_seq, health, body",
+    columns: "seq, space_seq, health, body, status_summary",
     noun: "deployment target",
     order: BY_NAME,
 };
@@ -48,11 +48,18 @@ fn from_row(row: &Row) -> rusqlite::Result<Value> {
     machine["Id"] = json!(id);
     machine["SpaceId"] = json!(space_id);
     machine["HealthStatus"] = json!(health);
+    machine["StatusSummary"] = json!(row.get::<_, String>(4)?);
     Ok(machine)
 }
 
 /// The server's own fields of a machine, which the stored body never holds (see `check`).
-const SERVER_FIELDS: [&str; 4] = ["\"Id\"", "\"SpaceId\"", "\"HealthStatus\"", "\"Links\""];
+const SERVER_FIELDS: [&str; 5] = [
+    "\"Id\"",
+    "\"SpaceId\"",
+    "\"HealthStatus\"",
+    "\"StatusSummary\"",
+    "\"Links\"",
+];
 
 /// A row of a list, as JSON text: the stored body (already JSON) with the server's fields added
 /// at its end, without parsing it (parsing and writing each row again was the largest cost of a
@@ -68,6 +75,7 @@ fn list_row(row: &Row) -> rusqlite::Result<Box<RawValue>> {
         let id = ids::format(MACHINES, row.get(0)?);
         let space_id = ids::format(SPACES, row.get(1)?);
         let health: String = row.get(2)?;
+        let summary: String = row.get(4)?;
         let self_link = links::item(&space_id, "machines", &id);
         let head = &trimmed[..trimmed.len() - 1];
         let comma = if head.trim_end().ends_with('{') {
@@ -77,10 +85,11 @@ fn list_row(row: &Row) -> rusqlite::Result<Box<RawValue>> {
         };
         let text = |s: &str| Value::from(s).to_string();
         format!(
-            "{head}{comma}\"Id\":{},\"SpaceId\":{},\"HealthStatus\":{},\"Links\":{{\"Self\":{},\"Connection\":{}}}}}",
+            "{head}{comma}\"Id\":{},\"SpaceId\":{},\"HealthStatus\":{},\"StatusSummary\":{},\"Links\":{{\"Self\":{},\"Connection\":{}}}}}",
             text(&id),
             text(&space_id),
             text(&health),
+            text(&summary),
             text(&self_link),
             text(&format!("{self_link}/connection")),
         )
@@ -173,7 +182,7 @@ pub(crate) fn check(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    for key in ["Id", "SpaceId", "Links", "HealthStatus"] {
+    for key in ["Id", "SpaceId", "Links", "HealthStatus", "StatusSummary"] {
         body.as_object_mut().map(|o| o.remove(key));
     }
     Ok(Checked {

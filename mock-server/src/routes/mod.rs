@@ -9,6 +9,7 @@ pub(crate) mod proxies;
 mod proxy_test;
 pub(crate) mod root;
 mod spaces;
+mod tasks;
 
 pub use root::{API_VERSION, SERVER_VERSION};
 
@@ -79,6 +80,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "/proxies/{id}", scoped: true, Kind::Get, "Proxy", "One proxy.", get(proxies::get)),
     endpoint!(PUT "/proxies/{id}", scoped: true, Kind::Update, "Proxy", "Change a proxy.", put(proxies::update)),
     endpoint!(DELETE "/proxies/{id}", scoped: true, Kind::Delete, "Proxy", "Delete a proxy no target uses (409 names the targets that do).", delete(proxies::delete)),
+    endpoint!(POST "/tasks", scoped: true, Kind::Create, "Task", "Start a server task: only `Health` runs here (`Arguments.MachineIds` or `Arguments.EnvironmentId`); 201 with the task, queued.", post(tasks::create)),
+    endpoint!(GET "/tasks/{id}", scoped: true, Kind::Get, "Task", "One server task.", get(tasks::get)),
+    endpoint!(GET "/tasks/{id}/details", scoped: true, Kind::Other, "TaskDetails", "A task and its activity log: one child per machine, each step with its time.", get(tasks::details)),
     endpoint!(GET "/environments", scoped: true, Kind::List { filters: &[] }, "Environment", "Environments, in their sort order.", get(environments::list_environments)),
     endpoint!(POST "/environments", scoped: true, Kind::Create, "Environment", "Create an environment.", post(environments::create_environment)),
     endpoint!(GET "/environments/all", scoped: true, Kind::All, "Environment", "Every environment of the space.", get(environments::all_environments)),

@@ -1,0 +1,533 @@
+//! `/api/{spaceId}/tasks` (and the unscoped twins): server tasks as Octopus has them. Only the
+//! Health task runs here. It reaches each machine as a deployment would (through its proxy, or
+//! directly) in the background, a few at a time over all tasks, sets each machine's
+//! `HealthStatus` and `StatusSummary`, and logs every step with its time.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Value};
+
+use crate::db::NOW_SQL;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Scope};
+use crate::ids::{self, MACHINES, PROXIES, SPACES, TASKS};
+use crate::reach;
+use crate::routes::proxy_test::saved_proxy;
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+const HEALTH: &str = "Health";
+const TENTACLE_PORT: u16 = 10933;
+
+/// A machine as the check needs it.
+struct ToCheck {
+    seq: i64,
+    name: String,
+    endpoint: Value,
+    proxy: Option<String>,
+}
+
+/// One machine's part of the log: its name, outcome and lines.
+fn entry(name: &str, status: &str, lines: Vec<Value>) -> Value {
+    json!({"Name": name, "Status": status, "LogElements": lines})
+}
+
+fn line(category: &str, text: impl Into<String>) -> Value {
+    json!({"Category": category, "MessageText": text.into(),
+           "OccurredAt": chrono_now()})
+}
+
+/// Now, as the database writes times (UTC, ISO 8601).
+fn chrono_now() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = now.as_secs() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        now.subsec_millis()
+    )
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// A task's arguments, whose keys Octopus reads ignoring case.
+fn argument<'a>(arguments: &'a Value, key: &str) -> Option<&'a Value> {
+    arguments
+        .as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
+}
+
+/// 201 with the task, queued; the check runs in the background.
+pub async fn create(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(body): JsonBody<Value>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let name = body.get("Name").and_then(Value::as_str).unwrap_or_default();
+    if !name.eq_ignore_ascii_case(HEALTH) {
+        return Err(ApiError::bad_request(
+            "Only the Health task runs on this server: send \"Name\": \"Health\" with Arguments.MachineIds or Arguments.EnvironmentId.",
+        ));
+    }
+    let space_id = body
+        .get("SpaceId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(&scope.space_id)
+        .to_owned();
+    let arguments = body.get("Arguments").cloned().unwrap_or_else(|| json!({}));
+    let machine_ids: Vec<String> = argument(&arguments, "MachineIds")
+        .and_then(Value::as_array)
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let environment = argument(&arguments, "EnvironmentId")
+        .and_then(Value::as_str)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned);
+    let description = body
+        .get("Description")
+        .and_then(Value::as_str)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("Manual health check")
+        .to_owned();
+    let stored_arguments = arguments.to_string();
+    let (task, space, machines) = state
+        .db
+        .write(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &space_id)?;
+            let machines = chosen(&tx, space, &machine_ids, environment.as_deref())?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO tasks (space_seq, name, description, arguments, state, queue_time, last_updated)
+                     VALUES (?1, ?2, ?3, ?4, 'Queued', {NOW_SQL}, {NOW_SQL})"
+                ),
+                params![space, HEALTH, description, stored_arguments],
+            )?;
+            let seq = tx.last_insert_rowid();
+            let task = find_task(&tx, Some(space), seq)?;
+            tx.commit()?;
+            Ok((task, space, machines))
+        })
+        .await?;
+    let seq = ids::parse(TASKS, task["Id"].as_str().unwrap_or_default()).unwrap_or_default();
+    tokio::spawn(run(state, seq, space, machines));
+    Ok((StatusCode::CREATED, Json(task)))
+}
+
+/// The machines a health task checks: these ids, or every machine of this environment.
+fn chosen(
+    c: &Connection,
+    space: i64,
+    ids_given: &[String],
+    environment: Option<&str>,
+) -> ApiResult<Vec<ToCheck>> {
+    let mut seqs = vec![];
+    for id in ids_given {
+        let seq = ids::parse(MACHINES, id)
+            .filter(|seq| {
+                c.query_row(
+                    "SELECT 1 FROM machines WHERE seq = ?1 AND space_seq = ?2",
+                    params![seq, space],
+                    |_| Ok(()),
+                )
+                .is_ok()
+            })
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("There is no deployment target {id} in this space."))
+            })?;
+        seqs.push(seq);
+    }
+    if let Some(environment) = environment {
+        let env = ids::parse(ids::ENVIRONMENTS, environment).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "There is no environment {environment} in this space."
+            ))
+        })?;
+        let mut q = c.prepare(
+            "SELECT me.machine_seq FROM machine_environments me JOIN machines m ON m.seq = me.machine_seq
+             WHERE me.environment_seq = ?1 AND m.space_seq = ?2 ORDER BY m.name COLLATE NOCASE",
+        )?;
+        let found: Vec<i64> = q
+            .query_map(params![env, space], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        seqs.extend(
+            found
+                .into_iter()
+                .filter(|s| !seqs.contains(s))
+                .collect::<Vec<_>>(),
+        );
+    }
+    if seqs.is_empty() {
+        return Err(ApiError::bad_request(
+            "A health check needs machines: give Arguments.MachineIds or Arguments.EnvironmentId (with deployment targets in it).",
+        ));
+    }
+    seqs.iter()
+        .map(|seq| {
+            let (name, body, proxy): (String, String, Option<i64>) = c.query_row(
+                "SELECT name, body, proxy_seq FROM machines WHERE seq = ?1",
+                [seq],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let body: Value = serde_json::from_str(&body).unwrap_or_default();
+            Ok(ToCheck {
+                seq: *seq,
+                name,
+                endpoint: body.get("Endpoint").cloned().unwrap_or_default(),
+                proxy: proxy.map(|p| ids::format(PROXIES, p)),
+            })
+        })
+        .collect()
+}
+
+/// Checks every machine (a few at a time), records what each said, then the task's outcome.
+async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
+    let started = state
+        .db
+        .write(move |c| {
+            c.execute(
+                &format!("UPDATE tasks SET state = 'Executing', start_time = {NOW_SQL}, last_updated = {NOW_SQL} WHERE seq = ?1"),
+                [seq],
+            )?;
+            Ok(())
+        })
+        .await;
+    if started.is_err() {
+        return;
+    }
+    let space_id = ids::format(SPACES, space);
+    // All at once, each waiting its turn; read back in the order asked.
+    let checks: Vec<_> = machines
+        .into_iter()
+        .map(|m| {
+            let (state, space_id) = (state.clone(), space_id.clone());
+            tokio::spawn(async move {
+                let _turn = state.checks.acquire().await;
+                check(&state, &space_id, m).await
+            })
+        })
+        .collect();
+    let mut results = vec![];
+    for check in checks {
+        results.push(
+            check
+                .await
+                .unwrap_or_else(|e| entry("?", "Failed", vec![line("Error", e.to_string())])),
+        );
+    }
+    let unavailable: Vec<&str> = results
+        .iter()
+        .filter(|r| r["Status"] == "Failed")
+        .filter_map(|r| r["Name"].as_str())
+        .collect();
+    let (outcome, error) = match unavailable.len() {
+        0 => ("Success", String::new()),
+        n => (
+            "Failed",
+            format!(
+                "{n} of {} deployment targets could not be reached: {}.",
+                results.len(),
+                unavailable.join(", ")
+            ),
+        ),
+    };
+    let log = Value::from(results.clone()).to_string();
+    let _ = state
+        .db
+        .write(move |c| {
+            c.execute(
+                &format!("UPDATE tasks SET state = ?2, error_message = ?3, log = ?4, completed_time = {NOW_SQL}, last_updated = {NOW_SQL} WHERE seq = ?1"),
+                params![seq, outcome, error, log],
+            )?;
+            Ok(())
+        })
+        .await;
+}
+
+/// One machine: reach it, compare what it presents, store its health; its log entry.
+async fn check(state: &AppState, space_id: &str, m: ToCheck) -> Value {
+    let style = m.endpoint["CommunicationStyle"]
+        .as_str()
+        .unwrap_or_default();
+    let mut lines = vec![];
+    if style == api_model::POLLING {
+        lines.push(line(
+            "Warning",
+            "A Polling Tentacle is checked when it polls the server; this one has not polled this server, so its health is unchanged.",
+        ));
+        return entry(&m.name, "Skipped", lines);
+    }
+    let (host, port) = match style {
+        api_model::SSH => (
+            m.endpoint["Host"].as_str().unwrap_or_default().to_owned(),
+            m.endpoint["Port"].as_u64().unwrap_or(22) as u16,
+        ),
+        _ => host_and_port(m.endpoint["Uri"].as_str().unwrap_or_default()),
+    };
+    let via = match &m.proxy {
+        Some(id) => match saved_proxy(state, space_id.to_owned(), id.clone()).await {
+            Ok(p) => {
+                lines.push(line(
+                    "Info",
+                    format!("Connecting through the proxy {id} ({}:{}).", p.host, p.port),
+                ));
+                Some(p)
+            }
+            Err(_) => None,
+        },
+        None => {
+            lines.push(line("Info", "Connecting directly (no proxy)."));
+            None
+        }
+    };
+    let outcome = reach::reach(via.as_ref(), &host, port).await;
+    lines.extend(outcome.steps.iter().map(|s| line("Info", s.clone())));
+    let (health, summary) = if !outcome.success {
+        lines.push(line("Error", outcome.message.clone()));
+        ("Unavailable", outcome.message.clone())
+    } else if style == api_model::SSH {
+        match &outcome.ssh_banner {
+            Some(_) => {
+                lines.push(line(
+                    "Info",
+                    "The host key is not compared: this server does not read SSH host keys.",
+                ));
+                (
+                    "Healthy",
+                    format!("The SSH server answered{}.", through(&m.proxy)),
+                )
+            }
+            None => (
+                "Unavailable",
+                format!("{host}:{port} answered, but not as an SSH server does."),
+            ),
+        }
+    } else {
+        let expected = m.endpoint["Thumbprint"].as_str().unwrap_or_default();
+        match &outcome.thumbprint {
+            Some(t) if t.eq_ignore_ascii_case(expected) => (
+                "Healthy",
+                format!(
+                    "The Tentacle presented the expected certificate{}.",
+                    through(&m.proxy)
+                ),
+            ),
+            Some(t) => (
+                "Unavailable",
+                format!("Thumbprint mismatch: expected {expected}, presented {t}."),
+            ),
+            None => (
+                "Unavailable",
+                format!("{host}:{port} answered, but did not complete a TLS handshake."),
+            ),
+        }
+    };
+    if health == "Unavailable" && outcome.success {
+        lines.push(line("Error", summary.clone()));
+    } else if health == "Healthy" {
+        lines.push(line("Info", summary.clone()));
+    }
+    let (seq, h, s) = (m.seq, health, summary);
+    let _ = state
+        .db
+        .write(move |c| {
+            c.execute(
+                "UPDATE machines SET health = ?2, status_summary = ?3 WHERE seq = ?1",
+                params![seq, h, s],
+            )?;
+            Ok(())
+        })
+        .await;
+    entry(
+        &m.name,
+        if health == "Healthy" {
+            "Success"
+        } else {
+            "Failed"
+        },
+        lines,
+    )
+}
+
+fn through(proxy: &Option<String>) -> String {
+    proxy
+        .as_ref()
+        .map(|p| format!(" through the proxy {p}"))
+        .unwrap_or_default()
+}
+
+/// The host and port of a Listening Tentacle's `https://host:port/` (10933 when none is given).
+fn host_and_port(uri: &str) -> (String, u16) {
+    let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if let Some(v6) = authority.strip_prefix('[') {
+        let (host, after) = v6.split_once(']').unwrap_or((v6, ""));
+        let port = after
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(TENTACLE_PORT);
+        return (host.to_owned(), port);
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) => (host.to_owned(), port.parse().unwrap_or(TENTACLE_PORT)),
+        None => (authority.to_owned(), TENTACLE_PORT),
+    }
+}
+
+/// A task as Octopus shows it; `space` limits it to one space (scoped routes).
+fn find_task(c: &Connection, space: Option<i64>, seq: i64) -> ApiResult<Value> {
+    let row = c
+        .query_row(
+            "SELECT space_seq, name, description, arguments, state, queue_time, start_time, completed_time, last_updated, error_message
+             FROM tasks WHERE seq = ?1",
+            [seq],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    [1, 2, 3, 4, 5].map(|i| r.get::<_, String>(i).unwrap_or_default()),
+                    [6, 7, 8].map(|i| r.get::<_, Option<String>>(i).unwrap_or_default()),
+                    r.get::<_, String>(9)?,
+                ))
+            },
+        )
+        .optional()?;
+    let (
+        space_seq,
+        [name, description, arguments, task_state, queue_time],
+        [start, completed, updated],
+        error,
+    ) = match row {
+        Some(row) if space.is_none_or(|s| s == row.0) => row,
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "There is no task {} here.",
+                ids::format(TASKS, seq)
+            )))
+        }
+    };
+    let id = ids::format(TASKS, seq);
+    let done = !matches!(task_state.as_str(), "Queued" | "Executing" | "Cancelling");
+    Ok(json!({
+        "Id": id, "SpaceId": ids::format(SPACES, space_seq), "Name": name, "Description": description,
+        "Arguments": serde_json::from_str::<Value>(&arguments).unwrap_or_default(),
+        "State": task_state, "Completed": if done { "Completed" } else { "" },
+        "QueueTime": queue_time, "QueueTimeExpiry": null, "StartTime": start,
+        "LastUpdatedTime": updated, "CompletedTime": completed, "ServerNode": "mock-server",
+        "Duration": "", "ErrorMessage": error, "HasBeenPickedUpByProcessor": task_state != "Queued",
+        "IsCompleted": done, "FinishedSuccessfully": task_state == "Success",
+        "HasPendingInterruptions": false, "CanRerun": false,
+        "HasWarningsOrErrors": task_state == "Failed",
+        "Links": {"Self": format!("/api/tasks/{id}"), "Web": format!("/app#/tasks/{id}"),
+                  "Details": format!("/api/tasks/{id}/details{{?verbose,tail}}"),
+                  "Raw": format!("/api/tasks/{id}/raw")}
+    }))
+}
+
+fn scoped_seq(scope: &Scope) -> ApiResult<i64> {
+    ids::parse(TASKS, scope.id())
+        .ok_or_else(|| ApiError::not_found(format!("There is no task {} here.", scope.id())))
+}
+
+/// `GET tasks/{id}`.
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+    let seq = scoped_seq(&scope)?;
+    let task = state
+        .db
+        .read(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            find_task(c, Some(space), seq)
+        })
+        .await?;
+    Ok(Json(task))
+}
+
+/// `GET tasks/{id}/details`: the task and its activity log, one child per machine.
+pub async fn details(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+    let seq = scoped_seq(&scope)?;
+    let (task, log) = state
+        .db
+        .read(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let task = find_task(c, Some(space), seq)?;
+            let log: String =
+                c.query_row("SELECT log FROM tasks WHERE seq = ?1", [seq], |r| r.get(0))?;
+            Ok((task, log))
+        })
+        .await?;
+    let children: Vec<Value> = serde_json::from_str(&log).unwrap_or_default();
+    let id = task["Id"].as_str().unwrap_or_default().to_owned();
+    let status = match task["State"].as_str().unwrap_or_default() {
+        "Success" => "Success",
+        "Failed" => "Failed",
+        "Queued" => "Pending",
+        _ => "Running",
+    };
+    let children: Vec<Value> = children
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut child)| {
+            child["Id"] = json!(format!("{id}_machine_{}", i + 1));
+            child["Children"] = json!([]);
+            child["ShowAtSummaryLevel"] = json!(true);
+            child
+        })
+        .collect();
+    let done = task["IsCompleted"] == true;
+    Ok(Json(json!({
+        "Id": id, "Task": task,
+        "ActivityLogs": [{
+            "Id": format!("{id}_root"), "Name": "Check deployment target health",
+            "Status": status, "Started": task["StartTime"], "Ended": task["CompletedTime"],
+            "ShowAtSummaryLevel": true, "LogElements": [], "Children": children,
+            "ProgressPercentage": if done { 100 } else { 0 }, "ProgressMessage": ""
+        }],
+        "Progress": {"ProgressPercentage": if done { 100 } else { 0 }, "EstimatedTimeRemaining": ""},
+        "PhysicalLogSize": log.len(),
+        "Links": {"Self": format!("/api/tasks/{id}/details")}
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_addresses() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_781), (2026, 11, 24));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(
+            host_and_port("https://web01:10934/"),
+            ("web01".into(), 10934)
+        );
+        assert_eq!(host_and_port("https://web01/"), ("web01".into(), 10933));
+        assert_eq!(host_and_port("https://[::1]:443/x"), ("::1".into(), 443));
+    }
+}
