@@ -16,9 +16,22 @@ use tokio::net::TcpStream;
 
 /// The whole attempt, from the first connection to the end of the TLS handshake.
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);
-/// How long the far end gets to speak first (an SSH server sends its banner at once; a TLS
-/// server waits for the client).
+/// When what answers is not known (the proxy test): how long the far end gets to speak first
+/// (an SSH server sends its banner at once; a TLS server waits for the client).
 const SPEAKS_FIRST: Duration = Duration::from_millis(300);
+/// How long an SSH server gets to send its banner.
+const BANNER_WAIT: Duration = Duration::from_secs(5);
+
+/// What the far end should be: known for a target (its style), not for the proxy test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// A Listening Tentacle: the handshake starts at once.
+    Tls,
+    /// An SSH server: its banner is awaited.
+    Ssh,
+    /// Either: a short wait for a banner, then a handshake.
+    Either,
+}
 /// The most of a proxy's answer head that is read.
 const HEAD_LIMIT: usize = 16 * 1024;
 
@@ -57,14 +70,14 @@ pub struct Outcome {
 }
 
 /// Reaches `host:port` through `proxy` (or directly), within [`TIME_LIMIT`].
-pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16) -> Outcome {
+pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16, expect: Expect) -> Outcome {
     let started = Instant::now();
     let mut stage = Stage::Connect;
     let mut steps = Steps(Instant::now(), vec![]);
     let target = authority(host, port);
     let result = tokio::time::timeout(
         TIME_LIMIT,
-        attempt(proxy, host, port, &target, &mut stage, &mut steps),
+        attempt(proxy, (host, port, expect), &target, &mut stage, &mut steps),
     )
     .await;
     let (success, message, found) = match result {
@@ -100,7 +113,7 @@ impl Steps {
 }
 
 /// `host:port`, with an IPv6 address in brackets.
-fn authority(host: &str, port: u16) -> String {
+pub fn authority(host: &str, port: u16) -> String {
     match host.contains(':') && !host.starts_with('[') {
         true => format!("[{host}]:{port}"),
         false => format!("{host}:{port}"),
@@ -133,8 +146,7 @@ type Step = Result<(String, Found), String>;
 
 async fn attempt(
     proxy: Option<&Proxy>,
-    host: &str,
-    port: u16,
+    (host, port, expect): (&str, u16, Expect),
     target: &str,
     stage: &mut Stage,
     steps: &mut Steps,
@@ -162,14 +174,25 @@ async fn attempt(
     };
     // Does the far end speak first? An SSH server does; a TLS server waits for us.
     let mut first = early;
-    if first.is_empty() {
+    let wait = match expect {
+        Expect::Tls => None,
+        Expect::Ssh => Some(BANNER_WAIT),
+        Expect::Either => Some(SPEAKS_FIRST),
+    };
+    if let Some(wait) = wait.filter(|_| first.is_empty()) {
         let mut buf = [0u8; 256];
-        if let Ok(Ok(n)) = tokio::time::timeout(SPEAKS_FIRST, stream.read(&mut buf)).await {
+        if let Ok(Ok(n)) = tokio::time::timeout(wait, stream.read(&mut buf)).await {
             if n == 0 {
                 return Err(format!("{target} closed the connection{through} at once."));
             }
             first.extend_from_slice(&buf[..n]);
         }
+    }
+    if expect == Expect::Ssh && !first.starts_with(b"SSH-") {
+        return Err(format!(
+            "Reached {target}{through}, but no SSH banner came within {} s: it is not an SSH server.",
+            BANNER_WAIT.as_secs()
+        ));
     }
     if first.starts_with(b"SSH-") {
         let banner = plain(&String::from_utf8_lossy(

@@ -295,6 +295,22 @@ async fn discovery_of_an_ssh_target_checks_its_banner_through_the_proxy() {
         "{}",
         r.text
     );
+    // And an SSH server asked for where a Tentacle answers: it waits for a banner that never comes.
+    let tentacle = Tentacle::start().await;
+    let r = api
+        .get(&format!(
+            "/api/Spaces-1/machines/discover?host=127.0.0.1&port={}&type=Ssh",
+            tentacle.port
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(
+        r.json()["ErrorMessage"],
+        format!(
+            "Reached 127.0.0.1:{}, but no SSH banner came within 5 s: it is not an SSH server.",
+            tentacle.port
+        )
+    );
 }
 
 #[tokio::test]

@@ -76,7 +76,18 @@ pub async fn discover(
         Some(id) => Some(saved_proxy(&state, scope.space_id.clone(), id.clone()).await?),
         None => None,
     };
-    let outcome = reach::reach(via.as_ref(), host, port as u16).await;
+    let expect = match style {
+        SSH => reach::Expect::Ssh,
+        _ => reach::Expect::Tls,
+    };
+    let outcome = reach::reach(via.as_ref(), host, port as u16, expect).await;
+    if outcome.stage == reach::Stage::Tls && !outcome.success {
+        return Err(ApiError::bad_request(format!(
+            "{} answered, but not as a Listening Tentacle does (no TLS handshake): {}",
+            reach::authority(host, port as u16),
+            outcome.message
+        )));
+    }
     if !outcome.success {
         return Err(ApiError::bad_request(outcome.message));
     }

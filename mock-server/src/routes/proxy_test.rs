@@ -75,7 +75,8 @@ pub async fn test(
         username: proxy.username,
         password,
     };
-    Ok(Json(reach::reach(Some(&via), &host, port as u16).await))
+    let outcome = reach::reach(Some(&via), &host, port as u16, reach::Expect::Either).await;
+    Ok(Json(outcome))
 }
 
 /// The host rules of a proxy, said of the host to reach.

@@ -307,7 +307,11 @@ async fn check(state: &AppState, space_id: &str, m: ToCheck) -> Value {
             None
         }
     };
-    let outcome = reach::reach(via.as_ref(), &host, port).await;
+    let expect = match style {
+        api_model::SSH => reach::Expect::Ssh,
+        _ => reach::Expect::Tls,
+    };
+    let outcome = reach::reach(via.as_ref(), &host, port, expect).await;
     lines.extend(outcome.steps.iter().map(|s| line("Info", s.clone())));
     let (health, summary) = if !outcome.success {
         lines.push(line("Error", outcome.message.clone()));
