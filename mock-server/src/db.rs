@@ -127,6 +127,9 @@ const MIGRATIONS: &[&str] = &[
         error_message TEXT NOT NULL DEFAULT '',
         log TEXT NOT NULL DEFAULT '[]'
      );",
+    // The proxy filter's page walks the matching targets in name order instead of sorting them
+    // (`proxyIds=Direct` at 10,000 targets: the planner sorted ~6,700 rows for each page).
+    "CREATE INDEX machines_proxy_by_name ON machines(space_seq, proxy_seq, name COLLATE NOCASE, seq);",
 ];
 
 /// Fills `name_key` for rows written before it existed.

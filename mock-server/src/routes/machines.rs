@@ -285,6 +285,9 @@ fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
         .map(|id| SqlValue::from(ids::parse(PROXIES, id).unwrap_or(-1)))
         .collect();
     f = match (direct, proxies.is_empty()) {
+        // One proxy (its "Used by", the list's Proxy filter): an equality the planner can walk
+        // in name order by index; a list of values it would look for along the whole name index.
+        (false, false) if proxies.len() == 1 => f.eq("proxy_seq", proxies[0].clone()),
         (false, _) => f.any_of("proxy_seq", proxies),
         (true, true) => f.clause(DIRECT_SQL),
         (true, false) => f.matching(&format!("(proxy_seq IN {{}} OR {DIRECT_SQL})"), proxies),
