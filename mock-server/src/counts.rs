@@ -7,7 +7,7 @@
 //! count is never older than the generation it is used for.
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 /// At most this many counts are kept; past it they are all dropped (the next requests count again).
 const MAX_ENTRIES: usize = 4096;
@@ -16,6 +16,9 @@ const MAX_ENTRIES: usize = 4096;
 static GENERATIONS: LazyLock<Mutex<HashMap<String, u64>>> = LazyLock::new(Mutex::default);
 /// (generation, count) by database and query.
 static COUNTS: LazyLock<Mutex<HashMap<String, (u64, i64)>>> = LazyLock::new(Mutex::default);
+/// One lock per query being counted: requests that miss together wait for one count instead of
+/// each taking it (16 clients at the start of a run took the same 100,000-row count at once).
+static FLIGHTS: LazyLock<Mutex<HashMap<String, Arc<Mutex<()>>>>> = LazyLock::new(Mutex::default);
 
 /// A poisoned lock still holds a usable map (a count is only a number).
 fn locked<T>(m: &'static Mutex<T>) -> MutexGuard<'static, T> {
@@ -40,16 +43,24 @@ pub fn count_or(
 ) -> rusqlite::Result<i64> {
     let generation = generation(db);
     let key = format!("{db}\u{0}{key}");
-    let cached = locked(&COUNTS).get(&key).copied();
-    if let Some((at, n)) = cached {
-        if at == generation {
-            return Ok(n);
-        }
+    let kept = || match locked(&COUNTS).get(&key).copied() {
+        Some((at, n)) if at == generation => Some(n),
+        _ => None,
+    };
+    if let Some(n) = kept() {
+        return Ok(n);
+    }
+    let flight = locked(&FLIGHTS).entry(key.clone()).or_default().clone();
+    let _turn = flight.lock().unwrap_or_else(PoisonError::into_inner);
+    // Whoever held the turn before may have just counted it.
+    if let Some(n) = kept() {
+        return Ok(n);
     }
     let n = count()?;
     let mut map = locked(&COUNTS);
     if map.len() >= MAX_ENTRIES {
         map.clear();
+        locked(&FLIGHTS).retain(|k, _| *k == key);
     }
     map.insert(key, (generation, n));
     Ok(n)
@@ -77,5 +88,26 @@ mod tests {
         bump("/tmp/counts-test-other.db");
         assert_eq!(count(8), 7, "a write elsewhere changes nothing");
         assert_eq!(taken, 2);
+    }
+
+    #[test]
+    fn requests_that_miss_together_take_one_count() {
+        let db = "/tmp/counts-test-flight.db";
+        let taken = std::sync::atomic::AtomicUsize::new(0);
+        let start = std::sync::Barrier::new(8);
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    start.wait();
+                    let n = count_or(db, "SELECT COUNT(*) slow".into(), || {
+                        taken.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                        Ok(42)
+                    });
+                    assert_eq!(n.unwrap(), 42);
+                });
+            }
+        });
+        assert_eq!(taken.into_inner(), 1, "the others waited for the one count");
     }
 }
