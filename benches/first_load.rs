@@ -220,6 +220,15 @@ fn median(xs: &[f64]) -> f64 {
     s[s.len() / 2]
 }
 
+/// The median of step `k` over the runs that reached it (NaN when none did).
+fn step_median(runs: &[Vec<f64>], k: usize) -> f64 {
+    let xs: Vec<f64> = runs.iter().filter_map(|p| p.get(k).copied()).collect();
+    match xs.is_empty() {
+        true => f64::NAN,
+        false => median(&xs),
+    }
+}
+
 fn list(xs: &[f64]) -> String {
     xs.iter()
         .map(|x| format!("{x:.0}"))
@@ -314,15 +323,11 @@ async fn measure(base: &str, dir: &Path) {
     println!("\nWhere the console's time goes (median ms from navigation start, same runs):\n");
     println!("| step | loopback | emulated link |\n|---|---:|---:|");
     for (k, step) in PHASE_NAMES.iter().enumerate() {
-        let at = |i: usize| {
-            let xs: Vec<f64> = phases[i].iter().filter_map(|p| p.get(k).copied()).collect();
-            if xs.is_empty() {
-                f64::NAN
-            } else {
-                median(&xs)
-            }
-        };
-        println!("| {step} | {:.0} | {:.0} |", at(0), at(1));
+        println!(
+            "| {step} | {:.0} | {:.0} |",
+            step_median(&phases[0], k),
+            step_median(&phases[1], k)
+        );
     }
     println!(
         "| rows painted | {:.0} | {:.0} |",
@@ -388,14 +393,7 @@ async fn compare(before: &str, after: &str) {
     println!("\n| step (median ms) | loopback before | loopback after | emulated before | emulated after |");
     println!("|---|---:|---:|---:|---:|");
     for (k, step) in PHASE_NAMES.iter().enumerate() {
-        let at = |runs: &Vec<Vec<f64>>| {
-            let xs: Vec<f64> = runs.iter().filter_map(|p| p.get(k).copied()).collect();
-            if xs.is_empty() {
-                f64::NAN
-            } else {
-                median(&xs)
-            }
-        };
+        let at = |runs: &Vec<Vec<f64>>| step_median(runs, k);
         println!(
             "| {step} | {:.0} | {:.0} | {:.0} | {:.0} |",
             at(&phases[0][0]),

@@ -2,7 +2,7 @@
 //! tunnel; then, when the far end speaks TLS, a handshake that reads the certificate it presents.
 //! Each step is timed and every outcome is one plain sentence. No message holds the password.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
@@ -21,6 +21,8 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 const SPEAKS_FIRST: Duration = Duration::from_millis(300);
 /// How long an SSH server gets to send its banner.
 const BANNER_WAIT: Duration = Duration::from_secs(5);
+/// The most of a proxy's answer head that is read.
+const HEAD_LIMIT: usize = 16 * 1024;
 
 /// What the far end should be: known for a target (its style), not for the proxy test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +34,6 @@ pub enum Expect {
     /// Either: a short wait for a banner, then a handshake.
     Either,
 }
-/// The most of a proxy's answer head that is read.
-const HEAD_LIMIT: usize = 16 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Stage {
@@ -128,8 +128,11 @@ fn timed_out(stage: Stage, proxy: Option<&Proxy>, target: &str) -> String {
             authority(&p.host, p.port)
         ),
         (Stage::Connect, None) => format!("No connection to {target} within {secs} s."),
-        (Stage::Authenticate | Stage::Tunnel, _) => {
+        (Stage::Authenticate | Stage::Tunnel, Some(_)) => {
             format!("The proxy did not open the tunnel to {target} within {secs} s.")
+        }
+        (Stage::Authenticate | Stage::Tunnel, None) => {
+            format!("{target} did not answer within {secs} s.")
         }
         (Stage::Tls, _) => format!("{target} did not finish a TLS handshake within {secs} s."),
     }
@@ -289,16 +292,9 @@ async fn tls_thumbprint<S>(stream: S, host: &str) -> Result<String, String>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
-        .with_no_client_auth();
     let name = ServerName::try_from(host.trim_matches(['[', ']']).to_owned())
         .unwrap_or_else(|_| ServerName::try_from("tentacle").expect("a valid name"));
-    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+    let tls = tokio_rustls::TlsConnector::from(TLS.clone())
         .connect(name, stream)
         .await
         .map_err(|e| plain(&e.to_string()))?;
@@ -310,6 +306,18 @@ where
         .ok_or("no certificate was presented")?;
     Ok(thumbprint(certificate))
 }
+
+/// The client side of every handshake, made once: any certificate, signatures checked.
+static TLS: LazyLock<Arc<rustls::ClientConfig>> = LazyLock::new(|| {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .expect("the provider supports the default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AnyCertificate(provider)))
+        .with_no_client_auth();
+    Arc::new(config)
+});
 
 /// SHA-1 of a certificate's DER bytes in upper-case hex, as Octopus shows thumbprints.
 pub fn thumbprint(der: &[u8]) -> String {

@@ -188,6 +188,16 @@ async fn what_to_test_is_checked_first() {
             "{expected}: {errors}"
         );
     }
+    // The proxy's own rules, all of them: a SOCKS proxy is not tested as if it spoke HTTP.
+    let r = api
+        .post(
+            "/api/Spaces-1/proxies/test",
+            json!({"Proxy": {"Host": "127.0.0.1", "Port": 1080, "ProxyType": "SOCKS5"},
+                   "Host": "127.0.0.1", "Port": 10933}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.text.contains("is not supported"), "{}", r.text);
 }
 
 #[tokio::test]

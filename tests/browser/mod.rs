@@ -52,7 +52,8 @@ pub struct Browser {
     name: String,
     _driver: Driver,
     _profile: tempfile::TempDir,
-    _data: tempfile::TempDir,
+    /// The database's directory, when the server is this harness's own.
+    _data: Option<tempfile::TempDir>,
 }
 
 /// The trunk build output the tests serve: `$CONSOLE_DIST`, or `dist/` at the repository root.
@@ -93,7 +94,7 @@ impl Browser {
         browser.api_key = api_key.map(str::to_owned);
         browser.db_path = data.path().join("test.db");
         browser.server = Some(server);
-        browser._data = data;
+        browser._data = Some(data);
         browser
     }
 
@@ -151,7 +152,7 @@ impl Browser {
             name: name.to_owned(),
             _driver: Driver(driver),
             _profile: profile,
-            _data: tempfile::tempdir().unwrap(),
+            _data: None,
         }
     }
 

@@ -81,40 +81,28 @@ pub async fn discover(
         _ => reach::Expect::Tls,
     };
     let outcome = reach::reach(via.as_ref(), host, port as u16, expect).await;
-    if outcome.stage == reach::Stage::Tls && !outcome.success {
-        return Err(ApiError::bad_request(format!(
-            "{} answered, but not as a Listening Tentacle does (no TLS handshake): {}",
-            reach::authority(host, port as u16),
-            outcome.message
-        )));
-    }
-    if !outcome.success {
+    // Not reached at all: the reason as it is. Reached, but a failed handshake or no banner:
+    // something else answers there.
+    if !outcome.success && outcome.stage != reach::Stage::Tls {
         return Err(ApiError::bad_request(outcome.message));
     }
     let host = host.trim_matches(['[', ']']);
-    let authority = match host.contains(':') {
-        true => format!("[{host}]:{port}"),
-        false => format!("{host}:{port}"),
+    let authority = reach::authority(host, port as u16);
+    let not_a = |what: &str, missing: &str| {
+        ApiError::bad_request(format!(
+            "{authority} answered, but not as {what} does ({missing}): {}",
+            outcome.message
+        ))
     };
-    let endpoint = match (style, outcome.thumbprint, outcome.ssh_banner) {
+    let endpoint = match (style, &outcome.thumbprint, &outcome.ssh_banner) {
         (LISTENING, Some(thumbprint), _) => json!({
             "CommunicationStyle": LISTENING, "Uri": format!("https://{authority}/"),
             "Thumbprint": thumbprint, "ProxyId": proxy_id}),
         (SSH, _, Some(_)) => json!({
             "CommunicationStyle": SSH, "Host": host, "Port": port, "Fingerprint": null,
             "AccountId": null, "ProxyId": proxy_id, "Uri": format!("ssh://{authority}/")}),
-        (LISTENING, ..) => {
-            return Err(ApiError::bad_request(format!(
-                "{authority} answered, but not as a Listening Tentacle does (no TLS handshake): {}",
-                outcome.message
-            )))
-        }
-        _ => {
-            return Err(ApiError::bad_request(format!(
-                "{authority} answered, but not as an SSH server does (no SSH banner): {}",
-                outcome.message
-            )))
-        }
+        (LISTENING, ..) => return Err(not_a("a Listening Tentacle", "no TLS handshake")),
+        _ => return Err(not_a("an SSH server", "no SSH banner")),
     };
     Ok(Json(json!({
         "Id": null, "Name": host, "EnvironmentIds": [], "Roles": [], "TenantIds": [],

@@ -2,7 +2,7 @@
 //! through this proxy? The proxy is sent as its form holds it, saved or not; a saved proxy's
 //! stored password is used unless a new one is sent, so it can be tested without retyping it.
 
-use api_model::validation::{normalize, validate_host, validate_port, validate_username};
+use api_model::validation::{normalize, validate_host, validate_port, validate_proxy, ProxyField};
 use api_model::{ProxyResource, SecretChange, SensitiveValue};
 use axum::extract::State;
 use axum::Json;
@@ -43,17 +43,17 @@ pub async fn test(
     normalize(&mut proxy);
     let host = host.unwrap_or_default().trim().to_owned();
     let port = port.unwrap_or(0);
-    let mut errors: Vec<String> = [
-        validate_host(&proxy.host),
-        validate_port(proxy.port),
-        validate_username(proxy.username.as_deref()),
-        target_host_problem(&host),
-        validate_port(port).map(|_| "Port to reach must be a whole number from 1 to 65535.".into()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    errors.dedup();
+    // The proxy's own rules (an unsaved proxy needs no name to be tested), then what to reach.
+    let errors: Vec<String> = validate_proxy(&proxy)
+        .into_iter()
+        .filter(|e| e.field != ProxyField::Name)
+        .map(|e| e.message)
+        .chain(target_host_problem(&host))
+        .chain(
+            validate_port(port)
+                .map(|_| "Port to reach must be a whole number from 1 to 65535.".into()),
+        )
+        .collect();
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }

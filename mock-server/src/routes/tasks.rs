@@ -3,6 +3,9 @@
 //! directly) in the background, a few at a time over all tasks, sets each machine's
 //! `HealthStatus` and `StatusSummary`, and logs every step with its time.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -117,7 +120,7 @@ pub async fn create(
         .unwrap_or("Manual health check")
         .to_owned();
     let stored_arguments = arguments.to_string();
-    let (task, space, machines) = state
+    let (task, seq, space, machines) = state
         .db
         .write(move |c| {
             let tx = c.transaction()?;
@@ -133,78 +136,76 @@ pub async fn create(
             let seq = tx.last_insert_rowid();
             let task = find_task(&tx, Some(space), seq)?;
             tx.commit()?;
-            Ok((task, space, machines))
+            Ok((task, seq, space, machines))
         })
         .await?;
-    let seq = ids::parse(TASKS, task["Id"].as_str().unwrap_or_default()).unwrap_or_default();
     tokio::spawn(run(state, seq, space, machines));
     Ok((StatusCode::CREATED, Json(task)))
 }
 
-/// The machines a health task checks: these ids, or every machine of this environment.
+/// The machines a health task checks: these ids (in the order given), then every other machine
+/// of this environment (by name). One query; an id that is not a target of this space is a 400.
 fn chosen(
     c: &Connection,
     space: i64,
     ids_given: &[String],
     environment: Option<&str>,
 ) -> ApiResult<Vec<ToCheck>> {
-    let mut seqs = vec![];
-    for id in ids_given {
-        let seq = ids::parse(MACHINES, id)
-            .filter(|seq| {
-                c.query_row(
-                    "SELECT 1 FROM machines WHERE seq = ?1 AND space_seq = ?2",
-                    params![seq, space],
-                    |_| Ok(()),
-                )
-                .is_ok()
-            })
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("There is no deployment target {id} in this space."))
-            })?;
-        seqs.push(seq);
-    }
-    if let Some(environment) = environment {
-        let env = ids::parse(ids::ENVIRONMENTS, environment).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "There is no environment {environment} in this space."
-            ))
+    let given: Vec<Option<i64>> = ids_given
+        .iter()
+        .map(|id| ids::parse(MACHINES, id))
+        .collect();
+    let environment = match environment {
+        None => None,
+        Some(e) => Some(ids::parse(ids::ENVIRONMENTS, e).ok_or_else(|| {
+            ApiError::bad_request(format!("There is no environment {e} in this space."))
+        })?),
+    };
+    let mut found: Vec<Option<ToCheck>> = c
+        .prepare(
+            "SELECT seq, name, body, proxy_seq FROM machines WHERE space_seq = ?1 AND (
+                seq IN (SELECT value FROM json_each(?2))
+                OR seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq = ?3))
+             ORDER BY name COLLATE NOCASE",
+        )?
+        .query_map(
+            params![
+                space,
+                json!(given.iter().flatten().collect::<Vec<_>>()).to_string(),
+                environment
+            ],
+            |r| {
+                let body: String = r.get(2)?;
+                let body: Value = serde_json::from_str(&body).unwrap_or_default();
+                Ok(Some(ToCheck {
+                    seq: r.get(0)?,
+                    name: r.get(1)?,
+                    endpoint: body.get("Endpoint").cloned().unwrap_or_default(),
+                    proxy: r.get::<_, Option<i64>>(3)?.map(|p| ids::format(PROXIES, p)),
+                }))
+            },
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let at: HashMap<i64, usize> = found
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.as_ref().map(|m| (m.seq, i)))
+        .collect();
+    let mut machines = Vec::with_capacity(found.len());
+    for (id, seq) in ids_given.iter().zip(&given) {
+        let i = seq.and_then(|s| at.get(&s).copied()).ok_or_else(|| {
+            ApiError::bad_request(format!("There is no deployment target {id} in this space."))
         })?;
-        let mut q = c.prepare(
-            "SELECT me.machine_seq FROM machine_environments me JOIN machines m ON m.seq = me.machine_seq
-             WHERE me.environment_seq = ?1 AND m.space_seq = ?2 ORDER BY m.name COLLATE NOCASE",
-        )?;
-        let found: Vec<i64> = q
-            .query_map(params![env, space], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        seqs.extend(
-            found
-                .into_iter()
-                .filter(|s| !seqs.contains(s))
-                .collect::<Vec<_>>(),
-        );
+        // Taken once: an id given twice is checked once.
+        machines.extend(found[i].take());
     }
-    if seqs.is_empty() {
+    machines.extend(found.into_iter().flatten());
+    if machines.is_empty() {
         return Err(ApiError::bad_request(
             "A health check needs machines: give Arguments.MachineIds or Arguments.EnvironmentId (with deployment targets in it).",
         ));
     }
-    seqs.iter()
-        .map(|seq| {
-            let (name, body, proxy): (String, String, Option<i64>) = c.query_row(
-                "SELECT name, body, proxy_seq FROM machines WHERE seq = ?1",
-                [seq],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
-            let body: Value = serde_json::from_str(&body).unwrap_or_default();
-            Ok(ToCheck {
-                seq: *seq,
-                name,
-                endpoint: body.get("Endpoint").cloned().unwrap_or_default(),
-                proxy: proxy.map(|p| ids::format(PROXIES, p)),
-            })
-        })
-        .collect()
+    Ok(machines)
 }
 
 /// Checks every machine (a few at a time), records what each said, then the task's outcome.
@@ -222,15 +223,29 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
     if started.is_err() {
         return;
     }
+    // Each proxy read once, however many machines go through it.
     let space_id = ids::format(SPACES, space);
+    let mut proxies: HashMap<String, Option<Arc<reach::Proxy>>> = HashMap::new();
+    for id in machines.iter().filter_map(|m| m.proxy.as_ref()) {
+        if !proxies.contains_key(id) {
+            let proxy = saved_proxy(&state, space_id.clone(), id.clone()).await;
+            proxies.insert(id.clone(), proxy.ok().map(Arc::new));
+        }
+    }
     // All at once, each waiting its turn; read back in the order asked.
     let checks: Vec<_> = machines
         .into_iter()
         .map(|m| {
-            let (state, space_id) = (state.clone(), space_id.clone());
+            let state = state.clone();
+            let via = match &m.proxy {
+                None => Ok(None),
+                Some(id) => proxies[id].clone().map(Some).ok_or_else(|| {
+                    format!("Its proxy {id} could not be read, so it was not reached.")
+                }),
+            };
             tokio::spawn(async move {
                 let _turn = state.checks.acquire().await;
-                check(&state, &space_id, m).await
+                check(&state, m, via).await
             })
         })
         .collect();
@@ -258,7 +273,7 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
             ),
         ),
     };
-    let log = Value::from(results.clone()).to_string();
+    let log = Value::from(results).to_string();
     let _ = state
         .db
         .write(move |c| {
@@ -271,8 +286,13 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
         .await;
 }
 
-/// One machine: reach it, compare what it presents, store its health; its log entry.
-async fn check(state: &AppState, space_id: &str, m: ToCheck) -> Value {
+/// One machine: reach it (through `via`, its proxy as read for the task, or why it could not
+/// be), compare what it presents, store its health; its log entry.
+async fn check(
+    state: &AppState,
+    m: ToCheck,
+    via: Result<Option<Arc<reach::Proxy>>, String>,
+) -> Value {
     let style = m.endpoint["CommunicationStyle"]
         .as_str()
         .unwrap_or_default();
@@ -284,80 +304,21 @@ async fn check(state: &AppState, space_id: &str, m: ToCheck) -> Value {
         ));
         return entry(&m.name, "Skipped", lines);
     }
-    let (host, port) = match style {
-        api_model::SSH => (
-            m.endpoint["Host"].as_str().unwrap_or_default().to_owned(),
-            m.endpoint["Port"].as_u64().unwrap_or(22) as u16,
-        ),
-        _ => host_and_port(m.endpoint["Uri"].as_str().unwrap_or_default()),
-    };
-    let via = match &m.proxy {
-        Some(id) => match saved_proxy(state, space_id.to_owned(), id.clone()).await {
-            Ok(p) => {
-                lines.push(line(
+    let (health, summary) = match via {
+        Err(reason) => ("Unavailable", reason),
+        Ok(via) => {
+            lines.push(match (&m.proxy, &via) {
+                (Some(id), Some(p)) => line(
                     "Info",
                     format!("Connecting through the proxy {id} ({}:{}).", p.host, p.port),
-                ));
-                Some(p)
-            }
-            Err(_) => None,
-        },
-        None => {
-            lines.push(line("Info", "Connecting directly (no proxy)."));
-            None
-        }
-    };
-    let expect = match style {
-        api_model::SSH => reach::Expect::Ssh,
-        _ => reach::Expect::Tls,
-    };
-    let outcome = reach::reach(via.as_ref(), &host, port, expect).await;
-    lines.extend(outcome.steps.iter().map(|s| line("Info", s.clone())));
-    let (health, summary) = if !outcome.success {
-        lines.push(line("Error", outcome.message.clone()));
-        ("Unavailable", outcome.message.clone())
-    } else if style == api_model::SSH {
-        match &outcome.ssh_banner {
-            Some(_) => {
-                lines.push(line(
-                    "Info",
-                    "The host key is not compared: this server does not read SSH host keys.",
-                ));
-                (
-                    "Healthy",
-                    format!("The SSH server answered{}.", through(&m.proxy)),
-                )
-            }
-            None => (
-                "Unavailable",
-                format!("{host}:{port} answered, but not as an SSH server does."),
-            ),
-        }
-    } else {
-        let expected = m.endpoint["Thumbprint"].as_str().unwrap_or_default();
-        match &outcome.thumbprint {
-            Some(t) if t.eq_ignore_ascii_case(expected) => (
-                "Healthy",
-                format!(
-                    "The Tentacle presented the expected certificate{}.",
-                    through(&m.proxy)
                 ),
-            ),
-            Some(t) => (
-                "Unavailable",
-                format!("Thumbprint mismatch: expected {expected}, presented {t}."),
-            ),
-            None => (
-                "Unavailable",
-                format!("{host}:{port} answered, but did not complete a TLS handshake."),
-            ),
+                _ => line("Info", "Connecting directly (no proxy)."),
+            });
+            reach_and_compare(&m, style, via.as_deref(), &mut lines).await
         }
     };
-    if health == "Unavailable" && outcome.success {
-        lines.push(line("Error", summary.clone()));
-    } else if health == "Healthy" {
-        lines.push(line("Info", summary.clone()));
-    }
+    let category = if health == "Healthy" { "Info" } else { "Error" };
+    lines.push(line(category, summary.clone()));
     let (seq, h, s) = (m.seq, health, summary);
     let _ = state
         .db
@@ -369,15 +330,66 @@ async fn check(state: &AppState, space_id: &str, m: ToCheck) -> Value {
             Ok(())
         })
         .await;
-    entry(
-        &m.name,
-        if health == "Healthy" {
-            "Success"
-        } else {
-            "Failed"
-        },
-        lines,
-    )
+    let status = if health == "Healthy" {
+        "Success"
+    } else {
+        "Failed"
+    };
+    entry(&m.name, status, lines)
+}
+
+/// Reaches the machine and judges what it presented: its health and the sentence that says why.
+async fn reach_and_compare(
+    m: &ToCheck,
+    style: &str,
+    via: Option<&reach::Proxy>,
+    lines: &mut Vec<Value>,
+) -> (&'static str, String) {
+    let (host, port) = match style {
+        api_model::SSH => (
+            m.endpoint["Host"].as_str().unwrap_or_default().to_owned(),
+            m.endpoint["Port"].as_u64().unwrap_or(22) as u16,
+        ),
+        _ => host_and_port(m.endpoint["Uri"].as_str().unwrap_or_default()),
+    };
+    let expect = match style {
+        api_model::SSH => reach::Expect::Ssh,
+        _ => reach::Expect::Tls,
+    };
+    let outcome = reach::reach(via, &host, port, expect).await;
+    lines.extend(outcome.steps.iter().map(|s| line("Info", s.clone())));
+    if !outcome.success {
+        return ("Unavailable", outcome.message);
+    }
+    if style == api_model::SSH {
+        // Expect::Ssh succeeds only on a banner.
+        lines.push(line(
+            "Info",
+            "The host key is not compared: this server does not read SSH host keys.",
+        ));
+        return (
+            "Healthy",
+            format!("The SSH server answered{}.", through(&m.proxy)),
+        );
+    }
+    let expected = m.endpoint["Thumbprint"].as_str().unwrap_or_default();
+    match &outcome.thumbprint {
+        Some(t) if t.eq_ignore_ascii_case(expected) => (
+            "Healthy",
+            format!(
+                "The Tentacle presented the expected certificate{}.",
+                through(&m.proxy)
+            ),
+        ),
+        Some(t) => (
+            "Unavailable",
+            format!("Thumbprint mismatch: expected {expected}, presented {t}."),
+        ),
+        None => (
+            "Unavailable",
+            format!("{host}:{port} answered, but did not complete a TLS handshake."),
+        ),
+    }
 }
 
 fn through(proxy: &Option<String>) -> String {
