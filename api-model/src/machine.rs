@@ -6,6 +6,49 @@ use crate::Links;
 pub const LISTENING: &str = "TentaclePassive";
 pub const POLLING: &str = "TentacleActive";
 pub const SSH: &str = "Ssh";
+/// The port a Listening Tentacle listens on unless told otherwise.
+pub const TENTACLE_PORT: u16 = 10933;
+
+/// The host and port of a Listening Tentacle's `https://host:port/` (10933 when none is given).
+pub fn listening_host_port(uri: &str) -> (String, u16) {
+    let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if let Some(v6) = authority.strip_prefix('[') {
+        let (host, after) = v6.split_once(']').unwrap_or((v6, ""));
+        let port = after
+            .strip_prefix(':')
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(TENTACLE_PORT);
+        return (host.to_owned(), port);
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) => (host.to_owned(), port.parse().unwrap_or(TENTACLE_PORT)),
+        None => (authority.to_owned(), TENTACLE_PORT),
+    }
+}
+
+/// Where the server connects to reach a machine: a Listening Tentacle's URL host and port, an
+/// SSH target's `Host` and `Port` (22 if none); `None` for a Polling Tentacle (it connects out).
+pub fn endpoint_address(endpoint: &Value) -> Option<(String, u16)> {
+    let text = |key| {
+        endpoint
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    match text("CommunicationStyle") {
+        LISTENING => Some(listening_host_port(text("Uri"))),
+        SSH => Some((
+            text("Host").to_owned(),
+            endpoint
+                .get("Port")
+                .and_then(Value::as_u64)
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(22),
+        )),
+        _ => None,
+    }
+}
 
 /// A deployment target (`DeploymentTargetResource`). Only the fields this product reads are
 /// typed; everything else is kept in `extra`, so a round trip loses nothing.
@@ -89,4 +132,41 @@ pub struct AccountResource {
     pub username: Option<String>,
     #[serde(default)]
     pub links: Links,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_host_and_port_from_a_tentacle_url() {
+        let hp = |u| listening_host_port(u);
+        assert_eq!(hp("https://web01:10934/"), ("web01".into(), 10934));
+        assert_eq!(hp("https://web01/"), ("web01".into(), TENTACLE_PORT));
+        assert_eq!(hp("https://[::1]:443/x?y"), ("::1".into(), 443));
+        assert_eq!(hp("https://[fe80::1]"), ("fe80::1".into(), TENTACLE_PORT));
+        assert_eq!(hp("web02:1"), ("web02".into(), 1));
+        assert_eq!(hp("https://web01:port/"), ("web01".into(), TENTACLE_PORT));
+    }
+
+    #[test]
+    fn a_machine_is_reached_at_its_url_or_ssh_host() {
+        let at = |e: Value| endpoint_address(&e);
+        assert_eq!(
+            at(serde_json::json!({"CommunicationStyle": LISTENING, "Uri": "https://web01:10934/"})),
+            Some(("web01".into(), 10934))
+        );
+        assert_eq!(
+            at(serde_json::json!({"CommunicationStyle": SSH, "Host": "db01", "Port": 2222})),
+            Some(("db01".into(), 2222))
+        );
+        assert_eq!(
+            at(serde_json::json!({"CommunicationStyle": SSH, "Host": "db01"})),
+            Some(("db01".into(), 22))
+        );
+        assert_eq!(
+            at(serde_json::json!({"CommunicationStyle": POLLING, "Uri": "poll://x/"})),
+            None
+        );
+    }
 }

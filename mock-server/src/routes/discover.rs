@@ -19,7 +19,6 @@ use crate::reach;
 use crate::routes::proxy_test::saved_proxy;
 use crate::state::AppState;
 
-const TENTACLE_PORT: i32 = 10933;
 const SSH_PORT: i32 = 22;
 
 pub async fn discover(
@@ -63,7 +62,7 @@ pub async fn discover(
     let port = match given("port") {
         None => match style {
             SSH => SSH_PORT,
-            _ => TENTACLE_PORT,
+            _ => i32::from(api_model::TENTACLE_PORT),
         },
         Some(p) => p
             .parse::<i32>()

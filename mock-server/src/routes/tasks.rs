@@ -22,7 +22,6 @@ use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
 const HEALTH: &str = "Health";
-const TENTACLE_PORT: u16 = 10933;
 
 /// A machine as the check needs it.
 struct ToCheck {
@@ -345,13 +344,7 @@ async fn reach_and_compare(
     via: Option<&reach::Proxy>,
     lines: &mut Vec<Value>,
 ) -> (&'static str, String) {
-    let (host, port) = match style {
-        api_model::SSH => (
-            m.endpoint["Host"].as_str().unwrap_or_default().to_owned(),
-            m.endpoint["Port"].as_u64().unwrap_or(22) as u16,
-        ),
-        _ => host_and_port(m.endpoint["Uri"].as_str().unwrap_or_default()),
-    };
+    let (host, port) = api_model::endpoint_address(&m.endpoint).unwrap_or_default();
     let expect = match style {
         api_model::SSH => reach::Expect::Ssh,
         _ => reach::Expect::Tls,
@@ -397,24 +390,6 @@ fn through(proxy: &Option<String>) -> String {
         .as_ref()
         .map(|p| format!(" through the proxy {p}"))
         .unwrap_or_default()
-}
-
-/// The host and port of a Listening Tentacle's `https://host:port/` (10933 when none is given).
-fn host_and_port(uri: &str) -> (String, u16) {
-    let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']').unwrap_or((v6, ""));
-        let port = after
-            .strip_prefix(':')
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(TENTACLE_PORT);
-        return (host.to_owned(), port);
-    }
-    match authority.rsplit_once(':') {
-        Some((host, port)) => (host.to_owned(), port.parse().unwrap_or(TENTACLE_PORT)),
-        None => (authority.to_owned(), TENTACLE_PORT),
-    }
 }
 
 /// A task as Octopus shows it; `space` limits it to one space (scoped routes).
@@ -535,15 +510,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_addresses() {
+    fn dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(20_781), (2026, 11, 24));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert_eq!(
-            host_and_port("https://web01:10934/"),
-            ("web01".into(), 10934)
-        );
-        assert_eq!(host_and_port("https://web01/"), ("web01".into(), 10933));
-        assert_eq!(host_and_port("https://[::1]:443/x"), ("::1".into(), 443));
     }
 }
