@@ -6,10 +6,11 @@ mod browser;
 
 use std::process::Command;
 
-/// The budget for everything a browser downloads to run the console: 310 KiB for the Proxies and
-/// Deployment Targets areas. (Issue 3 set 250 KiB for Proxies alone; see the README's "The
-/// download" for why it was raised and what the areas cost.)
-const BUDGET_GZIP_BYTES: usize = 310 * 1024;
+/// The budget for everything a browser downloads to run the console: 332 KiB for the Proxies and
+/// Deployment Targets areas with issue 11's checks (proxy test, discovery, health). Issue 3 set
+/// 250 KiB for Proxies alone, issue 4 raised it to 310 KiB; see the README's "The download" for
+/// why each raise was made and what it measured.
+const BUDGET_GZIP_BYTES: usize = 332 * 1024;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
 fn gzip_len(path: &std::path::Path) -> usize {

@@ -262,6 +262,8 @@ async fn the_list_shows_names_and_filters_survive_reload_and_paging() {
     assert_eq!(
         first,
         json!([
+            // The row's selection checkbox (for "Check health (N selected)").
+            "",
             "web-prod-01",
             "Listening Tentacle",
             "Production",

@@ -1,11 +1,13 @@
 //! The only code that speaks HTTP. Screens call these typed functions and get typed errors.
 
 mod auth;
+mod checks;
 mod client;
 mod error;
 pub mod urls;
 
 pub use auth::{api_key, forget_api_key, set_api_key};
+pub use checks::{check_health, discover_thumbprint, test_proxy, HealthCheck, ProxyTestResult};
 pub use error::ApiError;
 pub use urls::ListQuery;
 
@@ -48,22 +50,42 @@ pub struct Tagged<T> {
     pub etag: Option<String>,
 }
 
+/// The deployment targets that use a proxy: their names, and where the first one the server
+/// connects to is reached (to offer for a test of the proxy).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Users {
+    pub names: Vec<Named>,
+    pub address: Option<(String, u16)>,
+}
+
 /// A proxy and the deployment targets that use it (two requests, together).
 pub async fn proxy_with_users(
     space: String,
     id: String,
-) -> Result<(Tagged<ProxyResource>, Vec<Named>), ApiError> {
+) -> Result<(Tagged<ProxyResource>, Users), ApiError> {
     let query = ListQuery {
         take: urls::TAKE_ALL,
         filters: vec![("proxyIds", id.clone())],
         ..ListQuery::default()
     };
-    let users_page = urls::machine_page(&space, &query);
-    let (proxy, users) = futures::join!(
-        proxy(space, id),
-        client::get::<ResourceCollection<Named>>(&users_page)
-    );
-    Ok((proxy?, users?.items))
+    let (proxy, users) = futures::join!(proxy(space.clone(), id), machine_page(space, query));
+    let users = users?.items;
+    let text = |m: &Machine, key: &str| m[key].as_str().unwrap_or_default().to_owned();
+    Ok((
+        proxy?,
+        Users {
+            names: users
+                .iter()
+                .map(|m| Named {
+                    id: text(m, "Id"),
+                    name: text(m, "Name"),
+                })
+                .collect(),
+            address: users
+                .iter()
+                .find_map(|m| api_model::endpoint_address(&m["Endpoint"])),
+        },
+    ))
 }
 
 pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, ApiError> {

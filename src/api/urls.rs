@@ -82,6 +82,33 @@ pub fn machine(space: &str, id: &str) -> String {
     format!("{}/{}", machines(space), segment(id))
 }
 
+/// Can the server reach a host through a proxy (an extension of the mock server's API).
+pub fn proxy_test(space: &str) -> String {
+    format!("{}/test", proxies(space))
+}
+
+/// A Listening Tentacle's template read through a proxy (or directly): its thumbprint.
+pub fn discover(space: &str, host: &str, port: u16, proxy: Option<&str>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("host", host)
+        .append_pair("port", &port.to_string())
+        .append_pair("type", api_model::LISTENING);
+    if let Some(p) = proxy {
+        query.append_pair("proxyId", p);
+    }
+    format!("{}/discover?{}", machines(space), query.finish())
+}
+
+pub fn tasks(space: &str) -> String {
+    format!("/api/{}/tasks", segment(space))
+}
+
+/// A task with its activity log.
+pub fn task_details(space: &str, id: &str) -> String {
+    format!("{}/{}/details", tasks(space), segment(id))
+}
+
 /// Every item of one of the space's collections (`environments`, `accounts`, `proxies`).
 pub fn all(space: &str, collection: &str) -> String {
     format!("/api/{}/{collection}/all", segment(space))
@@ -138,6 +165,23 @@ mod tests {
         );
         assert_eq!(all("Spaces-1", "accounts"), "/api/Spaces-1/accounts/all");
         assert_eq!(machine("Spaces-1", "a/b"), "/api/Spaces-1/machines/a%2Fb");
+    }
+
+    #[test]
+    fn builds_check_urls() {
+        assert_eq!(proxy_test("Spaces-1"), "/api/Spaces-1/proxies/test");
+        assert_eq!(
+            discover("Spaces-1", "web 01", 10933, Some("Proxies-2")),
+            "/api/Spaces-1/machines/discover?host=web+01&port=10933&type=TentaclePassive&proxyId=Proxies-2"
+        );
+        assert_eq!(
+            discover("Spaces-1", "::1", 1, None),
+            "/api/Spaces-1/machines/discover?host=%3A%3A1&port=1&type=TentaclePassive"
+        );
+        assert_eq!(
+            task_details("Spaces-1", "ServerTasks-3"),
+            "/api/Spaces-1/tasks/ServerTasks-3/details"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use leptos_router::NavigateOptions;
 use leptos_use::use_debounce_fn_with_arg;
 
 use crate::api::{ApiError, ListQuery};
-use crate::components::{loaded, PageHead, Pager, SelectField};
+use crate::components::{loaded, CheckReport, PageHead, Pager, Report, SelectField, Work};
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
 use crate::state::Session;
 
@@ -45,11 +45,21 @@ pub struct Table {
     pub total: i64,
     pub has_next: bool,
     pub filter_options: Vec<Vec<(String, String)>>,
+    /// Each row's id and name, in order (for selecting rows).
+    pub keys: Vec<(String, String)>,
     /// The [`Later`] column's cells by row key.
     pub later: std::collections::BTreeMap<String, Cell>,
 }
 
 pub type Loading = Pin<Box<dyn Future<Output = Result<Table, ApiError>>>>;
+
+/// Something to do with the rows a person selects (e.g. check their health): a button above
+/// the table, and the work, which reports into the list's [`CheckReport`].
+pub struct Bulk {
+    /// The button's words, after which the number selected follows.
+    pub label: &'static str,
+    pub run: fn(String, Vec<String>, RwSignal<Option<Report>>) -> Work,
+}
 
 /// A filter: its key in the console's address, its label, the API parameter it sets, and the
 /// text of its "no filter" choice.
@@ -77,6 +87,7 @@ pub struct ListSpec {
     /// Loads a page: (space, API query) to rows.
     pub load: fn(String, ListQuery) -> Loading,
     pub later: Option<Later>,
+    pub bulk: Option<Bulk>,
 }
 
 #[component]
@@ -201,6 +212,40 @@ pub fn ListPage(
             .unwrap_or_default()
     });
 
+    // The rows selected on this page (a new page starts with none), and the bulk action's report.
+    let selected = RwSignal::new(Vec::<String>::new());
+    let report = RwSignal::new(None::<Report>);
+    Effect::new(move |_| {
+        state.track();
+        selected.set(vec![]);
+    });
+    let bulk = Action::new_local(move |(): &()| -> Work {
+        let work = spec
+            .bulk
+            .as_ref()
+            .map(|b| (b.run)(space.get_untracked(), selected.get_untracked(), report));
+        Box::pin(async move {
+            if let Some(work) = work {
+                work.await;
+                // What the work changed shows in the table (e.g. the Health column).
+                table.refetch();
+            }
+        })
+    });
+    let bulk_bar = spec.bulk.as_ref().map(|b| {
+        let count = move || selected.with(Vec::len);
+        view! {
+            <div class="bulk" data-testid="bulk">
+                <button type="button" id="bulk-run" class="button" on:click=move |_| { if !bulk.pending().get_untracked() { bulk.dispatch_local(()); } }
+                    disabled=move || count() == 0 || bulk.pending().get()
+                    aria-busy=move || bulk.pending().get().then_some("true")>
+                    {move || format!("{} ({} selected)", b.label, count())}
+                </button>
+                <CheckReport report=report testid="bulk-report"/>
+            </div>
+        }
+    });
+
     view! {
         <PageHead title=spec.title area=spec.title>
             <a class="button primary" href=move || format!("{}/new", (spec.list)(&space.get()))>{spec.add_label}</a>
@@ -225,6 +270,7 @@ pub fn ListPage(
                 }
             }).collect_view())}
         </div>
+        {bulk_bar}
         {loaded(table, spec.loading, None, move |t| {
             let s = state.get_untracked();
             if t.rows.is_empty() && t.total == 0 {
@@ -242,6 +288,11 @@ pub fn ListPage(
                 }
                 .into_any();
             }
+            let selectable = spec.bulk.is_some();
+            // Rows without a key (a list that has none) can't be selected.
+            let keys = t.keys.into_iter().chain(std::iter::repeat_with(Default::default));
+            let all_ids: Vec<String> = t.rows.iter().zip(keys.clone()).map(|(_, (id, _))| id).collect();
+            let row_count = all_ids.len();
             let summary = routes::showing((s.page - 1) * PAGE_SIZE, t.rows.len(), t.total);
             let at = |page: u32| href(&ListState { page, ..s.clone() });
             let prev = (s.page > 1).then(|| at(s.page - 1));
@@ -249,10 +300,29 @@ pub fn ListPage(
             view! {
                 <div class="table-wrap" aria-busy=move || busy().then_some("true")>
                     <table class="table" aria-label=spec.table_label>
-                        <thead><tr>{spec.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
+                        <thead><tr>
+                            {selectable.then(|| view! {
+                                <th scope="col" class="select"><input type="checkbox" id="select-all" aria-label="Select every row on this page"
+                                    prop:checked=move || selected.with(|s| !s.is_empty() && s.len() == row_count)
+                                    on:change:target=move |ev| selected.set(if ev.target().checked() { all_ids.clone() } else { vec![] })/></th>
+                            })}
+                            {spec.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                        </tr></thead>
                         <tbody>
-                            {t.rows.into_iter().map(|row| view! {
-                                <tr>{row.into_iter().zip(spec.columns).map(|(cell, label)| view! {
+                            {t.rows.into_iter().zip(keys).map(|(row, (id, name))| view! {
+                                <tr>
+                                {selectable.then(|| {
+                                    let (mine, toggled) = (id.clone(), id);
+                                    view! {
+                                        <td class="select" data-label="Select"><input type="checkbox" aria-label=format!("Select {name}")
+                                            prop:checked=move || selected.with(|s| s.contains(&mine))
+                                            on:change:target=move |ev| {
+                                                let on = ev.target().checked();
+                                                selected.update(|s| { s.retain(|i| *i != toggled); if on { s.push(toggled.clone()) } });
+                                            }/></td>
+                                    }
+                                })}
+                                {row.into_iter().zip(spec.columns).map(|(cell, label)| view! {
                                     <td data-label=*label>{match cell {
                                         Cell::Later(key) => (move || match later.get() {
                                             None => pending(),

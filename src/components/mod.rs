@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 mod api_key_dialog;
+pub mod check_report;
 mod confirm_dialog;
 mod conflict_dialog;
 pub mod error_panel;
@@ -16,6 +17,7 @@ mod server_status;
 mod toaster;
 
 pub use api_key_dialog::ApiKeyDialog;
+pub use check_report::{CheckReport, Report, Tone, Work};
 pub use confirm_dialog::ConfirmDialog;
 pub use conflict_dialog::ConflictDialog;
 pub use error_panel::ErrorPanel;

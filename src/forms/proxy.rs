@@ -82,6 +82,12 @@ impl ProxyDraft {
         if !errors.is_empty() {
             return Err(errors);
         }
+        Ok(self.as_typed(original))
+    }
+
+    /// The resource as typed, unchecked: what a proxy test sends (the server checks it, and an
+    /// unsaved proxy needs no name to be tested).
+    pub fn as_typed(&self, original: Option<&ProxyResource>) -> ProxyResource {
         let mut p = original.cloned().unwrap_or_default();
         p.name = self.name.trim().to_owned();
         p.host = self.host.trim().to_owned();
@@ -93,7 +99,7 @@ impl ProxyDraft {
             PasswordEdit::Remove => Some(SensitiveValue::clear()),
             PasswordEdit::Set(v) => Some(SensitiveValue::set(v.clone())),
         };
-        Ok(p)
+        p
     }
 }
 

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
 use super::delete::DeleteProxy;
+use super::test::TestProxy;
 use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
@@ -35,7 +36,7 @@ pub fn ProxyPage() -> impl IntoView {
                 .with_untracked(|q| routes::back_to_target(q.get("back").as_deref()));
             view! {
                 <PageHead title="Add proxy" area="Proxies" list=routes::proxies(&space.get_untracked())/>
-                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {}) back=back/>
+                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {}) back=back address=None/>
             }
             .into_any()
         } else {
@@ -72,14 +73,14 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
                 p.value.last_modified_by.as_deref(),
             );
             let delete = view! {
-                <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
+                <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.names.clone()/>
             };
             view! {
             <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
                 {delete}
             </PageHead>
-            <ProxyForm space=space.clone() original=Some(p) reload=reload back=None/>
-            <UsedBy space=space users=users/>
+            <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address/>
+            <UsedBy space=space users=users.names/>
         }
         .into_any()
         },
@@ -139,6 +140,8 @@ fn ProxyForm(
     reload: Callback<()>,
     /// The target form to return to, with the new proxy chosen (instead of the list).
     back: Option<String>,
+    /// Where a target that uses this proxy is reached: the test's host and port to start with.
+    address: Option<(String, u16)>,
 ) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
@@ -170,6 +173,7 @@ fn ProxyForm(
     };
     let blur = move |field: ProxyField| Callback::new(move |()| form.left(field));
 
+    let test_space = space.clone();
     let done = StoredValue::new(back.clone().unwrap_or_else(|| routes::proxies(&space)));
     // The stored proxy while the conflict dialog is open, and what differs from the form.
     let conflict = RwSignal::new(None::<(api::Tagged<ProxyResource>, Vec<Difference>)>);
@@ -335,5 +339,6 @@ fn ProxyForm(
             </div>
             <FormActions saving=save.pending() cancel=done.get_value()/>
         </form>
+        <TestProxy space=test_space draft=draft original=original address=address/>
     }
 }

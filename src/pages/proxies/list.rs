@@ -21,6 +21,7 @@ static SPEC: ListSpec = ListSpec {
         "Add the HTTP proxy the server should use to reach Listening Tentacles or SSH targets.",
     no_match_title: "No proxies match",
     load,
+    bulk: None,
     later: Some(Later {
         unavailable: "Counts unavailable",
         load: usage,

@@ -4,6 +4,7 @@ mod about;
 mod delete;
 mod edit;
 mod list;
+mod test;
 
 pub use edit::ProxyPage;
 pub use list::ProxyList;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 
+use super::checks::{CheckHealth, Discover};
 use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
@@ -190,6 +191,13 @@ fn TargetForm(
     };
 
     let list = StoredValue::new(routes::machines(&space));
+    let discover_space = space.clone();
+    // Health is checked with the saved settings: a target that is saved, and that the server
+    // connects to (a Polling Tentacle connects out instead).
+    let health = (!is_new && initial.style != POLLING).then(|| {
+        let at = |key| original.with_value(|m| text(m, key));
+        view! { <CheckHealth space=space.clone() id=at("Id") health=at("HealthStatus") summary=at("StatusSummary")/> }
+    });
     let add_proxy = routes::new_proxy_for(&space, &here);
     let detours = Detours::expect();
     let keep_edits = move |_| {
@@ -333,6 +341,7 @@ fn TargetForm(
             <div hidden=move || style.get() != LISTENING>
                 {field(MachineField::Url, "URL", "The Tentacle's address, e.g. https://web01:10933/.", |d| d.uri.clone(), |d, v| d.uri = v)}
                 {field(MachineField::Thumbprint, "Thumbprint", "The Tentacle's certificate thumbprint, shown by Tentacle Manager.", |d| d.thumbprint.clone(), |d, v| d.thumbprint = v)}
+                <Discover space=discover_space draft=draft form=form/>
             </div>
             <div hidden=move || style.get() != SSH>
                 {field(MachineField::Host, "Host", "Host name or IP address of the SSH server.", |d| d.host.clone(), |d, v| d.host = v)}
@@ -379,5 +388,6 @@ fn TargetForm(
             </div>
             <FormActions saving=save.pending() cancel=list.get_value()/>
         </form>
+        {health}
     }
 }

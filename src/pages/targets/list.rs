@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
+use super::checks::check_health;
 use crate::api::{self, ListQuery, Lookups, Named};
-use crate::components::list_page::{Cell, Filter, ListPage, ListSpec, Loading, Table};
+use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Loading, Table};
 use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
 use api_model::{LISTENING, POLLING, SSH};
@@ -30,6 +31,7 @@ static SPEC: ListSpec = ListSpec {
     no_match_title: "No deployment targets match",
     load,
     later: None,
+    bulk: Some(Bulk { label: "Check health", run: check_health }),
 };
 
 /// The space's deployment targets, filtered and paged in the address.
@@ -56,6 +58,11 @@ fn load(space: String, query: ListQuery) -> Loading {
             has_next: page.links.contains_key("Page.Next"),
             total: page.total_results,
             rows: page.items.iter().map(|m| row(&space, m, &names)).collect(),
+            keys: page
+                .items
+                .iter()
+                .map(|m| (text(m, "Id"), text(m, "Name")))
+                .collect(),
             filter_options: vec![
                 options(&names.environments),
                 STYLES

@@ -1,5 +1,6 @@
 //! Infrastructure › Deployment Targets: the list and each target's settings.
 
+mod checks;
 mod edit;
 mod list;
 

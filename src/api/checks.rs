@@ -1,0 +1,174 @@
+//! Checks that make the server connect somewhere: testing a proxy, reading a Listening
+//! Tentacle's thumbprint, and the Health task (started, then followed until it finishes).
+
+use api_model::ProxyResource;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{client, urls, ApiError, Machine};
+
+/// How far a proxy test got, and why it stopped there.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProxyTestResult {
+    #[serde(default)]
+    pub success: bool,
+    #[serde(default)]
+    pub stage: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub elapsed_milliseconds: u64,
+}
+
+/// Can the server reach `host:port` through this proxy as the form holds it? A saved proxy
+/// sent without a new password is tested with its stored one. The server checks every value
+/// (its 400 names each problem).
+pub async fn test_proxy(
+    space: String,
+    proxy: ProxyResource,
+    host: String,
+    port: String,
+) -> Result<ProxyTestResult, ApiError> {
+    let body = json!({"Proxy": proxy, "Host": host, "Port": port.trim().parse::<i32>().ok()});
+    client::post(&urls::proxy_test(&space), &body).await
+}
+
+/// The thumbprint of the certificate the Listening Tentacle at `uri` presents, read by the
+/// server through `proxy` (or directly).
+pub async fn discover_thumbprint(
+    space: String,
+    uri: String,
+    proxy: Option<String>,
+) -> Result<String, ApiError> {
+    let (host, port) = api_model::listening_host_port(uri.trim());
+    let url = urls::discover(&space, &host, port, proxy.as_deref());
+    let template: Machine = client::get(&url).await?;
+    Ok(template["Endpoint"]["Thumbprint"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+/// One machine's part of a health check, from the task's activity log.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Checked {
+    pub name: String,
+    /// `Success`, `Failed` or `Skipped` (a Polling Tentacle).
+    pub status: String,
+    pub lines: Vec<String>,
+}
+
+/// A Health task as far as it has got.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HealthCheck {
+    /// `Queued`, `Executing`, `Success` or `Failed`.
+    pub state: String,
+    pub done: bool,
+    /// Which machines could not be reached, when some could not.
+    pub error: String,
+    pub machines: Vec<Checked>,
+}
+
+impl HealthCheck {
+    /// Reads a task (`POST tasks`) or its details (`GET tasks/{id}/details`).
+    pub fn read(answer: &Value) -> Self {
+        let task = answer.get("Task").unwrap_or(answer);
+        let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
+        let list = |v: &Value, key: &str| v[key].as_array().cloned().unwrap_or_default();
+        let machines = list(answer, "ActivityLogs")
+            .iter()
+            .flat_map(|root| list(root, "Children"))
+            .map(|m| Checked {
+                name: text(&m, "Name"),
+                status: text(&m, "Status"),
+                lines: list(&m, "LogElements")
+                    .iter()
+                    .map(|l| text(l, "MessageText"))
+                    .collect(),
+            })
+            .collect();
+        Self {
+            state: text(task, "State"),
+            done: task["IsCompleted"].as_bool().unwrap_or(false),
+            error: text(task, "ErrorMessage"),
+            machines,
+        }
+    }
+}
+
+/// How often a running check is asked about, and for how long at most (two minutes: each
+/// machine's attempt is limited to 10 s, 8 at a time).
+const POLL_EVERY_MS: u64 = 500;
+const POLLS: u32 = 240;
+
+/// Starts a Health task for `ids` and follows it until it finishes. `progress` sees each state
+/// and returns false when nobody is looking any more (its screen is gone), which stops following.
+pub async fn check_health(
+    space: String,
+    ids: Vec<String>,
+    progress: impl Fn(&HealthCheck) -> bool,
+) -> Result<HealthCheck, ApiError> {
+    let body = json!({"Name": "Health", "SpaceId": space, "Description": "Health check from the console",
+                      "Arguments": {"MachineIds": ids}});
+    let task: Value = client::post(&urls::tasks(&space), &body).await?;
+    let id = task["Id"].as_str().unwrap_or_default().to_owned();
+    let mut check = HealthCheck::read(&task);
+    for _ in 0..POLLS {
+        if check.done || !progress(&check) {
+            break;
+        }
+        pause(POLL_EVERY_MS).await;
+        check = HealthCheck::read(&client::get(&urls::task_details(&space, &id)).await?);
+    }
+    Ok(check)
+}
+
+/// Waits `ms` milliseconds (the browser's timer, through Leptos, whose timer code is already in
+/// the download; a `Promise` of our own added KBs of closure glue).
+async fn pause(ms: u64) {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = done.send(());
+        },
+        std::time::Duration::from_millis(ms),
+    );
+    let _ = wait.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_task_and_its_log() {
+        let queued = HealthCheck::read(
+            &json!({"Id": "ServerTasks-1", "State": "Queued", "IsCompleted": false}),
+        );
+        assert_eq!(queued.state, "Queued");
+        assert!(!queued.done && queued.machines.is_empty());
+        let details = json!({
+            "Task": {"State": "Failed", "IsCompleted": true, "ErrorMessage": "1 of 1 could not be reached: web01."},
+            "ActivityLogs": [{"Children": [{"Name": "web01", "Status": "Failed", "LogElements": [
+                {"Category": "Info", "MessageText": "Connected to the proxy in 2 ms."},
+                {"Category": "Error", "MessageText": "Thumbprint mismatch."}
+            ]}]}]
+        });
+        let failed = HealthCheck::read(&details);
+        assert!(failed.done);
+        assert_eq!(failed.state, "Failed");
+        assert_eq!(failed.error, "1 of 1 could not be reached: web01.");
+        assert_eq!(
+            failed.machines,
+            vec![Checked {
+                name: "web01".into(),
+                status: "Failed".into(),
+                lines: vec![
+                    "Connected to the proxy in 2 ms.".into(),
+                    "Thumbprint mismatch.".into()
+                ]
+            }]
+        );
+    }
+}
