@@ -124,7 +124,10 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let service = tower::util::MapRequestLayer::new(middleware::method_override).layer(app(state));
+    let service = tower::util::MapRequestLayer::new(|req| {
+        routes::canonical_api_path(middleware::method_override(req))
+    })
+    .layer(app(state));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         let listener = transport::Listener(listener);

@@ -4,6 +4,7 @@
 
 mod discover;
 pub(crate) mod environments;
+mod machine_proxy;
 pub(crate) mod machines;
 pub(crate) mod proxies;
 mod proxy_test;
@@ -94,6 +95,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::create)),
     endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space.", get(machines::all)),
     endpoint!(GET "/machines/discover", scoped: true, Kind::Other, "Machine", "A deployment target's template, not stored, with its endpoint read from the machine (through `proxyId`, or directly): the Tentacle's thumbprint for `TentaclePassive`; for `Ssh` the banner is checked, the host key is not read.", get(discover::discover)),
+    endpoint!(POST "/machines/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many deployment targets at once (`{\"Ids\": [...], \"ProxyId\": \"Proxies-2\" | null}`): all or nothing; Polling Tentacles are refused by name.", post(machine_proxy::change)),
     endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::get)),
     endpoint!(PUT "/machines/{id}", scoped: true, Kind::Update, "Machine", "Change a deployment target.", put(machines::update)),
     endpoint!(DELETE "/machines/{id}", scoped: true, Kind::Delete, "Machine", "Delete a deployment target.", delete(machines::delete)),
@@ -107,6 +109,49 @@ pub fn router_paths(e: &Endpoint) -> Vec<String> {
         paths.push(format!("/api/{{space_id}}{path}"));
     }
     paths
+}
+
+/// The fixed words of every route (`api`, `proxies`, `all`, …), by their lower-case form.
+static FIXED_WORDS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        ENDPOINTS
+            .iter()
+            .flat_map(|e| e.path.split('/'))
+            .chain(["api"])
+            .filter(|w| !w.is_empty() && !w.starts_with('{'))
+            .map(|w| (w.to_ascii_lowercase(), w))
+            .collect()
+    });
+
+/// Octopus matches its routes ignoring case (Octoterra calls `/api/Spaces-1/Proxies`): an `/api`
+/// path's fixed words are spelled as the router has them. Ids and the query are left alone. Runs
+/// before routing (it wraps the router).
+pub fn canonical_api_path(mut req: axum::extract::Request) -> axum::extract::Request {
+    let path = req.uri().path();
+    let is_api = path
+        .split('/')
+        .nth(1)
+        .is_some_and(|w| w.eq_ignore_ascii_case("api"));
+    if !is_api || !path.bytes().any(|b| b.is_ascii_uppercase()) {
+        return req;
+    }
+    let canonical: Vec<&str> = path
+        .split('/')
+        .map(|w| {
+            FIXED_WORDS
+                .get(&w.to_ascii_lowercase())
+                .copied()
+                .unwrap_or(w)
+        })
+        .collect();
+    let mut uri = canonical.join("/");
+    if let Some(q) = req.uri().query() {
+        uri = format!("{uri}?{q}");
+    }
+    if let Ok(parsed) = uri.parse() {
+        *req.uri_mut() = parsed;
+    }
+    req
 }
 
 pub fn api() -> Router<AppState> {
