@@ -16,8 +16,8 @@ pub use collection::ResourceCollection;
 pub use error::ErrorBody;
 pub use links::Links;
 pub use machine::{
-    endpoint_address, listening_host_port, AccountResource, EndpointResource, EnvironmentResource,
-    MachineResource, LISTENING, POLLING, SSH, TENTACLE_PORT,
+    endpoint_address, listening_host_port, url_host_port, AccountResource, EndpointResource,
+    EnvironmentResource, MachineResource, KUBERNETES, LISTENING, POLLING, SSH, TENTACLE_PORT,
 };
 pub use proxy::{ProxyResource, DEFAULT_PORT, PROXY_TYPE_HTTP};
 pub use root::{RootResource, SpaceRootResource};

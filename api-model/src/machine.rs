@@ -6,11 +6,18 @@ use crate::Links;
 pub const LISTENING: &str = "TentaclePassive";
 pub const POLLING: &str = "TentacleActive";
 pub const SSH: &str = "Ssh";
+/// A Kubernetes API target: the server talks to the cluster's API at `ClusterUrl`.
+pub const KUBERNETES: &str = "Kubernetes";
 /// The port a Listening Tentacle listens on unless told otherwise.
 pub const TENTACLE_PORT: u16 = 10933;
 
 /// The host and port of a Listening Tentacle's `https://host:port/` (10933 when none is given).
 pub fn listening_host_port(uri: &str) -> (String, u16) {
+    url_host_port(uri, TENTACLE_PORT)
+}
+
+/// The host and port of an `https://host:port/` address, `default` when it names no port.
+pub fn url_host_port(uri: &str, default: u16) -> (String, u16) {
     let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     if let Some(v6) = authority.strip_prefix('[') {
@@ -18,17 +25,18 @@ pub fn listening_host_port(uri: &str) -> (String, u16) {
         let port = after
             .strip_prefix(':')
             .and_then(|p| p.parse().ok())
-            .unwrap_or(TENTACLE_PORT);
+            .unwrap_or(default);
         return (host.to_owned(), port);
     }
     match authority.rsplit_once(':') {
-        Some((host, port)) => (host.to_owned(), port.parse().unwrap_or(TENTACLE_PORT)),
-        None => (authority.to_owned(), TENTACLE_PORT),
+        Some((host, port)) => (host.to_owned(), port.parse().unwrap_or(default)),
+        None => (authority.to_owned(), default),
     }
 }
 
 /// Where the server connects to reach a machine: a Listening Tentacle's URL host and port, an
-/// SSH target's `Host` and `Port` (22 if none); `None` for a Polling Tentacle (it connects out).
+/// SSH target's `Host` and `Port` (22 if none), a Kubernetes cluster's `ClusterUrl` (443 if it
+/// names no port); `None` for a Polling Tentacle (it connects out).
 pub fn endpoint_address(endpoint: &Value) -> Option<(String, u16)> {
     let text = |key| {
         endpoint
@@ -38,6 +46,7 @@ pub fn endpoint_address(endpoint: &Value) -> Option<(String, u16)> {
     };
     match text("CommunicationStyle") {
         LISTENING => Some(listening_host_port(text("Uri"))),
+        KUBERNETES => Some(url_host_port(text("ClusterUrl"), 443)),
         SSH => Some((
             text("Host").to_owned(),
             endpoint
@@ -97,6 +106,9 @@ pub struct EndpointResource {
     pub fingerprint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// A Kubernetes API target's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_url: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -167,6 +179,18 @@ mod tests {
         assert_eq!(
             at(serde_json::json!({"CommunicationStyle": POLLING, "Uri": "poll://x/"})),
             None
+        );
+        assert_eq!(
+            at(
+                serde_json::json!({"CommunicationStyle": KUBERNETES, "ClusterUrl": "https://k8s.example.com/"})
+            ),
+            Some(("k8s.example.com".into(), 443))
+        );
+        assert_eq!(
+            at(
+                serde_json::json!({"CommunicationStyle": KUBERNETES, "ClusterUrl": "https://10.0.0.5:6443"})
+            ),
+            Some(("10.0.0.5".into(), 6443))
         );
     }
 }

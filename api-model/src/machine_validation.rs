@@ -5,7 +5,7 @@
 //! can put the server's messages back on its fields.
 
 use crate::validation::{validate_host, validate_name, FormField, PORT_MAX, PORT_MIN};
-use crate::{MachineResource, LISTENING, POLLING, SSH};
+use crate::{MachineResource, KUBERNETES, LISTENING, POLLING, SSH};
 
 pub const POLLING_PROXY_MESSAGE: &str = "A Polling Tentacle connects out to the server, so its proxy is set on the \
      Tentacle itself (Tentacle Manager's polling proxy page, or `tentacle polling-proxy`), not on the target: \
@@ -102,6 +102,15 @@ pub fn validate_account(account_id: &str) -> Option<String> {
         .then(|| "Account is required for an SSH target.".into())
 }
 
+/// A Kubernetes API target's address: https, with a host.
+pub fn validate_cluster_url(url: &str) -> Option<String> {
+    let rest = url.trim().strip_prefix("https://").unwrap_or("");
+    rest.trim_matches('/').is_empty().then(|| {
+        "Cluster URL must be the cluster's https:// API address, e.g. https://k8s.example.com:6443/."
+            .into()
+    })
+}
+
 /// Every rule that needs no database, in form order.
 pub fn validate_machine(m: &MachineResource) -> Vec<String> {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -123,6 +132,7 @@ pub fn validate_machine(m: &MachineResource) -> Vec<String> {
             errors.push(validate_ssh_port(endpoint.port));
             errors.push(validate_account(&text(&endpoint.account_id)));
         }
+        KUBERNETES => errors.push(validate_cluster_url(&text(&endpoint.cluster_url))),
         POLLING => {
             if !text(&endpoint.uri).starts_with("poll://") {
                 errors.push(Some(
@@ -137,7 +147,7 @@ pub fn validate_machine(m: &MachineResource) -> Vec<String> {
         }
         other => errors.push(Some(format!(
             "Communication style \"{other}\" is not supported here: use TentaclePassive (Listening), \
-             TentacleActive (Polling) or Ssh."
+             TentacleActive (Polling), Ssh or Kubernetes."
         ))),
     }
     errors.into_iter().flatten().collect()
@@ -180,6 +190,22 @@ mod tests {
         };
         let errors = validate_machine(&machine(e));
         assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn kubernetes_needs_an_https_cluster_url_and_may_use_a_proxy() {
+        let k8s = |url: Option<&str>| EndpointResource {
+            communication_style: KUBERNETES.into(),
+            cluster_url: url.map(str::to_owned),
+            proxy_id: Some("Proxies-1".into()),
+            ..EndpointResource::default()
+        };
+        assert!(validate_machine(&machine(k8s(Some("https://k8s.example.com:6443/")))).is_empty());
+        for wrong in [None, Some(""), Some("http://k8s:6443"), Some("https://")] {
+            let errors = validate_machine(&machine(k8s(wrong)));
+            assert_eq!(errors.len(), 1, "{wrong:?}: {errors:?}");
+            assert!(errors[0].starts_with("Cluster URL must be"), "{errors:?}");
+        }
     }
 
     #[test]

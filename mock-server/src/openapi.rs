@@ -156,8 +156,11 @@ fn operation(e: &Endpoint, scoped: bool) -> Value {
                     params.push(param(name, "query", text(None), what));
                 }
             }
-            if e.schema == "ProxyTestResult" {
-                body = Some(schema_ref("ProxyTest"));
+            // A POST's request has its own schema, named for the answer's.
+            match e.schema {
+                "ProxyTestResult" => body = Some(schema_ref("ProxyTest")),
+                "MachineProxyChanged" => body = Some(schema_ref("MachineProxyChange")),
+                _ => {}
             }
             responses.insert("200".into(), ok(e.summary, item, false));
         }
@@ -279,6 +282,13 @@ fn components() -> Value {
             "ProxyTest": {"type": "object", "required": ["Proxy", "Host", "Port"], "properties": {
                 "Proxy": schema_ref("Proxy"), "Host": {"type": "string", "maxLength": 255},
                 "Port": {"type": "integer", "minimum": 1, "maximum": 65535}}},
+            "MachineProxyChange": {"type": "object", "required": ["Ids"], "properties": {
+                "Ids": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 10000},
+                "ProxyId": {"type": ["string", "null"]}}},
+            "MachineProxyChanged": {"type": "object", "properties": {
+                "ProxyId": {"type": ["string", "null"]},
+                "Changed": {"type": "array", "items": {"type": "object"}},
+                "Unchanged": {"type": "array", "items": {"type": "object"}}}},
             "ProxyTestResult": {"type": "object", "properties": {
                 "Success": {"type": "boolean"},
                 "Stage": {"type": "string", "enum": ["Connect", "Authenticate", "Tunnel", "Tls"]},
@@ -287,12 +297,13 @@ fn components() -> Value {
             "Endpoint": {"type": "object", "required": ["CommunicationStyle"],
                 "additionalProperties": true, "properties": {
                 "CommunicationStyle": {"type": "string",
-                    "enum": ["TentaclePassive", "TentacleActive", "Ssh"]},
+                    "enum": ["TentaclePassive", "TentacleActive", "Ssh", "Kubernetes"]},
                 "Uri": {"type": ["string", "null"]}, "Thumbprint": {"type": ["string", "null"]},
                 "ProxyId": {"type": ["string", "null"]}, "Host": {"type": ["string", "null"]},
                 "Port": {"type": ["integer", "null"]}, "AccountId": {"type": ["string", "null"]},
                 "Fingerprint": {"type": ["string", "null"]},
-                "DotNetCorePlatform": {"type": ["string", "null"]}}},
+                "DotNetCorePlatform": {"type": ["string", "null"]},
+                "ClusterUrl": {"type": ["string", "null"]}}},
             "Machine": {"type": "object", "required": ["Name", "EnvironmentIds", "Endpoint"],
                 "additionalProperties": true, "properties": {
                 "Id": {"type": "string"}, "SpaceId": {"type": "string"},

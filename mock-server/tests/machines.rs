@@ -560,3 +560,198 @@ async fn list_totals_follow_every_write() {
         .await;
     assert_eq!(total(proxies).await, proxies0);
 }
+
+fn kubernetes(name: &str, proxy: Option<&str>) -> Value {
+    json!({"Name": name, "EnvironmentIds": ["Environments-1"], "Roles": ["k8s"],
+           "Endpoint": {"CommunicationStyle": "Kubernetes", "ClusterUrl": "https://k8s.example.com:6443/",
+                        "SkipTlsVerification": "True", "Namespace": "apps", "DefaultWorkerPoolId": "",
+                        "Authentication": {"AuthenticationType": "KubernetesStandard", "AccountId": "Accounts-1"},
+                        "ProxyId": proxy}})
+}
+
+#[tokio::test]
+async fn a_kubernetes_api_target_connects_through_a_proxy_like_a_listening_one() {
+    let api = demo().await;
+    let created = api
+        .post(
+            "/api/Spaces-1/machines",
+            kubernetes("aks-prod", Some("Proxies-1")),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.json()["Id"].as_str().unwrap().to_owned();
+    let stored = api
+        .get(&format!("/api/Spaces-1/machines/{id}"))
+        .await
+        .json();
+    let e = &stored["Endpoint"];
+    assert_eq!(e["ProxyId"], "Proxies-1");
+    assert_eq!(e["ClusterUrl"], "https://k8s.example.com:6443/");
+    assert_eq!(e["SkipTlsVerification"], "True");
+    assert_eq!(e["Namespace"], "apps");
+    assert_eq!(
+        e["Authentication"],
+        json!({"AuthenticationType": "KubernetesStandard", "AccountId": "Accounts-1"}),
+        "kept as sent"
+    );
+    // The style filter, the proxy filter, the usage count and the delete guard all know it.
+    let by_style = api
+        .get("/api/Spaces-1/machines?commStyles=Kubernetes")
+        .await
+        .json();
+    assert_eq!(names(&by_style), ["aks-prod"]);
+    let through = api
+        .get("/api/Spaces-1/machines?proxyIds=Proxies-1")
+        .await
+        .json();
+    assert!(names(&through).contains(&"aks-prod".to_owned()));
+    assert_eq!(
+        api.get("/api/Spaces-1/proxies/usage?ids=Proxies-1")
+            .await
+            .json(),
+        json!({"Proxies-1": 4})
+    );
+    let r = api.delete("/api/Spaces-1/proxies/Proxies-1").await;
+    assert_error(&r, StatusCode::CONFLICT);
+    assert!(
+        r.errors().contains(&"aks-prod".to_owned()),
+        "{:?}",
+        r.errors()
+    );
+    // Direct: without a ProxyId.
+    let direct = api
+        .post("/api/Spaces-1/machines", kubernetes("eks-dev", None))
+        .await;
+    assert_eq!(direct.status, StatusCode::CREATED, "{}", direct.text);
+    let direct_names = names(
+        &api.get("/api/Spaces-1/machines?proxyIds=Direct&commStyles=Kubernetes")
+            .await
+            .json(),
+    );
+    assert_eq!(direct_names, ["eks-dev"]);
+}
+
+#[tokio::test]
+async fn a_kubernetes_target_needs_an_https_cluster_url_and_a_proxy_of_its_space() {
+    let api = demo().await;
+    let mut no_url = kubernetes("k8s-no-url", None);
+    no_url["Endpoint"]
+        .as_object_mut()
+        .unwrap()
+        .remove("ClusterUrl");
+    rejected(&api, no_url, "Cluster URL must be").await;
+    let mut http = kubernetes("k8s-http", None);
+    http["Endpoint"]["ClusterUrl"] = json!("http://k8s.example.com/");
+    rejected(&api, http, "Cluster URL must be").await;
+    rejected(
+        &api,
+        kubernetes("k8s-lost", Some("Proxies-404")),
+        "Proxies-404",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn many_targets_change_proxy_at_once_all_or_nothing() {
+    let api = demo().await;
+    let proxy_of = |id: &'static str| {
+        let api = &api;
+        async move {
+            api.get(&format!("/api/Spaces-1/machines/{id}"))
+                .await
+                .json()["Endpoint"]["ProxyId"]
+                .clone()
+        }
+    };
+    // Empty a proxy (Proxies-2: db-prod-01 and db-test-01) and move a direct target too.
+    let r = api
+        .post(
+            "/api/Spaces-1/machines/proxy",
+            json!({"Ids": ["Machines-7", "Machines-8", "Machines-1"], "ProxyId": "Proxies-3"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let answer = r.json();
+    assert_eq!(answer["ProxyId"], "Proxies-3");
+    let previous: Vec<Value> = answer["Changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| json!([c["Id"], c["Name"], c["PreviousProxyId"]]))
+        .collect();
+    assert_eq!(
+        previous,
+        [
+            json!(["Machines-7", "db-test-01", "Proxies-2"]),
+            json!(["Machines-8", "db-prod-01", "Proxies-2"]),
+            json!(["Machines-1", "web-dev-01", null])
+        ]
+    );
+    for id in ["Machines-7", "Machines-8", "Machines-1"] {
+        assert_eq!(proxy_of(id).await, "Proxies-3", "{id}");
+    }
+    assert_eq!(
+        api.get("/api/Spaces-1/proxies/usage?ids=Proxies-2")
+            .await
+            .json(),
+        json!({"Proxies-2": 0})
+    );
+    assert_eq!(
+        api.delete("/api/Spaces-1/proxies/Proxies-2").await.status,
+        StatusCode::OK,
+        "emptied, it can be deleted"
+    );
+
+    // One Polling Tentacle and one unknown id: refused by name, and nothing changes.
+    let r = api
+        .post(
+            "/api/Spaces-1/machines/proxy",
+            json!({"Ids": ["Machines-1", "Machines-10", "Machines-999"], "ProxyId": null}),
+        )
+        .await;
+    assert_error(&r, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        r.errors(),
+        [
+            "laptop-dev-07 is a Polling Tentacle: it connects out to the server, so its proxy is set on the Tentacle.",
+            "There is no deployment target Machines-999 in this space."
+        ]
+    );
+    assert_eq!(proxy_of("Machines-1").await, "Proxies-3");
+    // A proxy that does not exist is said once, however many targets.
+    let r = api
+        .post(
+            "/api/Spaces-1/machines/proxy",
+            json!({"Ids": ["Machines-1", "Machines-7"], "ProxyId": "Proxies-404"}),
+        )
+        .await;
+    assert_error(&r, StatusCode::BAD_REQUEST);
+    assert_eq!(r.errors().len(), 1, "{:?}", r.errors());
+    assert!(r.errors()[0].contains("Proxies-404"), "{:?}", r.errors());
+    assert_eq!(proxy_of("Machines-7").await, "Proxies-3");
+
+    // Back to Direct through the unscoped twin; again, and nothing is left to change.
+    let r = api
+        .post(
+            "/api/machines/proxy",
+            json!({"Ids": ["Machines-1", "Machines-7", "Machines-1"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["Changed"].as_array().unwrap().len(), 2);
+    assert_eq!(proxy_of("Machines-1").await, Value::Null);
+    let again = api
+        .post(
+            "/api/Spaces-1/machines/proxy",
+            json!({"Ids": ["Machines-1", "Machines-7"], "ProxyId": null}),
+        )
+        .await
+        .json();
+    assert_eq!(again["Changed"], json!([]));
+    assert_eq!(again["Unchanged"].as_array().unwrap().len(), 2);
+    assert_error(
+        &api.post("/api/Spaces-1/machines/proxy", json!({"Ids": []}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    );
+}

@@ -559,3 +559,37 @@ async fn a_health_task_names_what_it_checks() {
         assert!(r.text.contains(expected), "{body}: {}", r.text);
     }
 }
+
+#[tokio::test]
+async fn a_kubernetes_clusters_api_is_reached_through_its_proxy() {
+    let (squid, cluster) = (Squid::start(), Tentacle::start().await);
+    let api = start_with(config(Seed::Demo)).await;
+    let proxy_id = saved_squid(&api, &squid).await;
+    let k8s = target(&api, json!({"Name": "aks-through-squid", "EnvironmentIds": ["Environments-1"],
+        "Endpoint": {"CommunicationStyle": "Kubernetes", "ClusterUrl": format!("https://127.0.0.1:{}/", cluster.port),
+                     "SkipTlsVerification": "True", "Namespace": "apps", "Authentication": null, "ProxyId": proxy_id}})).await;
+    let r = api
+        .post(
+            "/api/Spaces-1/tasks",
+            json!({"Name": "Health", "Arguments": {"MachineIds": [k8s]}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let done = finished(&api, r.json()["Id"].as_str().unwrap()).await;
+    assert_eq!(done["State"], "Success", "{done}");
+    let m = api
+        .get(&format!("/api/Spaces-1/machines/{k8s}"))
+        .await
+        .json();
+    assert_eq!(m["HealthStatus"], "Healthy", "{m}");
+    assert_eq!(
+        m["StatusSummary"],
+        format!(
+            "The cluster's API at 127.0.0.1:{} completed a TLS handshake through the proxy {proxy_id}.",
+            cluster.port
+        )
+    );
+    squid
+        .access_log_with(&format!("CONNECT 127.0.0.1:{}", cluster.port))
+        .await;
+}

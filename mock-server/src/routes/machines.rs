@@ -100,7 +100,7 @@ fn list_row(row: &Row) -> rusqlite::Result<Box<RawValue>> {
     RawValue::from_string(json).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-fn find(c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
+pub(crate) fn find(c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
     find_in_space(c, &MACHINE_TABLE, space, id, from_row)
 }
 
@@ -174,6 +174,13 @@ pub(crate) fn check(
             // The SSH Uri is computed, as the real server does.
             if let (Some(host), Some(port)) = (&endpoint.host, endpoint.port) {
                 body["Endpoint"]["Uri"] = json!(format!("ssh://{}:{port}/", host.trim()));
+            }
+        }
+        // A client that leaves ProxyId out (the Go client's `omitempty`) means Direct: stored and
+        // answered as Octopus writes it, null.
+        if endpoint.communication_style != api_model::POLLING {
+            if let Some(e) = body["Endpoint"].as_object_mut() {
+                e.entry("ProxyId").or_insert(Value::Null);
             }
         }
     }
@@ -255,7 +262,8 @@ pub(crate) const FILTERS: &[&str] = &[
 /// Listening and SSH targets without a proxy. Polling Tentacles are neither: their proxy is set
 /// on the Tentacle.
 pub(crate) const DIRECT: &str = "Direct";
-const DIRECT_SQL: &str = "(proxy_seq IS NULL AND comm_style IN ('TentaclePassive', 'Ssh'))";
+const DIRECT_SQL: &str =
+    "(proxy_seq IS NULL AND comm_style IN ('TentaclePassive', 'Ssh', 'Kubernetes'))";
 
 /// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
 /// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies, and

@@ -1,0 +1,102 @@
+//! `POST /api/{spaceId}/machines/proxy` (an extension): change the connection of many machines
+//! at once, e.g. when a proxy moves or before one is retired. All or nothing, in one
+//! transaction; each machine goes through every rule a single save does.
+
+use api_model::POLLING;
+use axum::extract::State;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::machines::{check, find, store};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{JsonBody, Scope};
+use crate::ids::{self, MACHINES};
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+/// At most this many machines in one request (a space's whole page of "select all" fits).
+pub const MAX_IDS: usize = 10_000;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProxyChange {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    /// The proxy every machine connects through from now on; `null` (or absent): directly.
+    #[serde(default)]
+    pub proxy_id: Option<String>,
+}
+
+/// 200 with what changed (`Changed`: each machine with the proxy it had before) and what
+/// already connected that way (`Unchanged`); 400 naming every machine that cannot change (a
+/// Polling Tentacle, an unknown id, a proxy that does not exist), and then nothing changes.
+pub async fn change(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(body): JsonBody<ProxyChange>,
+) -> ApiResult<Json<Value>> {
+    let ProxyChange { mut ids, proxy_id } = body;
+    let proxy_id = proxy_id.filter(|p| !p.trim().is_empty());
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    if ids.is_empty() {
+        return Err(ApiError::validation(vec![
+            "Ids: give the deployment targets to change.".into(),
+        ]));
+    }
+    if ids.len() > MAX_IDS {
+        return Err(ApiError::validation(vec![format!(
+            "Ids: at most {MAX_IDS} deployment targets at once."
+        )]));
+    }
+    let answer = state
+        .db
+        .write(move |c| {
+            let tx = c.transaction()?;
+            let space = space_seq(&tx, &scope.space_id)?;
+            let (mut changed, mut unchanged, mut errors) = (vec![], vec![], vec![]);
+            for id in &ids {
+                let Ok(mut machine) = find(&tx, space, id) else {
+                    errors.push(format!("There is no deployment target {id} in this space."));
+                    continue;
+                };
+                let name = machine["Name"].as_str().unwrap_or_default().to_owned();
+                let before = machine["Endpoint"]["ProxyId"].clone();
+                if machine["Endpoint"]["CommunicationStyle"] == POLLING {
+                    errors.push(format!(
+                        "{name} is a Polling Tentacle: it connects out to the server, so its proxy is set on the Tentacle."
+                    ));
+                    continue;
+                }
+                let row = json!({"Id": id, "Name": name, "PreviousProxyId": before});
+                if before.as_str() == proxy_id.as_deref() {
+                    unchanged.push(row);
+                    continue;
+                }
+                machine["Endpoint"]["ProxyId"] = json!(proxy_id);
+                let seq = ids::parse(MACHINES, id);
+                match check(&tx, space, machine, seq) {
+                    Ok(checked) => {
+                        store(&tx, space, seq, &checked)?;
+                        changed.push(row);
+                    }
+                    // The proxy's own problem (it does not exist) is said once, not per machine.
+                    Err(e) => {
+                        for message in e.body.errors {
+                            if !errors.contains(&message) {
+                                errors.push(message);
+                            }
+                        }
+                    }
+                }
+            }
+            if !errors.is_empty() {
+                return Err(ApiError::validation(errors));
+            }
+            tx.commit()?;
+            Ok(json!({"ProxyId": proxy_id, "Changed": changed, "Unchanged": unchanged}))
+        })
+        .await?;
+    Ok(Json(answer))
+}
