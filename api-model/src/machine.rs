@@ -74,6 +74,13 @@ pub struct MachineResource {
     pub environment_ids: Vec<String>,
     #[serde(default, deserialize_with = "crate::null_as_default")]
     pub roles: Vec<String>,
+    /// A worker's pools (deployment targets have environments instead).
+    #[serde(
+        default,
+        deserialize_with = "crate::null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub worker_pool_ids: Vec<String>,
     #[serde(default, deserialize_with = "crate::null_as_default")]
     pub is_disabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -111,16 +111,44 @@ pub fn validate_cluster_url(url: &str) -> Option<String> {
     })
 }
 
+/// A worker's pools: at least one.
+pub fn validate_worker_pools(ids: &[String]) -> Option<String> {
+    ids.iter()
+        .all(|p| p.trim().is_empty())
+        .then(|| "Worker pools: choose at least one worker pool.".into())
+}
+
+pub fn missing_worker_pool_message(id: &str) -> String {
+    format!("Worker pools: \"{id}\" does not exist in this space.")
+}
+
 /// Every rule that needs no database, in form order.
 pub fn validate_machine(m: &MachineResource) -> Vec<String> {
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut errors = vec![
         validate_name(&m.name),
         validate_environments(&m.environment_ids),
     ];
+    errors.extend(endpoint_errors(m, true));
+    errors.into_iter().flatten().collect()
+}
+
+/// A worker's rules: a deployment target's, with worker pools in place of environments and
+/// without the Kubernetes API style (a cluster is a deployment target, not a worker).
+pub fn validate_worker(m: &MachineResource) -> Vec<String> {
+    let mut errors = vec![
+        validate_name(&m.name),
+        validate_worker_pools(&m.worker_pool_ids),
+    ];
+    errors.extend(endpoint_errors(m, false));
+    errors.into_iter().flatten().collect()
+}
+
+fn endpoint_errors(m: &MachineResource, kubernetes: bool) -> Vec<Option<String>> {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut errors = vec![];
     let Some(endpoint) = &m.endpoint else {
         errors.push(Some("Endpoint is required.".into()));
-        return errors.into_iter().flatten().collect();
+        return errors;
     };
     match endpoint.communication_style.as_str() {
         LISTENING => {
@@ -132,7 +160,9 @@ pub fn validate_machine(m: &MachineResource) -> Vec<String> {
             errors.push(validate_ssh_port(endpoint.port));
             errors.push(validate_account(&text(&endpoint.account_id)));
         }
-        KUBERNETES => errors.push(validate_cluster_url(&text(&endpoint.cluster_url))),
+        KUBERNETES if kubernetes => {
+            errors.push(validate_cluster_url(&text(&endpoint.cluster_url)))
+        }
         POLLING => {
             if !text(&endpoint.uri).starts_with("poll://") {
                 errors.push(Some(
@@ -147,10 +177,11 @@ pub fn validate_machine(m: &MachineResource) -> Vec<String> {
         }
         other => errors.push(Some(format!(
             "Communication style \"{other}\" is not supported here: use TentaclePassive (Listening), \
-             TentacleActive (Polling), Ssh or Kubernetes."
+             TentacleActive (Polling){}.",
+            if kubernetes { ", Ssh or Kubernetes" } else { " or Ssh" }
         ))),
     }
-    errors.into_iter().flatten().collect()
+    errors
 }
 
 #[cfg(test)]
@@ -190,6 +221,29 @@ mod tests {
         };
         let errors = validate_machine(&machine(e));
         assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn a_worker_needs_a_pool_not_an_environment_and_is_no_cluster() {
+        let mut m = machine(listening());
+        m.environment_ids = vec![];
+        assert_eq!(
+            validate_worker(&m),
+            ["Worker pools: choose at least one worker pool."]
+        );
+        m.worker_pool_ids = vec!["WorkerPools-1".into()];
+        assert!(validate_worker(&m).is_empty());
+        m.endpoint = Some(EndpointResource {
+            communication_style: KUBERNETES.into(),
+            cluster_url: Some("https://k8s.example.com/".into()),
+            ..EndpointResource::default()
+        });
+        let errors = validate_worker(&m);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].ends_with("TentacleActive (Polling) or Ssh."),
+            "{errors:?}"
+        );
     }
 
     #[test]

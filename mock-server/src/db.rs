@@ -130,6 +130,51 @@ const MIGRATIONS: &[&str] = &[
     // The proxy filter's page walks the matching targets in name order instead of sorting them
     // (`proxyIds=Direct` at 10,000 targets: the planner sorted ~6,700 rows for each page).
     "CREATE INDEX machines_proxy_by_name ON machines(space_seq, proxy_seq, name COLLATE NOCASE, seq);",
+    // Workers and their pools. Workers have tables of their own, with the deployment targets'
+    // columns and indexes, so neither list pays for the other's rows. Every space has a
+    // default pool, made with the space (the trigger) or here for the spaces that exist.
+    "CREATE TABLE worker_pools (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_seq INTEGER NOT NULL REFERENCES spaces(seq),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        sort_order INTEGER NOT NULL DEFAULT 0,
+        body TEXT NOT NULL DEFAULT '{}'
+     );
+     CREATE UNIQUE INDEX worker_pools_name_key ON worker_pools(space_seq, name_key);
+     CREATE INDEX worker_pools_order ON worker_pools(space_seq, sort_order, name COLLATE NOCASE, seq);
+     INSERT INTO worker_pools (space_seq, name, name_key, is_default, sort_order, body)
+        SELECT seq, 'Default Worker Pool', 'default worker pool', 1, 1, '{\"Description\":\"\"}' FROM spaces;
+     CREATE TRIGGER spaces_default_worker_pool AFTER INSERT ON spaces BEGIN
+        INSERT INTO worker_pools (space_seq, name, name_key, is_default, sort_order, body)
+        VALUES (NEW.seq, 'Default Worker Pool', 'default worker pool', 1, 1, '{\"Description\":\"\"}');
+     END;
+     CREATE TABLE workers (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        space_seq INTEGER NOT NULL REFERENCES spaces(seq),
+        name TEXT NOT NULL,
+        name_key TEXT NOT NULL DEFAULT '',
+        comm_style TEXT NOT NULL,
+        is_disabled INTEGER NOT NULL DEFAULT 0,
+        health TEXT NOT NULL DEFAULT 'Unknown',
+        proxy_seq INTEGER REFERENCES proxies(seq),
+        body TEXT NOT NULL,
+        status_summary TEXT NOT NULL DEFAULT ''
+     );
+     CREATE UNIQUE INDEX workers_name_key ON workers(space_seq, name_key);
+     CREATE INDEX workers_by_name ON workers(space_seq, name COLLATE NOCASE, seq);
+     CREATE INDEX workers_style ON workers(space_seq, comm_style);
+     CREATE INDEX workers_health ON workers(space_seq, health);
+     CREATE INDEX workers_disabled ON workers(space_seq, is_disabled);
+     CREATE INDEX workers_proxy ON workers(proxy_seq);
+     CREATE INDEX workers_proxy_by_name ON workers(space_seq, proxy_seq, name COLLATE NOCASE, seq);
+     CREATE TABLE worker_pool_members (
+        worker_seq INTEGER NOT NULL REFERENCES workers(seq) ON DELETE CASCADE,
+        pool_seq INTEGER NOT NULL REFERENCES worker_pools(seq),
+        PRIMARY KEY (worker_seq, pool_seq)
+     );
+     CREATE INDEX worker_pool_members_pool ON worker_pool_members(pool_seq, worker_seq);",
 ];
 
 /// Fills `name_key` for rows written before it existed.

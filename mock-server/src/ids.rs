@@ -5,6 +5,8 @@ pub const PROXIES: &str = "Proxies";
 pub const ENVIRONMENTS: &str = "Environments";
 pub const ACCOUNTS: &str = "Accounts";
 pub const MACHINES: &str = "Machines";
+pub const WORKERS: &str = "Workers";
+pub const WORKER_POOLS: &str = "WorkerPools";
 pub const TASKS: &str = "ServerTasks";
 pub const DEFAULT_SPACE_ID: &str = "Spaces-1";
 

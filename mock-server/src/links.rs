@@ -38,6 +38,8 @@ pub fn list_template(space_id: &str, collection: &str, filters: &str) -> String 
 
 pub const MACHINE_FILTERS: &str =
     "skip,take,name,ids,partialName,roles,isDisabled,healthStatuses,commStyles,environmentIds";
+pub const WORKER_FILTERS: &str =
+    "skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint";
 pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
 
 /// The space-scoped collection links, shared by the root and space root documents.
@@ -58,6 +60,18 @@ pub fn space_scoped(space_id: &str) -> Links {
         (
             "Accounts".into(),
             item_template(space_id, "accounts", SIMPLE_FILTERS),
+        ),
+        (
+            "Workers".into(),
+            item_template(space_id, "workers", WORKER_FILTERS),
+        ),
+        (
+            "WorkerPools".into(),
+            item_template(space_id, "workerpools", SIMPLE_FILTERS),
+        ),
+        (
+            "DiscoverWorker".into(),
+            format!("/api/{space_id}/workers/discover{{?host,port,type,proxyId}}"),
         ),
     ])
 }

@@ -312,6 +312,19 @@ fn components() -> Value {
                 "Roles": {"type": "array", "items": {"type": "string"}},
                 "IsDisabled": {"type": "boolean"}, "HealthStatus": {"type": "string"},
                 "Endpoint": schema_ref("Endpoint"), "Links": schema_ref("Links")}},
+            "Worker": {"type": "object", "required": ["Name", "WorkerPoolIds", "Endpoint"],
+                "additionalProperties": true, "properties": {
+                "Id": {"type": "string"}, "SpaceId": {"type": "string"},
+                "Name": {"type": "string", "maxLength": 200},
+                "WorkerPoolIds": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                "IsDisabled": {"type": "boolean"}, "HealthStatus": {"type": "string"},
+                "Endpoint": schema_ref("Endpoint"), "Links": schema_ref("Links")}},
+            "WorkerPool": {"type": "object", "required": ["Name"], "properties": {
+                "Id": {"type": "string"}, "SpaceId": {"type": "string"},
+                "Name": {"type": "string", "maxLength": 200}, "Description": {"type": ["string", "null"]},
+                "IsDefault": {"type": "boolean"}, "SortOrder": {"type": "integer"},
+                "WorkerPoolType": {"type": "string", "enum": ["StaticWorkerPool"]},
+                "CanAddWorkers": {"type": "boolean"}, "Links": schema_ref("Links")}},
             "Environment": {"type": "object", "required": ["Name"], "properties": {
                 "Id": {"type": "string"}, "SpaceId": {"type": "string"},
                 "Name": {"type": "string", "maxLength": 200}, "Description": {"type": ["string", "null"]},

@@ -7,6 +7,7 @@ use api_model::validation::name_key;
 
 use crate::db::{Db, NOW_SQL};
 use crate::error::ApiResult;
+use crate::routes::fleet::TARGETS;
 
 /// (space, name, host, port, username, password)
 type DemoProxy = (
@@ -229,8 +230,8 @@ fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
             "IsDisabled": false, "TenantedDeploymentParticipation": "Untenanted",
             "MachinePolicyId": "MachinePolicies-1", "Endpoint": endpoint,
         });
-        let checked = crate::routes::machines::check(tx, 1, body, None)?;
-        let seq = crate::routes::machines::store(tx, 1, None, &checked)?;
+        let checked = crate::routes::machines::check(&TARGETS, tx, 1, body, None)?;
+        let seq = crate::routes::machines::store(&TARGETS, tx, 1, None, &checked)?;
         tx.execute(
             "UPDATE machines SET health = ?2 WHERE seq = ?1",
             params![seq, health],
@@ -289,8 +290,8 @@ fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
             "Roles": [format!("r{}", i % SCALE_ROLES), "scale"], "IsDisabled": i % 10 == 9,
             "MachinePolicyId": "MachinePolicies-1", "Endpoint": endpoint,
         });
-        let checked = crate::routes::machines::check(tx, 1, body, None)?;
-        let seq = crate::routes::machines::store(tx, 1, None, &checked)?;
+        let checked = crate::routes::machines::check(&TARGETS, tx, 1, body, None)?;
+        let seq = crate::routes::machines::store(&TARGETS, tx, 1, None, &checked)?;
         tx.execute(
             "UPDATE machines SET health = ?2 WHERE seq = ?1",
             params![seq, HEALTH[i % HEALTH.len()]],

@@ -75,7 +75,7 @@ async fn the_document_lists_exactly_the_routes_the_server_answers() {
     // And what the document does not list is not there.
     for path in [
         "/api/proxies/all/extra",
-        "/api/Spaces-1/workers",
+        "/api/Spaces-1/feeds",
         "/api/Spaces-1/tasks/x/raw",
     ] {
         let r = api.get(path).await;

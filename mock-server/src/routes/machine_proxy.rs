@@ -1,6 +1,6 @@
-//! `POST /api/{spaceId}/machines/proxy` (an extension): change the connection of many machines
-//! at once, e.g. when a proxy moves or before one is retired. All or nothing, in one
-//! transaction; each machine goes through every rule a single save does.
+//! `POST /api/{spaceId}/machines/proxy` and `.../workers/proxy` (an extension): change the
+//! connection of many machines at once, e.g. when a proxy moves or before one is retired. All or
+//! nothing, in one transaction; each machine goes through every rule a single save does.
 
 use api_model::POLLING;
 use axum::extract::State;
@@ -8,10 +8,11 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::fleet::{Fleet, TARGETS, WORKERS_FLEET};
 use super::machines::{check, find, store};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::ids::{self, MACHINES};
+use crate::ids;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
@@ -31,23 +32,42 @@ pub struct ProxyChange {
 /// 200 with what changed (`Changed`: each machine with the proxy it had before) and what
 /// already connected that way (`Unchanged`); 400 naming every machine that cannot change (a
 /// Polling Tentacle, an unknown id, a proxy that does not exist), and then nothing changes.
-pub async fn change(
+pub async fn change_targets(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(body): JsonBody<ProxyChange>,
+) -> ApiResult<Json<Value>> {
+    change(&TARGETS, state, scope, body).await
+}
+
+pub async fn change_workers(
+    State(state): State<AppState>,
+    scope: Scope,
+    JsonBody(body): JsonBody<ProxyChange>,
+) -> ApiResult<Json<Value>> {
+    change(&WORKERS_FLEET, state, scope, body).await
+}
+
+async fn change(
+    fleet: &'static Fleet,
+    state: AppState,
+    scope: Scope,
+    body: ProxyChange,
 ) -> ApiResult<Json<Value>> {
     let ProxyChange { mut ids, proxy_id } = body;
     let proxy_id = proxy_id.filter(|p| !p.trim().is_empty());
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));
     if ids.is_empty() {
-        return Err(ApiError::validation(vec![
-            "Ids: give the deployment targets to change.".into(),
-        ]));
+        return Err(ApiError::validation(vec![format!(
+            "Ids: give the {}s to change.",
+            fleet.table.noun
+        )]));
     }
     if ids.len() > MAX_IDS {
         return Err(ApiError::validation(vec![format!(
-            "Ids: at most {MAX_IDS} deployment targets at once."
+            "Ids: at most {MAX_IDS} {}s at once.",
+            fleet.table.noun
         )]));
     }
     let answer = state
@@ -57,8 +77,8 @@ pub async fn change(
             let space = space_seq(&tx, &scope.space_id)?;
             let (mut changed, mut unchanged, mut errors) = (vec![], vec![], vec![]);
             for id in &ids {
-                let Ok(mut machine) = find(&tx, space, id) else {
-                    errors.push(format!("There is no deployment target {id} in this space."));
+                let Ok(mut machine) = find(fleet, &tx, space, id) else {
+                    errors.push(format!("There is no {} {id} in this space.", fleet.table.noun));
                     continue;
                 };
                 let name = machine["Name"].as_str().unwrap_or_default().to_owned();
@@ -75,10 +95,10 @@ pub async fn change(
                     continue;
                 }
                 machine["Endpoint"]["ProxyId"] = json!(proxy_id);
-                let seq = ids::parse(MACHINES, id);
-                match check(&tx, space, machine, seq) {
+                let seq = ids::parse(fleet.table.prefix, id);
+                match check(fleet, &tx, space, machine, seq) {
                     Ok(checked) => {
-                        store(&tx, space, seq, &checked)?;
+                        store(fleet, &tx, space, seq, &checked)?;
                         changed.push(row);
                     }
                     // The proxy's own problem (it does not exist) is said once, not per machine.

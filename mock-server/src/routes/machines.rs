@@ -1,11 +1,9 @@
-//! `/api/{spaceId}/machines`: deployment targets. The stored body is what the client sent, with
+//! `/api/{spaceId}/machines` (deployment targets) and `/api/{spaceId}/workers`: the handlers of
+//! both fleets ([`Fleet`]), each route a thin twin below. The stored body is what the client sent, with
 //! the server's own fields (Id, SpaceId, Links, HealthStatus, the SSH Uri) written over it, so
 //! fields this server does not interpret come back unchanged.
 
-use api_model::machine_validation::{
-    duplicate_name_message, missing_account_message, missing_environment_message,
-    missing_proxy_message, validate_machine,
-};
+use api_model::machine_validation::{missing_account_message, missing_proxy_message};
 use api_model::validation::name_key;
 use api_model::{MachineResource, ResourceCollection, SSH};
 use axum::extract::{RawQuery, State};
@@ -19,31 +17,25 @@ use serde_json::{json, Value};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{IfMatch, Tagged};
 use crate::extract::{JsonBody, Scope};
-use crate::filter::{find_in_space, lookup_in_space, name_taken, Filter, Table, BY_NAME};
-use crate::ids::{self, ENVIRONMENTS, MACHINES, PROXIES, SPACES};
+use crate::filter::{find_in_space, lookup_in_space, name_taken, Filter};
+use crate::ids::{self, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
-use crate::routes::environments::{ACCOUNT_TABLE, ENVIRONMENT_TABLE};
+use crate::routes::environments::ACCOUNT_TABLE;
+use crate::routes::fleet::{Fleet, TARGETS, WORKERS_FLEET};
 use crate::routes::proxies::PROXY_TABLE;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
-const MACHINE_TABLE: Table = Table {
-    name: "machines",
-    prefix: MACHINES,
-    columns: "seq, space_seq, health, body, status_summary",
-    noun: "deployment target",
-    order: BY_NAME,
-};
 const SSH_ACCOUNT_TYPES: [&str; 2] = ["SshKeyPair", "UsernamePassword"];
 
-fn from_row(row: &Row) -> rusqlite::Result<Value> {
-    let id = ids::format(MACHINES, row.get(0)?);
+fn from_row(fleet: &Fleet, row: &Row) -> rusqlite::Result<Value> {
+    let id = ids::format(fleet.table.prefix, row.get(0)?);
     let space_id = ids::format(SPACES, row.get(1)?);
     let health: String = row.get(2)?;
     let body: String = row.get(3)?;
     let mut machine: Value = serde_json::from_str(&body).unwrap_or_else(|_| json!({}));
-    let self_link = links::item(&space_id, "machines", &id);
+    let self_link = links::item(&space_id, fleet.table.name, &id);
     machine["Links"] = json!({"Self": self_link, "Connection": format!("{self_link}/connection")});
     machine["Id"] = json!(id);
     machine["SpaceId"] = json!(space_id);
@@ -66,18 +58,18 @@ fn mentions(json: &str, key: &str) -> bool {
 /// at its end, without parsing it (parsing and writing each row again was the largest cost of a
 /// list page). A body that mentions any of those field names anywhere (an older row, or an unknown
 /// field that nests one) takes the parsing path instead, so the answer is the same either way.
-fn list_row(row: &Row) -> rusqlite::Result<Box<RawValue>> {
+fn list_row(fleet: &Fleet, row: &Row) -> rusqlite::Result<Box<RawValue>> {
     let body: String = row.get(3)?;
     let trimmed = body.trim_end();
     let plain = trimmed.starts_with('{')
         && trimmed.ends_with('}')
         && !SERVER_FIELDS.iter().any(|f| mentions(&body, f));
     let json = if plain {
-        let id = ids::format(MACHINES, row.get(0)?);
+        let id = ids::format(fleet.table.prefix, row.get(0)?);
         let space_id = ids::format(SPACES, row.get(1)?);
         let health: String = row.get(2)?;
         let summary: String = row.get(4)?;
-        let self_link = links::item(&space_id, "machines", &id);
+        let self_link = links::item(&space_id, fleet.table.name, &id);
         let head = &trimmed[..trimmed.len() - 1];
         let comma = if head.trim_end().ends_with('{') {
             ""
@@ -95,34 +87,37 @@ fn list_row(row: &Row) -> rusqlite::Result<Box<RawValue>> {
             text(&format!("{self_link}/connection")),
         )
     } else {
-        from_row(row)?.to_string()
+        from_row(fleet, row)?.to_string()
     };
     RawValue::from_string(json).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
 }
 
-pub(crate) fn find(c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
-    find_in_space(c, &MACHINE_TABLE, space, id, from_row)
+pub(crate) fn find(fleet: &Fleet, c: &Connection, space: i64, id: &str) -> ApiResult<Value> {
+    find_in_space(c, &fleet.table, space, id, |r| from_row(fleet, r))
 }
 
 /// What a valid machine is stored as.
 pub(crate) struct Checked {
     body: Value,
     machine: MachineResource,
-    environments: Vec<i64>,
+    /// Its environments (a deployment target) or worker pools (a worker).
+    groups: Vec<i64>,
     proxy: Option<i64>,
 }
 
 /// Reads, normalizes and checks a machine against every rule, the database's included.
 pub(crate) fn check(
+    fleet: &Fleet,
     c: &Connection,
     space: i64,
     mut body: Value,
     except: Option<i64>,
 ) -> ApiResult<Checked> {
     if !body.is_object() {
-        return Err(ApiError::validation(vec![
-            "The request body is not valid: a deployment target is a JSON object.".into(),
-        ]));
+        return Err(ApiError::validation(vec![format!(
+            "The request body is not valid: a {} is a JSON object.",
+            fleet.table.noun
+        )]));
     }
     let mut machine: MachineResource =
         serde_path_to_error::deserialize(body.clone()).map_err(|e| {
@@ -134,17 +129,17 @@ pub(crate) fn check(
         })?;
     machine.name = machine.name.trim().to_owned();
     body["Name"] = json!(machine.name);
-    let mut errors = validate_machine(&machine);
+    let mut errors = (fleet.validate)(&machine);
 
-    let mut environments = vec![];
-    for id in machine
-        .environment_ids
-        .iter()
-        .filter(|e| !e.trim().is_empty())
-    {
-        match lookup_in_space(c, &ENVIRONMENT_TABLE, "seq", space, id, |r| r.get(0))? {
-            Some(seq) => environments.push(seq),
-            None => errors.push(missing_environment_message(id)),
+    let mut groups = vec![];
+    let group_ids = match fleet.groups_field {
+        "WorkerPoolIds" => &machine.worker_pool_ids,
+        _ => &machine.environment_ids,
+    };
+    for id in group_ids.iter().filter(|e| !e.trim().is_empty()) {
+        match lookup_in_space(c, fleet.group_table, "seq", space, id, |r| r.get(0))? {
+            Some(seq) => groups.push(seq),
+            None => errors.push((fleet.missing_group)(id)),
         }
     }
     let mut proxy = None;
@@ -184,8 +179,11 @@ pub(crate) fn check(
             }
         }
     }
-    if name_taken(c, &MACHINE_TABLE, space, &machine.name, except)? {
-        errors.push(duplicate_name_message(&machine.name));
+    if name_taken(c, &fleet.table, space, &machine.name, except)? {
+        errors.push(format!(
+            "Name \"{}\" is already used by another {} in this space.",
+            machine.name, fleet.table.noun
+        ));
     }
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
@@ -196,13 +194,14 @@ pub(crate) fn check(
     Ok(Checked {
         body,
         machine,
-        environments,
+        groups,
         proxy,
     })
 }
 
-/// Writes the machine's row and its environment and role rows.
+/// Writes the machine's row and its group (and role) rows.
 pub(crate) fn store(
+    fleet: &Fleet,
     c: &Connection,
     space: i64,
     seq: Option<i64>,
@@ -218,28 +217,40 @@ pub(crate) fn store(
     let seq = match seq {
         Some(seq) => {
             c.execute(
-                "UPDATE machines SET name = ?2, name_key = ?7, comm_style = ?3, is_disabled = ?4, proxy_seq = ?5, body = ?6 WHERE seq = ?1",
+                &format!("UPDATE {} SET name = ?2, name_key = ?7, comm_style = ?3, is_disabled = ?4, proxy_seq = ?5, body = ?6 WHERE seq = ?1", fleet.table.name),
                 params![seq, m.name, style, m.is_disabled, checked.proxy, body, name_key(&m.name)],
             )?;
             c.execute(
-                "DELETE FROM machine_environments WHERE machine_seq = ?1",
+                &format!(
+                    "DELETE FROM {} WHERE {} = ?1",
+                    fleet.members, fleet.member_column
+                ),
                 [seq],
             )?;
-            c.execute("DELETE FROM machine_roles WHERE machine_seq = ?1", [seq])?;
+            if fleet.roles {
+                c.execute("DELETE FROM machine_roles WHERE machine_seq = ?1", [seq])?;
+            }
             seq
         }
         None => {
             c.execute(
-                "INSERT INTO machines (space_seq, name, name_key, comm_style, is_disabled, proxy_seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &format!("INSERT INTO {} (space_seq, name, name_key, comm_style, is_disabled, proxy_seq, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", fleet.table.name),
                 params![space, m.name, name_key(&m.name), style, m.is_disabled, checked.proxy, body],
             )?;
             c.last_insert_rowid()
         }
     };
-    for env in &checked.environments {
-        c.execute("INSERT OR IGNORE INTO machine_environments (machine_seq, environment_seq) VALUES (?1, ?2)", params![seq, env])?;
+    for group in &checked.groups {
+        c.execute(
+            &format!(
+                "INSERT OR IGNORE INTO {} ({}, {}) VALUES (?1, ?2)",
+                fleet.members, fleet.member_column, fleet.group_column
+            ),
+            params![seq, group],
+        )?;
     }
-    for role in m.roles.iter().map(|r| r.trim()).filter(|r| !r.is_empty()) {
+    let roles = m.roles.iter().map(|r| r.trim()).filter(|r| !r.is_empty());
+    for role in roles.filter(|_| fleet.roles) {
         c.execute(
             "INSERT INTO machine_roles (machine_seq, role) VALUES (?1, ?2)",
             params![seq, role],
@@ -247,16 +258,6 @@ pub(crate) fn store(
     }
     Ok(seq)
 }
-
-/// The list's own parameters besides the common ones.
-pub(crate) const FILTERS: &[&str] = &[
-    "environmentIds",
-    "commStyles",
-    "roles",
-    "isDisabled",
-    "healthStatuses",
-    "proxyIds",
-];
 
 /// The `proxyIds` value for targets that connect directly (an extension, as `proxyIds` is):
 /// Listening and SSH targets without a proxy. Polling Tentacles are neither: their proxy is set
@@ -268,7 +269,7 @@ const DIRECT_SQL: &str =
 /// The filters of the machines list: the common ones plus environmentIds, commStyles, roles,
 /// isDisabled, healthStatuses, and proxyIds (an extension: targets that use these proxies, and
 /// with `Direct` those that use none).
-fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
+fn filter(fleet: &Fleet, space: i64, q: &ListQuery) -> ApiResult<Filter> {
     let texts = |name: &str| {
         q.list_param(name)
             .into_iter()
@@ -283,7 +284,7 @@ fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
     };
     let mut f = Filter::default()
         .eq("space_seq", space)
-        .list(q, MACHINES, "seq", "name")
+        .list(q, fleet.table.prefix, "seq", "name")
         .any_of("comm_style", texts("commStyles"))
         .any_of("health", texts("healthStatuses"));
     let proxy_ids = q.list_param("proxyIds");
@@ -302,15 +303,23 @@ fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
         (true, false) => f.matching(&format!("(proxy_seq IN {{}} OR {DIRECT_SQL})"), proxies),
     };
     // Both by index: the subquery finds the machines, the list walks them in name order.
-    f = f
-        .matching(
-            "seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq IN {})",
-            seqs("environmentIds", ENVIRONMENTS),
-        )
-        .matching(
+    f = f.matching(
+        &format!(
+            "seq IN (SELECT {} FROM {} WHERE {} IN {{}})",
+            fleet.member_column, fleet.members, fleet.group_column
+        ),
+        seqs(fleet.groups_filter, fleet.group_table.prefix),
+    );
+    if fleet.roles {
+        f = f.matching(
             "seq IN (SELECT machine_seq FROM machine_roles WHERE role IN {})",
             texts("roles"),
         );
+    }
+    // Octopus.Client's FindByThumbprint; no index (it is rare, and one space's machines).
+    if let Some(t) = q.list_param("thumbprint").first() {
+        f = f.eq("json_extract(body, '$.Endpoint.Thumbprint')", t.clone());
+    }
     if let Some(disabled) = q.list_param("isDisabled").first() {
         let flag = disabled.parse::<bool>().map_err(|_| {
             ApiError::bad_request(format!(
@@ -322,64 +331,85 @@ fn filter(space: i64, q: &ListQuery) -> ApiResult<Filter> {
     Ok(f)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
+async fn list_in(
+    fleet: &'static Fleet,
+    state: AppState,
     scope: Scope,
-    RawQuery(raw): RawQuery,
+    raw: Option<String>,
 ) -> ApiResult<Json<ResourceCollection<Box<RawValue>>>> {
-    let q = ListQuery::parse(raw.as_deref(), FILTERS)?;
+    let q = ListQuery::parse(raw.as_deref(), fleet.filters)?;
     let page = state
         .db
         .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
-            let (total, items) = MACHINE_TABLE.page(c, &filter(space, &q)?, &q, list_row)?;
-            let path = links::collection(&space_id, "machines");
-            let template = links::list_template(&space_id, "machines", links::MACHINE_FILTERS);
-            Ok(envelope("Machine", &path, &template, &q, total, items))
+            let (total, items) = fleet
+                .table
+                .page(c, &filter(fleet, space, &q)?, &q, |r| list_row(fleet, r))?;
+            let path = links::collection(&space_id, fleet.table.name);
+            let template = links::list_template(&space_id, fleet.table.name, fleet.link_filters);
+            Ok(envelope(
+                fleet.item_type,
+                &path,
+                &template,
+                &q,
+                total,
+                items,
+            ))
         })
         .await?;
     Ok(Json(page))
 }
 
-pub async fn all(
-    State(state): State<AppState>,
+/// Every machine of the fleet, as a bare array; the list's filters apply (Octopus.Client finds
+/// a machine by `all?thumbprint=`).
+async fn all_in(
+    fleet: &'static Fleet,
+    state: AppState,
     scope: Scope,
+    raw: Option<String>,
 ) -> ApiResult<Json<Vec<Box<RawValue>>>> {
+    let q = ListQuery::parse(raw.as_deref(), fleet.filters)?;
     let items = state
         .db
         .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
-            let q = ListQuery::all();
-            Ok(MACHINE_TABLE
-                .page(c, &Filter::default().eq("space_seq", space), &q, list_row)?
+            let q = ListQuery {
+                skip: 0,
+                take: ListQuery::all().take,
+                ..q
+            };
+            Ok(fleet
+                .table
+                .page(c, &filter(fleet, space, &q)?, &q, |r| list_row(fleet, r))?
                 .1)
         })
         .await?;
     Ok(Json(items))
 }
 
-pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Tagged<Value>> {
+async fn get_in(fleet: &'static Fleet, state: AppState, scope: Scope) -> ApiResult<Tagged<Value>> {
     let machine = state
         .db
-        .read(move |c| find(c, space_seq(c, &scope.space_id)?, scope.id()))
+        .read(move |c| find(fleet, c, space_seq(c, &scope.space_id)?, scope.id()))
         .await?;
     Ok(Tagged::ok(machine))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
+async fn create_in(
+    fleet: &'static Fleet,
+    state: AppState,
     scope: Scope,
-    JsonBody(body): JsonBody<Value>,
+    body: Value,
 ) -> ApiResult<Tagged<Value>> {
     let created = state
         .db
         .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            let checked = check(&tx, space, body, None)?;
-            let seq = store(&tx, space, None, &checked)?;
-            let created = find(&tx, space, &ids::format(MACHINES, seq))?;
+            let checked = check(fleet, &tx, space, body, None)?;
+            let seq = store(fleet, &tx, space, None, &checked)?;
+            let created = find(fleet, &tx, space, &ids::format(fleet.table.prefix, seq))?;
             tx.commit()?;
             Ok(created)
         })
@@ -391,22 +421,23 @@ pub async fn create(
     Ok(Tagged::created(created, location))
 }
 
-pub async fn update(
-    State(state): State<AppState>,
+async fn update_in(
+    fleet: &'static Fleet,
+    state: AppState,
     scope: Scope,
     if_match: IfMatch,
-    JsonBody(body): JsonBody<Value>,
+    body: Value,
 ) -> ApiResult<Tagged<Value>> {
     let updated = state
         .db
         .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            if_match.check(&find(&tx, space, scope.id())?, MACHINE_TABLE.noun)?;
-            let seq = ids::parse(MACHINES, scope.id());
-            let checked = check(&tx, space, body, seq)?;
-            store(&tx, space, seq, &checked)?;
-            let updated = find(&tx, space, scope.id())?;
+            if_match.check(&find(fleet, &tx, space, scope.id())?, fleet.table.noun)?;
+            let seq = ids::parse(fleet.table.prefix, scope.id());
+            let checked = check(fleet, &tx, space, body, seq)?;
+            store(fleet, &tx, space, seq, &checked)?;
+            let updated = find(fleet, &tx, space, scope.id())?;
             tx.commit()?;
             Ok(updated)
         })
@@ -414,8 +445,9 @@ pub async fn update(
     Ok(Tagged::ok(updated))
 }
 
-pub async fn delete(
-    State(state): State<AppState>,
+async fn delete_in(
+    fleet: &'static Fleet,
+    state: AppState,
     scope: Scope,
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
@@ -424,10 +456,10 @@ pub async fn delete(
         .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            if_match.check(&find(&tx, space, scope.id())?, MACHINE_TABLE.noun)?;
+            if_match.check(&find(fleet, &tx, space, scope.id())?, fleet.table.noun)?;
             tx.execute(
-                "DELETE FROM machines WHERE seq = ?1",
-                [ids::parse(MACHINES, scope.id())],
+                &format!("DELETE FROM {} WHERE seq = ?1", fleet.table.name),
+                [ids::parse(fleet.table.prefix, scope.id())],
             )?;
             tx.commit()?;
             Ok(())
@@ -435,3 +467,63 @@ pub async fn delete(
         .await?;
     Ok(StatusCode::OK)
 }
+
+/// Each route of a fleet, as the router takes it: `targets` and `workers` below.
+macro_rules! fleet_routes {
+    ($module:ident, $fleet:expr) => {
+        pub mod $module {
+            use super::*;
+
+            pub async fn list(
+                State(state): State<AppState>,
+                scope: Scope,
+                RawQuery(raw): RawQuery,
+            ) -> ApiResult<Json<ResourceCollection<Box<RawValue>>>> {
+                list_in($fleet, state, scope, raw).await
+            }
+
+            pub async fn all(
+                State(state): State<AppState>,
+                scope: Scope,
+                RawQuery(raw): RawQuery,
+            ) -> ApiResult<Json<Vec<Box<RawValue>>>> {
+                all_in($fleet, state, scope, raw).await
+            }
+
+            pub async fn get(
+                State(state): State<AppState>,
+                scope: Scope,
+            ) -> ApiResult<Tagged<Value>> {
+                get_in($fleet, state, scope).await
+            }
+
+            pub async fn create(
+                State(state): State<AppState>,
+                scope: Scope,
+                JsonBody(body): JsonBody<Value>,
+            ) -> ApiResult<Tagged<Value>> {
+                create_in($fleet, state, scope, body).await
+            }
+
+            pub async fn update(
+                State(state): State<AppState>,
+                scope: Scope,
+                if_match: IfMatch,
+                JsonBody(body): JsonBody<Value>,
+            ) -> ApiResult<Tagged<Value>> {
+                update_in($fleet, state, scope, if_match, body).await
+            }
+
+            pub async fn delete(
+                State(state): State<AppState>,
+                scope: Scope,
+                if_match: IfMatch,
+            ) -> ApiResult<StatusCode> {
+                delete_in($fleet, state, scope, if_match).await
+            }
+        }
+    };
+}
+
+fleet_routes!(targets, &TARGETS);
+fleet_routes!(workers, &WORKERS_FLEET);

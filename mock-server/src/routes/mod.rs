@@ -4,6 +4,7 @@
 
 mod discover;
 pub(crate) mod environments;
+pub(crate) mod fleet;
 mod machine_proxy;
 pub(crate) mod machines;
 pub(crate) mod proxies;
@@ -11,6 +12,7 @@ mod proxy_test;
 pub(crate) mod root;
 mod spaces;
 mod tasks;
+pub(crate) mod worker_pools;
 
 pub use root::{API_VERSION, SERVER_VERSION};
 
@@ -91,14 +93,28 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "/accounts", scoped: true, Kind::List { filters: &[] }, "Account", "SSH accounts, sorted by name.", get(environments::list_accounts)),
     endpoint!(GET "/accounts/all", scoped: true, Kind::All, "Account", "Every account of the space.", get(environments::all_accounts)),
     endpoint!(GET "/accounts/{id}", scoped: true, Kind::Get, "Account", "One account.", get(environments::get_account)),
-    endpoint!(GET "/machines", scoped: true, Kind::List { filters: machines::FILTERS }, "Machine", "Deployment targets, sorted by name; `proxyIds` is an extension.", get(machines::list)),
-    endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::create)),
-    endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space.", get(machines::all)),
+    endpoint!(GET "/machines", scoped: true, Kind::List { filters: fleet::TARGET_FILTERS }, "Machine", "Deployment targets, sorted by name; `proxyIds` is an extension.", get(machines::targets::list)),
+    endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::targets::create)),
+    endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space (the list's filters apply).", get(machines::targets::all)),
     endpoint!(GET "/machines/discover", scoped: true, Kind::Other, "Machine", "A deployment target's template, not stored, with its endpoint read from the machine (through `proxyId`, or directly): the Tentacle's thumbprint for `TentaclePassive`; for `Ssh` the banner is checked, the host key is not read.", get(discover::discover)),
-    endpoint!(POST "/machines/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many deployment targets at once (`{\"Ids\": [...], \"ProxyId\": \"Proxies-2\" | null}`): all or nothing; Polling Tentacles are refused by name.", post(machine_proxy::change)),
-    endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::get)),
-    endpoint!(PUT "/machines/{id}", scoped: true, Kind::Update, "Machine", "Change a deployment target.", put(machines::update)),
-    endpoint!(DELETE "/machines/{id}", scoped: true, Kind::Delete, "Machine", "Delete a deployment target.", delete(machines::delete)),
+    endpoint!(POST "/machines/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many deployment targets at once (`{\"Ids\": [...], \"ProxyId\": \"Proxies-2\" | null}`): all or nothing; Polling Tentacles are refused by name.", post(machine_proxy::change_targets)),
+    endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::targets::get)),
+    endpoint!(PUT "/machines/{id}", scoped: true, Kind::Update, "Machine", "Change a deployment target.", put(machines::targets::update)),
+    endpoint!(DELETE "/machines/{id}", scoped: true, Kind::Delete, "Machine", "Delete a deployment target.", delete(machines::targets::delete)),
+    endpoint!(GET "/workers", scoped: true, Kind::List { filters: fleet::WORKER_FILTERS }, "Worker", "Workers, sorted by name; `proxyIds` is an extension.", get(machines::workers::list)),
+    endpoint!(POST "/workers", scoped: true, Kind::Create, "Worker", "Create a worker (in at least one worker pool).", post(machines::workers::create)),
+    endpoint!(GET "/workers/all", scoped: true, Kind::All, "Worker", "Every worker of the space (the list's filters apply).", get(machines::workers::all)),
+    endpoint!(GET "/workers/discover", scoped: true, Kind::Other, "Machine", "A worker's template, not stored, read from the machine as `machines/discover` does.", get(discover::discover)),
+    endpoint!(POST "/workers/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many workers at once, as `machines/proxy` does.", post(machine_proxy::change_workers)),
+    endpoint!(GET "/workers/{id}", scoped: true, Kind::Get, "Worker", "One worker.", get(machines::workers::get)),
+    endpoint!(PUT "/workers/{id}", scoped: true, Kind::Update, "Worker", "Change a worker.", put(machines::workers::update)),
+    endpoint!(DELETE "/workers/{id}", scoped: true, Kind::Delete, "Worker", "Delete a worker.", delete(machines::workers::delete)),
+    endpoint!(GET "/workerpools", scoped: true, Kind::List { filters: &[] }, "WorkerPool", "Worker pools, in their sort order.", get(worker_pools::list)),
+    endpoint!(POST "/workerpools", scoped: true, Kind::Create, "WorkerPool", "Create a static worker pool.", post(worker_pools::create)),
+    endpoint!(GET "/workerpools/all", scoped: true, Kind::All, "WorkerPool", "Every worker pool of the space.", get(worker_pools::all)),
+    endpoint!(GET "/workerpools/{id}", scoped: true, Kind::Get, "WorkerPool", "One worker pool.", get(worker_pools::get)),
+    endpoint!(PUT "/workerpools/{id}", scoped: true, Kind::Update, "WorkerPool", "Change a worker pool.", put(worker_pools::update)),
+    endpoint!(DELETE "/workerpools/{id}", scoped: true, Kind::Delete, "WorkerPool", "Delete an empty worker pool (not the default one; 409 names its workers).", delete(worker_pools::delete)),
 ];
 
 /// The paths an endpoint is served at, in the router's syntax (`{space_id}`, `{id}`).

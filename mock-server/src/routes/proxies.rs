@@ -212,16 +212,28 @@ pub async fn delete(
             let existing = find(&tx, space, scope.id())?;
             if_match.check(&existing, PROXY_TABLE.noun)?;
             let seq = ids::parse(PROXIES, existing.id.as_deref().unwrap_or_default());
-            let mut stmt = tx.prepare("SELECT name FROM machines WHERE proxy_seq = ?1 ORDER BY name COLLATE NOCASE")?;
-            let users = stmt.query_map([seq], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-            drop(stmt);
+            // Deployment targets first, then workers, each by name.
+            let users_of = |table: &str| -> rusqlite::Result<Vec<String>> {
+                tx.prepare(&format!("SELECT name FROM {table} WHERE proxy_seq = ?1 ORDER BY name COLLATE NOCASE"))?
+                    .query_map([seq], |r| r.get::<_, String>(0))?
+                    .collect()
+            };
+            let (targets, workers) = (users_of("machines")?, users_of("workers")?);
+            let counted = |n: usize, noun: &str| match n {
+                0 => None,
+                1 => Some(format!("1 {noun}")),
+                n => Some(format!("{n} {noun}s")),
+            };
+            let parts: Vec<String> = [counted(targets.len(), "deployment target"), counted(workers.len(), "worker")]
+                .into_iter()
+                .flatten()
+                .collect();
+            let users: Vec<String> = targets.into_iter().chain(workers).collect();
             if !users.is_empty() {
                 let message = format!(
-                    "Proxy \"{}\" is used by {} deployment target{}. Switch {} to another proxy or to a direct \
-                     connection first.",
+                    "Proxy \"{}\" is used by {}. Switch {} to another proxy or to a direct connection first.",
                     existing.name,
-                    users.len(),
-                    if users.len() == 1 { "" } else { "s" },
+                    parts.join(" and "),
                     if users.len() == 1 { "it" } else { "them" },
                 );
                 return Err(ApiError {
@@ -238,8 +250,8 @@ pub async fn delete(
     Ok(StatusCode::OK)
 }
 
-/// `GET /api/{spaceId}/proxies/usage{?ids}` (an extension of the API): how many deployment
-/// targets use each proxy, as `{"Proxies-1": 2, ...}`, for every proxy of the space or just `ids`.
+/// `GET /api/{spaceId}/proxies/usage{?ids}` (an extension of the API): how many machines
+/// (deployment targets and workers) use each proxy, as `{"Proxies-1": 2, ...}`, for every proxy of the space or just `ids`.
 /// One request for a whole page of proxies.
 pub async fn usage(
     State(state): State<AppState>,
@@ -259,7 +271,8 @@ pub async fn usage(
             let filter = Filter::default()
                 .eq("space_seq", space)
                 .list(&q, PROXIES, "seq", "name");
-            let counts = "seq, (SELECT COUNT(*) FROM machines m WHERE m.proxy_seq = proxies.seq)";
+            let counts = "seq, (SELECT COUNT(*) FROM machines m WHERE m.proxy_seq = proxies.seq)
+                              + (SELECT COUNT(*) FROM workers w WHERE w.proxy_seq = proxies.seq)";
             let rows = select_page(c, PROXY_TABLE.name, counts, "seq", &filter, &q, |r| {
                 Ok((ids::format(PROXIES, r.get(0)?), r.get::<_, i64>(1)?))
             })?;

@@ -15,8 +15,9 @@ use serde_json::{json, Value};
 use crate::db::NOW_SQL;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
-use crate::ids::{self, MACHINES, PROXIES, SPACES, TASKS};
+use crate::ids::{self, PROXIES, SPACES, TASKS};
 use crate::reach;
+use crate::routes::fleet::{of_id, TARGETS, WORKERS_FLEET};
 use crate::routes::proxy_test::saved_proxy;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
@@ -25,6 +26,8 @@ const HEALTH: &str = "Health";
 
 /// A machine as the check needs it.
 struct ToCheck {
+    /// Its table (`machines` or `workers`: Octopus checks both with one task).
+    table: &'static str,
     seq: i64,
     name: String,
     endpoint: Value,
@@ -144,58 +147,70 @@ pub async fn create(
 
 /// The machines a health task checks: these ids (in the order given), then every other machine
 /// of this environment (by name). One query; an id that is not a target of this space is a 400.
+/// The machines a task checks: the ids given, in their order (deployment targets `Machines-N` and
+/// workers `Workers-N`), then the environment's targets by name; 400 for an id that is not in the
+/// space, or when nothing is left to check.
 fn chosen(
     c: &Connection,
     space: i64,
     ids_given: &[String],
     environment: Option<&str>,
 ) -> ApiResult<Vec<ToCheck>> {
-    let given: Vec<Option<i64>> = ids_given
-        .iter()
-        .map(|id| ids::parse(MACHINES, id))
-        .collect();
     let environment = match environment {
         None => None,
         Some(e) => Some(ids::parse(ids::ENVIRONMENTS, e).ok_or_else(|| {
             ApiError::bad_request(format!("There is no environment {e} in this space."))
         })?),
     };
-    let mut found: Vec<Option<ToCheck>> = c
-        .prepare(
-            "SELECT seq, name, body, proxy_seq FROM machines WHERE space_seq = ?1 AND (
-                seq IN (SELECT value FROM json_each(?2))
-                OR seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq = ?3))
-             ORDER BY name COLLATE NOCASE",
-        )?
-        .query_map(
-            params![
-                space,
-                json!(given.iter().flatten().collect::<Vec<_>>()).to_string(),
-                environment
-            ],
-            |r| {
+    let mut found: Vec<Option<ToCheck>> = vec![];
+    for fleet in [&TARGETS, &WORKERS_FLEET] {
+        let table = fleet.table.name;
+        let given: Vec<i64> = ids_given
+            .iter()
+            .filter_map(|id| ids::parse(fleet.table.prefix, id))
+            .collect();
+        // An environment holds deployment targets only.
+        let in_environment = if fleet.roles {
+            "OR seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq = ?3)"
+        } else {
+            "AND ?3 IS ?3"
+        };
+        let rows = c
+            .prepare(&format!(
+                "SELECT seq, name, body, proxy_seq FROM {table} WHERE space_seq = ?1 AND (
+                    seq IN (SELECT value FROM json_each(?2)) {in_environment})
+                 ORDER BY name COLLATE NOCASE"
+            ))?
+            .query_map(params![space, json!(given).to_string(), environment], |r| {
                 let body: String = r.get(2)?;
                 let body: Value = serde_json::from_str(&body).unwrap_or_default();
                 Ok(Some(ToCheck {
+                    table,
                     seq: r.get(0)?,
                     name: r.get(1)?,
                     endpoint: body.get("Endpoint").cloned().unwrap_or_default(),
                     proxy: r.get::<_, Option<i64>>(3)?.map(|p| ids::format(PROXIES, p)),
                 }))
-            },
-        )?
-        .collect::<rusqlite::Result<_>>()?;
-    let at: HashMap<i64, usize> = found
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        found.extend(rows);
+    }
+    let at: HashMap<(&str, i64), usize> = found
         .iter()
         .enumerate()
-        .filter_map(|(i, m)| m.as_ref().map(|m| (m.seq, i)))
+        .filter_map(|(i, m)| m.as_ref().map(|m| ((m.table, m.seq), i)))
         .collect();
     let mut machines = Vec::with_capacity(found.len());
-    for (id, seq) in ids_given.iter().zip(&given) {
-        let i = seq.and_then(|s| at.get(&s).copied()).ok_or_else(|| {
-            ApiError::bad_request(format!("There is no deployment target {id} in this space."))
-        })?;
-        // Taken once: an id given twice is checked once.
+    for id in ids_given {
+        let fleet = of_id(id);
+        let i = ids::parse(fleet.table.prefix, id)
+            .and_then(|seq| at.get(&(fleet.table.name, seq)).copied())
+            .ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "There is no {} {id} in this space.",
+                    fleet.table.noun
+                ))
+            })?;
         machines.extend(found[i].take());
     }
     machines.extend(found.into_iter().flatten());
@@ -207,7 +222,6 @@ fn chosen(
     Ok(machines)
 }
 
-/// Checks every machine (a few at a time), records what each said, then the task's outcome.
 async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
     let started = state
         .db
@@ -318,12 +332,12 @@ async fn check(
     };
     let category = if health == "Healthy" { "Info" } else { "Error" };
     lines.push(line(category, summary.clone()));
-    let (seq, h, s) = (m.seq, health, summary);
+    let (table, seq, h, s) = (m.table, m.seq, health, summary);
     let _ = state
         .db
         .write(move |c| {
             c.execute(
-                "UPDATE machines SET health = ?2, status_summary = ?3 WHERE seq = ?1",
+                &format!("UPDATE {table} SET health = ?2, status_summary = ?3 WHERE seq = ?1"),
                 params![seq, h, s],
             )?;
             Ok(())

@@ -1,0 +1,109 @@
+//! Deployment targets and workers are machines of two fleets. Each is described here as data
+//! (its tables, ids, groups and rules), so one set of handlers (`machines.rs`) serves both.
+
+use api_model::machine_validation::{
+    missing_environment_message, missing_worker_pool_message, validate_machine, validate_worker,
+};
+use api_model::MachineResource;
+
+use crate::filter::{Table, BY_NAME};
+use crate::ids::{MACHINES, WORKERS};
+use crate::links;
+use crate::routes::environments::ENVIRONMENT_TABLE;
+use crate::routes::worker_pools::POOL_TABLE;
+
+pub struct Fleet {
+    /// Its table (`machines`, `workers`), which is also its collection's name in addresses.
+    pub table: Table,
+    /// The item type a paged answer names (`Machine`, `Worker`).
+    pub item_type: &'static str,
+    /// The groups every machine belongs to: the JSON field, the groups' table, and the table
+    /// that joins them (its machine column and group column).
+    pub groups_field: &'static str,
+    pub group_table: &'static Table,
+    pub members: &'static str,
+    pub member_column: &'static str,
+    pub group_column: &'static str,
+    /// The list parameter that filters by group.
+    pub groups_filter: &'static str,
+    pub missing_group: fn(&str) -> String,
+    /// The rules that need no database.
+    pub validate: fn(&MachineResource) -> Vec<String>,
+    /// Whether its machines have roles (deployment targets do; workers do not).
+    pub roles: bool,
+    /// The list's own parameters besides the common ones, and its link template's.
+    pub filters: &'static [&'static str],
+    pub link_filters: &'static str,
+}
+
+/// The lists' own parameters besides the common ones (`proxyIds` is an extension).
+pub const TARGET_FILTERS: &[&str] = &[
+    "environmentIds",
+    "commStyles",
+    "roles",
+    "isDisabled",
+    "healthStatuses",
+    "proxyIds",
+    "thumbprint",
+];
+pub const WORKER_FILTERS: &[&str] = &[
+    "workerPoolIds",
+    "commStyles",
+    "isDisabled",
+    "healthStatuses",
+    "proxyIds",
+    "thumbprint",
+];
+
+pub static TARGETS: Fleet = Fleet {
+    table: Table {
+        name: "machines",
+        prefix: MACHINES,
+        columns: "seq, space_seq, health, body, status_summary",
+        noun: "deployment target",
+        order: BY_NAME,
+    },
+    item_type: "Machine",
+    groups_field: "EnvironmentIds",
+    group_table: &ENVIRONMENT_TABLE,
+    members: "machine_environments",
+    member_column: "machine_seq",
+    group_column: "environment_seq",
+    groups_filter: "environmentIds",
+    missing_group: missing_environment_message,
+    validate: validate_machine,
+    roles: true,
+    filters: TARGET_FILTERS,
+    link_filters: links::MACHINE_FILTERS,
+};
+
+pub static WORKERS_FLEET: Fleet = Fleet {
+    table: Table {
+        name: "workers",
+        prefix: WORKERS,
+        columns: "seq, space_seq, health, body, status_summary",
+        noun: "worker",
+        order: BY_NAME,
+    },
+    item_type: "Worker",
+    groups_field: "WorkerPoolIds",
+    group_table: &POOL_TABLE,
+    members: "worker_pool_members",
+    member_column: "worker_seq",
+    group_column: "pool_seq",
+    groups_filter: "workerPoolIds",
+    missing_group: missing_worker_pool_message,
+    validate: validate_worker,
+    roles: false,
+    filters: WORKER_FILTERS,
+    link_filters: links::WORKER_FILTERS,
+};
+
+/// The fleet a machine id belongs to (`Workers-3` is a worker), deployment targets otherwise.
+pub fn of_id(id: &str) -> &'static Fleet {
+    if crate::ids::parse(WORKERS, id).is_some() {
+        &WORKERS_FLEET
+    } else {
+        &TARGETS
+    }
+}
