@@ -3,7 +3,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use crate::api;
-use crate::components::{ServerStatus, Toaster};
+use crate::components::{Loaded, Loading, ServerStatus, Toaster};
 use crate::routes;
 use crate::state::{Leave, Session};
 
@@ -15,7 +15,7 @@ pub fn SpaceLayout() -> impl IntoView {
     let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
     let spaces = LocalResource::new(move || {
         session.version.track();
-        async move { session.check(api::spaces().await) }
+        Box::pin(async move { session.check(api::spaces().await).map(Loaded::Spaces) }) as Loading
     });
     let navigate = use_navigate();
     let leave = Leave::expect();
@@ -46,9 +46,11 @@ pub fn SpaceLayout() -> impl IntoView {
                         let listed = spaces.get();
                         // Until the names are known the current space is shown without its id.
                         let placeholder = if listed.is_none() { "Loading spaces…" } else { "Current space" };
+                        let listed = match listed {
+                            Some(Ok(Loaded::Spaces(s))) => s,
+                            _ => vec![],
+                        };
                         let mut options: Vec<(String, String)> = listed
-                            .and_then(Result::ok)
-                            .unwrap_or_default()
                             .into_iter()
                             .map(|s| (s.id, s.name))
                             .collect();

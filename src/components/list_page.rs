@@ -5,16 +5,15 @@
 //! [`Cell`]s. Leptos compiles every component, closure and resource once per type, so one
 //! shared screen instead of one per area keeps the download within its budget.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use leptos_use::use_debounce_fn_with_arg;
 
-use crate::api::{ApiError, ListQuery};
-use crate::components::{loaded, CheckReport, PageHead, Pager, Report, SelectField, Work};
+use crate::api::ListQuery;
+use crate::components::{
+    loaded, CheckReport, Loaded, Loading, PageHead, Pager, Report, SelectField, Work,
+};
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
 use crate::state::Session;
 
@@ -50,8 +49,6 @@ pub struct Table {
     /// The [`Later`] column's cells by row key.
     pub later: std::collections::BTreeMap<String, Cell>,
 }
-
-pub type Loading = Pin<Box<dyn Future<Output = Result<Table, ApiError>>>>;
 
 /// Something to do with the rows a person selects (e.g. check their health): a button above
 /// the table, and the work, which reports into the list's [`CheckReport`].
@@ -169,7 +166,7 @@ pub fn ListPage(
     // The later column, for the rows on screen.
     let later = LocalResource::new(move || {
         let keys: Vec<String> = table.with(|t| match t {
-            Some(Ok(t)) => t
+            Some(Ok(Loaded::Table(t))) => t
                 .rows
                 .iter()
                 .flatten()
@@ -188,14 +185,14 @@ pub fn ListPage(
         Box::pin(async move {
             match load {
                 Some(load) => session.check(load.await),
-                None => Ok(Table::default()),
+                None => Ok(Loaded::Table(Table::default())),
             }
         }) as Loading
     });
     // A page past the end (an old link, or rows deleted since) goes to the last page.
     Effect::new(move |_| {
         let total = table.with(|t| match t {
-            Some(Ok(t)) if t.rows.is_empty() => Some(t.total),
+            Some(Ok(Loaded::Table(t))) if t.rows.is_empty() => Some(t.total),
             _ => None,
         });
         let s = state.get_untracked();
@@ -208,7 +205,10 @@ pub fn ListPage(
         table
             .get()
             .and_then(Result::ok)
-            .map(|t| t.filter_options)
+            .and_then(|t| match t {
+                Loaded::Table(t) => Some(t.filter_options),
+                _ => None,
+            })
             .unwrap_or_default()
     });
 
@@ -272,6 +272,7 @@ pub fn ListPage(
         </div>
         {bulk_bar}
         {loaded(table, spec.loading, None, move |t| {
+            let Loaded::Table(t) = t else { return ().into_any() };
             let s = state.get_untracked();
             if t.rows.is_empty() && t.total == 0 {
                 let filtered = !s.search.trim().is_empty() || s.filters.iter().any(|f| !f.is_empty());
@@ -326,11 +327,11 @@ pub fn ListPage(
                                     <td data-label=*label>{match cell {
                                         Cell::Later(key) => (move || match later.get() {
                                             None => pending(),
-                                            Some(Ok(t)) => match t.later.get(&key) {
+                                            Some(Ok(Loaded::Table(t))) => match t.later.get(&key) {
                                                 Some(cell) => cell_view(cell.clone()),
                                                 None => pending(),
                                             },
-                                            Some(Err(_)) => view! {
+                                            Some(Ok(_)) | Some(Err(_)) => view! {
                                                 <span class="muted">{spec.later.as_ref().map(|l| l.unavailable)}</span>" "
                                                 <button type="button" class="button small" on:click=move |_| later.refetch()>"Retry"</button>
                                             }.into_any(),

@@ -1,22 +1,39 @@
+use std::future::Future;
+use std::pin::Pin;
+
+use api_model::{ProxyResource, RootResource, SpaceResource};
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Lookups, Machine, Tagged, Users};
 use crate::components::error_panel::{ErrorPanel, Missing};
+use crate::components::list_page::Table;
+
+/// What any resource of the console loads. One type (and one boxed future type) for every
+/// resource: Leptos's resource machinery is generic over both, and each type of its own added
+/// KBs to the download.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    Table(Table),
+    Proxy(Box<Tagged<ProxyResource>>, Users),
+    /// A target (none for a new one) and the space's names.
+    Target(Option<Tagged<Machine>>, Lookups),
+    Spaces(Vec<SpaceResource>),
+    Root(RootResource),
+}
+
+pub type Loading = Pin<Box<dyn Future<Output = Result<Loaded, ApiError>>>>;
 
 /// Shows what a resource loads: a placeholder until the first answer (after that the last view
 /// stays while it reloads, so nothing jumps), the view on success, the reason and Retry on failure.
 ///
 /// One small function instead of Transition + ErrorBoundary + Suspend at each screen: those are
 /// generic over every closure and made the download too big for its budget.
-pub fn loaded<T>(
-    resource: LocalResource<Result<T, ApiError>>,
+pub fn loaded(
+    resource: LocalResource<Result<Loaded, ApiError>>,
     loading: &'static str,
     missing: Option<Missing>,
-    render: impl Fn(T) -> AnyView + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-{
+    render: impl Fn(Loaded) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
     move || match resource.get() {
         None => view! { <div class="panel loading" aria-busy="true">{loading}</div> }.into_any(),
         Some(Ok(value)) => render(value),

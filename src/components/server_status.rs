@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::loaded;
+use crate::components::{loaded, Loaded, Loading};
 use crate::state::Session;
 
 /// Which server the console is talking to, from `GET /api`; "Server unreachable" from a request
@@ -12,7 +12,7 @@ pub fn ServerStatus() -> impl IntoView {
     let root = LocalResource::new(move || {
         session.version.track();
         session.reachable.track();
-        async move { session.check(api::root().await) }
+        Box::pin(async move { session.check(api::root().await).map(Loaded::Root) }) as Loading
     });
     let status = move || {
         if !session.reachable.get() {
@@ -23,6 +23,7 @@ pub fn ServerStatus() -> impl IntoView {
             .into_any();
         }
         loaded(root, "Connecting to the server…", None, |r| {
+            let Loaded::Root(r) = r else { return ().into_any() };
             view! {
                 <span class="dot" aria-hidden="true"></span>
                 <span data-testid="server-version">{format!("{} {}", r.application, r.version)}</span>

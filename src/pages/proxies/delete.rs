@@ -4,7 +4,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError};
-use crate::components::ConfirmDialog;
+use crate::components::{ConfirmDialog, Work};
 use crate::routes;
 use crate::state::{Session, Toasts};
 
@@ -30,7 +30,7 @@ pub fn DeleteProxy(
     let space_for_links = space.clone();
     // The answer is handled in the action itself (try_set: the page may be gone by then).
     let deleted = format!("Proxy \u{201c}{name}\u{201d} deleted");
-    let delete = Action::new_local(move |_: &()| {
+    let delete = Action::new_local(move |_: &()| -> Work {
         let (space, id, list, navigate, etag, deleted) = (
             space.clone(),
             id.clone(),
@@ -39,7 +39,7 @@ pub fn DeleteProxy(
             etag.clone(),
             deleted.clone(),
         );
-        async move {
+        Box::pin(async move {
             match session.check(api::delete_proxy(space, id, etag).await) {
                 Ok(()) => {
                     open.try_set(false);
@@ -53,7 +53,7 @@ pub fn DeleteProxy(
                     failure.try_set(Some((e.to_string(), vec![])));
                 }
             }
-        }
+        })
     });
     // A proxy in use cannot be deleted: the dialog says so and lists the targets to switch.
     let (title, confirm_label, cancel_label) = if used {

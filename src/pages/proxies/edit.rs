@@ -10,7 +10,8 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, PageHead, TextField,
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded, Loading, PageHead,
+    TextField, Work,
 };
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
@@ -52,7 +53,10 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
     let proxy = LocalResource::new(move || {
         session.version.track();
         let (space, id) = (space.get(), id.get());
-        async move { session.check(api::proxy_with_users(space, id).await) }
+        Box::pin(async move {
+            let (proxy, users) = session.check(api::proxy_with_users(space, id).await)?;
+            Ok(Loaded::Proxy(Box::new(proxy), users))
+        }) as Loading
     });
     let reload = Callback::new(move |()| proxy.refetch());
     let missing = Missing {
@@ -61,30 +65,28 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
         list: routes::proxies(&space.get_untracked()),
         list_label: "Back to the proxies",
     };
-    loaded(
-        proxy,
-        "Loading the proxy…",
-        Some(missing),
-        move |(p, users)| {
-            let name = p.value.name.clone();
-            let space = space.get_untracked();
-            let note = routes::last_modified(
-                p.value.last_modified_on.as_deref(),
-                p.value.last_modified_by.as_deref(),
-            );
-            let delete = view! {
-                <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.names.clone()/>
-            };
-            view! {
+    loaded(proxy, "Loading the proxy…", Some(missing), move |loaded| {
+        let Loaded::Proxy(p, users) = loaded else {
+            return ().into_any();
+        };
+        let name = p.value.name.clone();
+        let space = space.get_untracked();
+        let note = routes::last_modified(
+            p.value.last_modified_on.as_deref(),
+            p.value.last_modified_by.as_deref(),
+        );
+        let delete = view! {
+            <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.names.clone()/>
+        };
+        view! {
             <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
                 {delete}
             </PageHead>
-            <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address/>
+            <ProxyForm space=space.clone() original=Some(*p) reload=reload back=None address=users.address/>
             <UsedBy space=space users=users.names/>
         }
         .into_any()
-        },
-    )
+    })
 }
 
 /// The deployment targets that connect through this proxy, each linking to its settings.
@@ -180,14 +182,16 @@ fn ProxyForm(
     // The answer is handled in the action itself: on success back to the list with a toast; on
     // failure the messages go on their fields and everything typed stays. try_set: the form may
     // be gone by the time the server answers.
-    let save = Action::new_local(move |resource: &ProxyResource| {
+    // What Save sends; the action takes no input, so that every action has one type.
+    let to_send = StoredValue::new(ProxyResource::default());
+    let save = Action::new_local(move |(): &()| -> Work {
         let (space, resource, navigate, back) = (
             space.clone(),
-            resource.clone(),
+            to_send.get_value(),
             navigate.clone(),
             back.clone(),
         );
-        async move {
+        Box::pin(async move {
             let id = resource.id.clone();
             let result = api::save_proxy(space.clone(), resource, etag.get_value()).await;
             let result = match (session.check(result), id) {
@@ -222,7 +226,7 @@ fn ProxyForm(
                     None => focus_soon(PROBLEMS_ID),
                 },
             }
-        }
+        })
     });
 
     let send = move || {
@@ -233,7 +237,8 @@ fn ProxyForm(
         let current = original.with_value(|o| draft.with_untracked(|d| d.to_resource(o.as_ref())));
         match current {
             Ok(resource) => {
-                save.dispatch_local(resource);
+                to_send.set_value(resource);
+                save.dispatch_local(());
             }
             Err(errors) => focus(errors[0].field),
         }

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use super::about::AboutProxies;
 use crate::api::{self, ListQuery};
-use crate::components::list_page::{Cell, Later, ListPage, ListSpec, Loading, Table};
+use crate::components::list_page::{Cell, Later, ListPage, ListSpec, Table};
+use crate::components::{Loaded, Loading};
 use crate::forms::proxy::authentication;
 use crate::routes;
 
@@ -38,7 +39,7 @@ pub fn ProxyList() -> impl IntoView {
 fn load(space: String, query: ListQuery) -> Loading {
     Box::pin(async move {
         let page = api::proxy_page(space.clone(), query).await?;
-        Ok(Table {
+        Ok(Loaded::Table(Table {
             has_next: page.links.contains_key("Page.Next"),
             total: page.total_results,
             rows: page
@@ -57,7 +58,7 @@ fn load(space: String, query: ListQuery) -> Loading {
                 })
                 .collect(),
             ..Table::default()
-        })
+        }))
     })
 }
 
@@ -75,9 +76,9 @@ fn usage(space: String, ids: Vec<String>) -> Loading {
             };
             later.insert(id, cell);
         }
-        Ok(Table {
+        Ok(Loaded::Table(Table {
             later,
             ..Table::default()
-        })
+        }))
     })
 }

@@ -9,8 +9,8 @@ use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup, PageHead,
-    SelectField, TextField,
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded, Loading, OptionGroup,
+    PageHead, SelectField, TextField, Work,
 };
 use crate::forms::target::{differences, style_label, text, TargetDraft};
 use crate::forms::{Difference, FormState};
@@ -33,7 +33,7 @@ pub fn TargetPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         session.version.track();
         let (space, id) = key.get();
-        async move {
+        Box::pin(async move {
             // Together: the names and the target.
             let (names, machine) = futures::join!(api::lookups(space.clone(), true), async {
                 match id.as_str() {
@@ -41,8 +41,11 @@ pub fn TargetPage() -> impl IntoView {
                     _ => api::machine(space, id).await.map(Some),
                 }
             });
-            Ok((session.check(machine)?, session.check(names)?))
-        }
+            Ok(Loaded::Target(
+                session.check(machine)?,
+                session.check(names)?,
+            ))
+        }) as Loading
     });
     let reload = Callback::new(move |()| data.refetch());
     let detours = Detours::expect();
@@ -58,7 +61,10 @@ pub fn TargetPage() -> impl IntoView {
         data,
         "Loading the deployment target…",
         Some(missing),
-        move |(machine, names)| {
+        move |loaded| {
+            let Loaded::Target(machine, names) = loaded else {
+                return ().into_any();
+            };
             let (space, id) = key.get_untracked();
             let here = match id.as_str() {
                 "new" => routes::new_machine(&space),
@@ -213,9 +219,11 @@ fn TargetForm(
     let lookups = StoredValue::new(names.clone());
     // The stored target while the conflict dialog is open, and what differs from the form.
     let conflict = RwSignal::new(None::<(Tagged<Machine>, Vec<Difference>)>);
-    let save = Action::new_local(move |machine: &Machine| {
-        let (space, machine, navigate) = (space.clone(), machine.clone(), navigate.clone());
-        async move {
+    // What Save sends; the action takes no input, so that every action has one type.
+    let to_send = StoredValue::new(Machine::default());
+    let save = Action::new_local(move |(): &()| -> Work {
+        let (space, machine, navigate) = (space.clone(), to_send.get_value(), navigate.clone());
+        Box::pin(async move {
             let id = text(&machine, "Id");
             let result = api::save_machine(space.clone(), machine, etag.get_value()).await;
             let result = match session.check(result) {
@@ -242,7 +250,7 @@ fn TargetForm(
                     None => focus_soon(PROBLEMS_ID),
                 },
             }
-        }
+        })
     });
     let send = move || {
         if save.pending().get_untracked() {
@@ -254,7 +262,8 @@ fn TargetForm(
             original.with_value(|o| draft.with_untracked(|d| d.to_machine(prior.as_ref(), o)));
         match result {
             Ok(machine) => {
-                save.dispatch_local(machine);
+                to_send.set_value(machine);
+                save.dispatch_local(());
             }
             Err(errors) => focus_field(field_name(errors[0].field)),
         }

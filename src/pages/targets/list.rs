@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use super::checks::check_health;
 use crate::api::{self, ListQuery, Lookups, Named};
-use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Loading, Table};
+use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Table};
+use crate::components::{Loaded, Loading};
 use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
 use api_model::{LISTENING, POLLING, SSH};
@@ -54,7 +55,7 @@ fn load(space: String, query: ListQuery) -> Loading {
                 .map(|n| (n.id.clone(), n.name.clone()))
                 .collect()
         };
-        Ok(Table {
+        Ok(Loaded::Table(Table {
             has_next: page.links.contains_key("Page.Next"),
             total: page.total_results,
             rows: page.items.iter().map(|m| row(&space, m, &names)).collect(),
@@ -74,7 +75,7 @@ fn load(space: String, query: ListQuery) -> Loading {
                     .collect(),
             ],
             ..Table::default()
-        })
+        }))
     })
 }
 
