@@ -429,3 +429,59 @@ async fn an_empty_space_says_what_a_new_target_needs() {
     b.screenshot("add").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn change_the_connection_of_selected_targets_at_once() {
+    let b = Browser::start("targets-bulk-connection", Seed::Demo, None).await;
+    b.open(LIST).await;
+    b.wait_for_text("table tbody", "laptop-dev-07").await;
+    for name in ["web-dev-01", "db-prod-01", "laptop-dev-07"] {
+        b.click(&format!("input[aria-label='Select {name}']")).await;
+    }
+    b.wait_for_text("#bulk-connect", "3 selected").await;
+    assert_eq!(
+        b.js("return document.querySelector('#bulk-connect').disabled")
+            .await,
+        true,
+        "no connection chosen yet"
+    );
+    b.choose("#bulk-connection", "Proxies-1").await;
+    b.click("#bulk-connect").await;
+    let summary = b
+        .wait_for_text(
+            "[data-testid=connect-summary]",
+            "2 targets will connect through Squid in the DMZ.",
+        )
+        .await;
+    assert!(summary.contains("Skipped: laptop-dev-07"), "{summary}");
+    b.screenshot("confirm").await;
+    b.click_text("dialog[open] .dialog-actions button", "Change connection")
+        .await;
+    let report = b
+        .wait_for_text(
+            "[data-testid=connect-report]",
+            "2 targets now connect through Squid in the DMZ.",
+        )
+        .await;
+    assert!(
+        report.contains("db-prod-01: was through Corporate egress"),
+        "{report}"
+    );
+    assert!(report.contains("web-dev-01: was direct"), "{report}");
+    for id in ["Machines-1", "Machines-8"] {
+        assert_eq!(endpoint(&b, id).await["ProxyId"], "Proxies-1", "{id}");
+    }
+    assert!(endpoint(&b, "Machines-10")
+        .await
+        .get("ProxyId")
+        .is_none_or(Value::is_null));
+    // The table shows it, and nothing is selected any more.
+    let connection = b
+        .js("return [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes('web-dev-01'))\
+             .querySelector('[data-label=Connection]').textContent")
+        .await;
+    assert_eq!(connection, "Squid in the DMZ");
+    b.wait_for_text("#bulk-connect", "0 selected").await;
+    b.screenshot("done").await;
+    b.finish().await;
+}

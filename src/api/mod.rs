@@ -198,6 +198,18 @@ pub async fn save_machine(
     }
 }
 
+/// Points every target of `ids` at `proxy` (none: Direct), all or none of them: the server's
+/// answer, whose `Changed` lists each target with the proxy it had (`PreviousProxyId`).
+pub async fn change_proxy(
+    space: String,
+    ids: Vec<String>,
+    proxy: Option<String>,
+) -> Result<Value, ApiError> {
+    forget_names();
+    let body = serde_json::json!({"Ids": ids, "ProxyId": proxy});
+    client::post(&urls::machines_proxy(&space), &body).await
+}
+
 /// Creates the proxy, or updates it when it has an `Id` (only if it still has `etag`).
 pub async fn save_proxy(
     space: String,

@@ -100,6 +100,11 @@ pub fn discover(space: &str, host: &str, port: u16, proxy: Option<&str>) -> Stri
     format!("{}/discover?{}", machines(space), query.finish())
 }
 
+/// Changes the connection of many targets at once (an extension of the mock server's API).
+pub fn machines_proxy(space: &str) -> String {
+    format!("{}/proxy", machines(space))
+}
+
 pub fn tasks(space: &str) -> String {
     format!("/api/{}/tasks", segment(space))
 }
@@ -170,6 +175,7 @@ mod tests {
     #[test]
     fn builds_check_urls() {
         assert_eq!(proxy_test("Spaces-1"), "/api/Spaces-1/proxies/test");
+        assert_eq!(machines_proxy("Spaces 1"), "/api/Spaces%201/machines/proxy");
         assert_eq!(
             discover("Spaces-1", "web 01", 10933, Some("Proxies-2")),
             "/api/Spaces-1/machines/discover?host=web+01&port=10933&type=TentaclePassive&proxyId=Proxies-2"

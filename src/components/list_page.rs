@@ -46,6 +46,8 @@ pub struct Table {
     pub filter_options: Vec<Vec<(String, String)>>,
     /// Each row's id and name, in order (for selecting rows).
     pub keys: Vec<(String, String)>,
+    /// The rows whose connection is set elsewhere (Polling Tentacles: on the Tentacle), by id.
+    pub set_elsewhere: Vec<String>,
     /// The [`Later`] column's cells by row key.
     pub later: std::collections::BTreeMap<String, Cell>,
 }
@@ -56,6 +58,23 @@ pub struct Bulk {
     /// The button's words, after which the number selected follows.
     pub label: &'static str,
     pub run: fn(String, Vec<String>, RwSignal<Option<Report>>) -> Work,
+    /// More to do with the selection, beside the button (it reads [`Selection`]).
+    pub more: Option<fn() -> AnyView>,
+}
+
+/// A page's rows (id and name) and the ids of those whose connection is set elsewhere.
+pub type Rows = (Vec<(String, String)>, Vec<String>);
+
+/// The selected rows of a list, for what its bulk bar offers.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    pub space: Memo<String>,
+    pub selected: RwSignal<Vec<String>>,
+    pub rows: Memo<Rows>,
+    /// Each filter's choices, as the table loaded them.
+    pub choices: Memo<Vec<Vec<(String, String)>>>,
+    /// Loads the table again (after a change).
+    pub reload: Callback<()>,
 }
 
 /// A filter: its key in the console's address, its label, the API parameter it sets, and the
@@ -232,6 +251,17 @@ pub fn ListPage(
             }
         })
     });
+    let rows = Memo::new(move |_| match table.get() {
+        Some(Ok(Loaded::Table(t))) => (t.keys, t.set_elsewhere),
+        _ => Default::default(),
+    });
+    provide_context(Selection {
+        space,
+        selected,
+        rows,
+        choices,
+        reload: Callback::new(move |()| table.refetch()),
+    });
     let bulk_bar = spec.bulk.as_ref().map(|b| {
         let count = move || selected.with(Vec::len);
         view! {
@@ -241,6 +271,7 @@ pub fn ListPage(
                     aria-busy=move || bulk.pending().get().then_some("true")>
                     {move || format!("{} ({} selected)", b.label, count())}
                 </button>
+                {b.more.map(|more| more())}
                 <CheckReport report=report testid="bulk-report"/>
             </div>
         }

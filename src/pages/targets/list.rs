@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::checks::check_health;
+use super::connection::change_connection;
 use crate::api::{self, ListQuery, Lookups, Named};
 use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Table};
 use crate::components::{Loaded, Loading};
@@ -32,7 +33,7 @@ static SPEC: ListSpec = ListSpec {
     no_match_title: "No deployment targets match",
     load,
     later: None,
-    bulk: Some(Bulk { label: "Check health", run: check_health }),
+    bulk: Some(Bulk { label: "Check health", run: check_health, more: Some(change_connection) }),
 };
 
 /// The space's deployment targets, filtered and paged in the address.
@@ -63,6 +64,12 @@ fn load(space: String, query: ListQuery) -> Loading {
                 .items
                 .iter()
                 .map(|m| (text(m, "Id"), text(m, "Name")))
+                .collect(),
+            set_elsewhere: page
+                .items
+                .iter()
+                .filter(|m| m["Endpoint"]["CommunicationStyle"] == POLLING)
+                .map(|m| text(m, "Id"))
                 .collect(),
             filter_options: vec![
                 options(&names.environments),

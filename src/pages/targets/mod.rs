@@ -1,6 +1,7 @@
 //! Infrastructure › Deployment Targets: the list and each target's settings.
 
 mod checks;
+mod connection;
 mod edit;
 mod list;
 
