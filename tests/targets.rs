@@ -485,3 +485,58 @@ async fn change_the_connection_of_selected_targets_at_once() {
     b.screenshot("done").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn a_kubernetes_targets_cluster_namespace_and_connection() {
+    let b = Browser::start("targets-kubernetes", Seed::Demo, None).await;
+    let (status, created) = b
+        .api(
+            Method::POST,
+            "/api/Spaces-1/machines",
+            Some(json!({"Name": "aks-prod", "EnvironmentIds": ["Environments-3"],
+                "Endpoint": {"CommunicationStyle": "Kubernetes", "ClusterUrl": "https://aks.example.com:443/",
+                    "Namespace": "apps", "SkipTlsVerification": "True",
+                    "Authentication": {"AuthenticationType": "KubernetesStandard", "AccountId": "Accounts-1"}}})),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["Id"].as_str().unwrap().to_owned();
+    // The list's style filter knows it and the row says what it is.
+    b.open(&format!("{LIST}?style=Kubernetes")).await;
+    let row = b.wait_for_text("table tbody", "aks-prod").await;
+    assert!(
+        row.contains("Kubernetes API") && row.contains("Direct"),
+        "{row}"
+    );
+
+    b.open(&format!("{LIST}/{id}")).await;
+    b.wait_for_text("[data-testid=style]", "Kubernetes API")
+        .await;
+    assert_eq!(
+        b.value("#target-cluster-url").await,
+        "https://aks.example.com:443/"
+    );
+    assert_eq!(b.value("#target-namespace").await, "apps");
+    // Its own rule on its field.
+    b.fill("#target-cluster-url", "http://aks").await;
+    b.click("button[type=submit]").await;
+    b.wait_for_text("#target-cluster-url-error", "Cluster URL must be")
+        .await;
+    b.fill("#target-cluster-url", "https://aks.example.com:6443/")
+        .await;
+    b.fill("#target-namespace", "web").await;
+    b.click("input[name=target-connection][value=proxy]").await;
+    b.choose("#target-proxy", "Proxies-1").await;
+    b.screenshot("form").await;
+    save_and_wait(&b).await;
+    let e = endpoint(&b, &id).await;
+    assert_eq!(e["ClusterUrl"], "https://aks.example.com:6443/");
+    assert_eq!(e["Namespace"], "web");
+    assert_eq!(e["ProxyId"], "Proxies-1");
+    assert_eq!(e["SkipTlsVerification"], "True", "kept as stored");
+    assert_eq!(
+        e["Authentication"]["AccountId"], "Accounts-1",
+        "kept as stored"
+    );
+    b.finish().await;
+}

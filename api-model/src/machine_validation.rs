@@ -21,6 +21,8 @@ pub enum MachineField {
     Host,
     Port,
     Account,
+    /// A Kubernetes API target's address.
+    ClusterUrl,
     Proxy,
 }
 
@@ -33,6 +35,7 @@ impl FormField for MachineField {
         Self::Host,
         Self::Port,
         Self::Account,
+        Self::ClusterUrl,
         Self::Proxy,
     ];
 
@@ -45,6 +48,7 @@ impl FormField for MachineField {
             Self::Host => "Host",
             Self::Port => "Port",
             Self::Account => "Account",
+            Self::ClusterUrl => "Cluster URL",
             Self::Proxy => "Proxy",
         }
     }

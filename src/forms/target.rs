@@ -2,11 +2,11 @@
 //! api-model, and written back into the machine document the server sent.
 
 use api_model::machine_validation::{
-    validate_account, validate_environments, validate_listening_url, validate_ssh_port,
-    validate_thumbprint, MachineField,
+    validate_account, validate_cluster_url, validate_environments, validate_listening_url,
+    validate_ssh_port, validate_thumbprint, MachineField,
 };
 use api_model::validation::{field_errors, validate_host, validate_name, FieldError};
-use api_model::{LISTENING, POLLING, SSH};
+use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 use serde_json::{json, Map, Value};
 
 use crate::api::Lookups;
@@ -21,6 +21,7 @@ pub fn style_label(style: &str) -> &str {
         LISTENING => "Listening Tentacle",
         POLLING => "Polling Tentacle",
         SSH => "SSH",
+        KUBERNETES => "Kubernetes API",
         other => other,
     }
 }
@@ -84,6 +85,9 @@ pub struct TargetDraft {
     pub account: String,
     /// `DotNetCorePlatform`; empty is null (full .NET / Mono).
     pub platform: String,
+    /// A Kubernetes API target's `ClusterUrl` and `Namespace`.
+    pub cluster_url: String,
+    pub namespace: String,
     pub via_proxy: bool,
     pub proxy: String,
 }
@@ -102,6 +106,8 @@ impl Default for TargetDraft {
             fingerprint: String::new(),
             account: String::new(),
             platform: String::new(),
+            cluster_url: String::new(),
+            namespace: String::new(),
             via_proxy: false,
             proxy: String::new(),
         }
@@ -124,6 +130,8 @@ impl TargetDraft {
             fingerprint: text(&e, "Fingerprint"),
             account: text(&e, "AccountId"),
             platform: text(&e, "DotNetCorePlatform"),
+            cluster_url: text(&e, "ClusterUrl"),
+            namespace: text(&e, "Namespace"),
             via_proxy: !proxy.is_empty(),
             proxy,
         }
@@ -150,6 +158,9 @@ impl TargetDraft {
             MachineField::Host if ssh => validate_host(&self.host),
             MachineField::Port if ssh => validate_ssh_port(self.port.trim().parse().ok()),
             MachineField::Account if ssh => validate_account(&self.account),
+            MachineField::ClusterUrl if self.style == KUBERNETES => {
+                validate_cluster_url(&self.cluster_url)
+            }
             MachineField::Proxy if self.style != POLLING && self.via_proxy => {
                 self.proxy.is_empty().then(|| {
                     "Proxy: choose one of this space's proxies, or choose a direct connection."
@@ -213,6 +224,11 @@ impl TargetDraft {
                     p => json!(p),
                 }),
             ]
+        } else if self.style == KUBERNETES {
+            &[
+                ("ClusterUrl", |d| json!(d.cluster_url.trim())),
+                ("Namespace", |d| json!(d.namespace.trim())),
+            ]
         } else {
             &[
                 ("Uri", |d| json!(d.uri.trim())),
@@ -263,6 +279,10 @@ pub fn differences(stored: &TargetDraft, typed: &TargetDraft, names: &Lookups) -
         fields.push(("Account", &account));
         fields.push((".NET platform", &|d| d.platform.clone()));
     }
+    if stored.style == KUBERNETES {
+        fields.push(("Cluster URL", &|d| d.cluster_url.trim().to_owned()));
+        fields.push(("Namespace", &|d| d.namespace.trim().to_owned()));
+    }
     if stored.style != POLLING {
         fields.push(("Connection", &connection));
     }
@@ -308,6 +328,39 @@ mod tests {
                 ("Connection", "Direct", "Through Corporate egress"),
             ]
         );
+    }
+
+    #[test]
+    fn a_kubernetes_target_edits_its_url_namespace_and_connection_and_keeps_the_rest() {
+        let stored = json!({
+            "Id": "Machines-20", "Name": "aks", "EnvironmentIds": ["Environments-1"],
+            "Endpoint": {"CommunicationStyle": "Kubernetes", "ClusterUrl": "https://aks:443/",
+                "Namespace": "apps", "SkipTlsVerification": "True", "ProxyId": null,
+                "Authentication": {"AuthenticationType": "KubernetesStandard", "AccountId": "Accounts-9"}}
+        });
+        let before = TargetDraft::from_machine(&stored);
+        assert_eq!(style_label(&before.style), "Kubernetes API");
+        let mut typed = before.clone();
+        typed.namespace = " web ".into();
+        typed.via_proxy = true;
+        typed.proxy = "Proxies-2".into();
+        let sent = typed.to_machine(Some(&before), &stored).unwrap();
+        let e = &sent["Endpoint"];
+        assert_eq!(e["Namespace"], "web");
+        assert_eq!(e["ProxyId"], "Proxies-2");
+        assert_eq!(e["ClusterUrl"], "https://aks:443/");
+        assert_eq!(e["SkipTlsVerification"], "True");
+        assert_eq!(e["Authentication"]["AccountId"], "Accounts-9");
+        assert!(
+            e.get("Uri").is_none() && e.get("Thumbprint").is_none(),
+            "{e}"
+        );
+        typed.cluster_url = "http://aks".into();
+        let errors = typed.to_machine(Some(&before), &stored).unwrap_err();
+        assert_eq!(errors[0].field, MachineField::ClusterUrl);
+        let names = Lookups::default();
+        let rows = differences(&before, &typed, &names);
+        assert!(rows.iter().any(|d| d.label == "Namespace"), "{rows:?}");
     }
 
     fn listening() -> Value {

@@ -1,5 +1,5 @@
 use api_model::machine_validation::MachineField;
-use api_model::{LISTENING, POLLING, SSH};
+use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -114,6 +114,7 @@ fn field_name(field: MachineField) -> &'static str {
         MachineField::Host => "target-host",
         MachineField::Port => "target-port",
         MachineField::Account => "target-account",
+        MachineField::ClusterUrl => "target-cluster-url",
         MachineField::Proxy => "target-proxy",
     }
 }
@@ -351,6 +352,13 @@ fn TargetForm(
                 {field(MachineField::Url, "URL", "The Tentacle's address, e.g. https://web01:10933/.", |d| d.uri.clone(), |d, v| d.uri = v)}
                 {field(MachineField::Thumbprint, "Thumbprint", "The Tentacle's certificate thumbprint, shown by Tentacle Manager.", |d| d.thumbprint.clone(), |d, v| d.thumbprint = v)}
                 <Discover space=discover_space draft=draft form=form/>
+            </div>
+            <div hidden=move || style.get() != KUBERNETES>
+                {field(MachineField::ClusterUrl, "Cluster URL", "The cluster API's https:// address, e.g. https://k8s.example.com:6443/.", |d| d.cluster_url.clone(), |d, v| d.cluster_url = v)}
+                <TextField name="target-namespace" label="Namespace" hint="The namespace deployments go to; empty for the default one."
+                    value=value(|d| d.namespace.clone())
+                    on_input=Callback::new(move |v| draft.update(|d| d.namespace = v))/>
+                <p class="field field-hint">"Its authentication and the rest of its settings are kept as they are stored."</p>
             </div>
             <div hidden=move || style.get() != SSH>
                 {field(MachineField::Host, "Host", "Host name or IP address of the SSH server.", |d| d.host.clone(), |d, v| d.host = v)}

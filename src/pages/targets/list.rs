@@ -7,12 +7,12 @@ use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Table
 use crate::components::{Loaded, Loading};
 use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
-use api_model::{LISTENING, POLLING, SSH};
+use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 
 /// The `proxyIds` value for targets that connect directly (the mock server's extension).
 const DIRECT: &str = "Direct";
 
-const STYLES: [&str; 3] = [LISTENING, SSH, POLLING];
+const STYLES: [&str; 4] = [LISTENING, SSH, KUBERNETES, POLLING];
 
 static SPEC: ListSpec = ListSpec {
     title: "Deployment Targets",
