@@ -437,7 +437,7 @@ async fn a_failed_delete_says_why_and_keeps_the_proxy() {
 }
 
 #[tokio::test]
-async fn deleting_a_used_proxy_is_not_offered_and_names_the_targets() {
+async fn a_used_proxy_names_its_targets_and_moves_them_before_it_is_deleted() {
     let b = Browser::start("proxies-delete-used", Seed::Demo, None).await;
     b.open(&format!("{LIST}/Proxies-2")).await;
     b.wait_for_text("main h1", "Corporate egress").await;
@@ -448,18 +448,44 @@ async fn deleting_a_used_proxy_is_not_offered_and_names_the_targets() {
     assert!(shown.contains("db-test-01"), "{shown}");
     b.wait_for_text(
         "dialog[open]",
-        "Switch these to another proxy or to a direct connection first",
+        "It cannot be deleted while deployment targets connect through it",
     )
     .await;
-    let buttons = b
-        .js("return [...document.querySelectorAll('dialog[open] button')].map(x => x.textContent)")
-        .await;
+    let buttons = || async {
+        b.js("return [...document.querySelectorAll('dialog[open] button')].map(x => x.textContent)")
+            .await
+    };
     assert_eq!(
-        buttons,
+        buttons().await,
         serde_json::json!(["Close"]),
-        "the delete button is not offered"
+        "no delete until the targets have somewhere to go"
+    );
+    // Somewhere to go: another proxy (not this one), then both are moved and it is deleted.
+    b.wait_for_text("#delete-move-to", "Squid in the DMZ").await;
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('#delete-move-to option')].some(o => o.value == 'Proxies-2')")
+            .await,
+        false
+    );
+    b.choose("#delete-move-to", "Proxies-3").await;
+    assert_eq!(
+        buttons().await,
+        serde_json::json!(["Close", "Move 2 targets and delete"])
     );
     b.screenshot("dialog-used").await;
+    b.click_text("dialog[open] button", "Move 2 targets and delete")
+        .await;
+    b.wait_for_text("[data-testid=toast]", "Corporate egress")
+        .await;
+    b.wait_for_url("the list", |u| u == LIST).await;
+    assert!(!b
+        .proxy_names()
+        .await
+        .contains(&"Corporate egress".to_owned()));
+    for id in ["Machines-7", "Machines-8"] {
+        let m = b.api_get(&format!("/api/Spaces-1/machines/{id}")).await;
+        assert_eq!(m["Endpoint"]["ProxyId"], "Proxies-3", "{id}");
+    }
     b.finish().await;
 }
 

@@ -4,11 +4,12 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::api::{self, ApiError};
-use crate::components::{ConfirmDialog, Work};
+use crate::components::{ConfirmDialog, Loaded, Loading, Work};
 use crate::routes;
 use crate::state::{Session, Toasts};
 
 /// The Delete button and its confirmation. A failed delete says why and leaves the proxy as it is.
+/// A proxy in use offers to move its targets first (Direct or another proxy), then deletes it.
 #[component]
 pub fn DeleteProxy(
     space: String,
@@ -26,10 +27,25 @@ pub fn DeleteProxy(
     let name = proxy.name.clone();
     let used = !users.is_empty();
     let id = proxy.id.clone().unwrap_or_default();
+    let proxy_id = id.clone();
     let list = routes::proxies(&space);
     let space_for_links = space.clone();
     // The answer is handled in the action itself (try_set: the page may be gone by then).
     let deleted = format!("Proxy \u{201c}{name}\u{201d} deleted");
+    // Where its targets go first: "" (not chosen), "Direct" or another proxy's id.
+    let move_to = RwSignal::new(String::new());
+    let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let choices_space = space.clone();
+    let choices = used.then(|| {
+        LocalResource::new(move || {
+            let space = choices_space.clone();
+            Box::pin(async move {
+                api::lookups(space, false)
+                    .await
+                    .map(|n| Loaded::Target(None, n))
+            }) as Loading
+        })
+    });
     let delete = Action::new_local(move |_: &()| -> Work {
         let (space, id, list, navigate, etag, deleted) = (
             space.clone(),
@@ -39,8 +55,19 @@ pub fn DeleteProxy(
             etag.clone(),
             deleted.clone(),
         );
+        let to = move_to.get_untracked();
+        let moving =
+            (!to.is_empty()).then(|| (user_ids.clone(), Some(to).filter(|t| t != "Direct")));
         Box::pin(async move {
-            match session.check(api::delete_proxy(space, id, etag).await) {
+            let moved = match moving {
+                Some((ids, to)) => api::change_proxy(space.clone(), ids, to).await.map(|_| ()),
+                None => Ok(()),
+            };
+            let result = match moved {
+                Ok(()) => api::delete_proxy(space, id, etag).await,
+                Err(e) => Err(e),
+            };
+            match session.check(result) {
                 Ok(()) => {
                     open.try_set(false);
                     toasts.success(deleted);
@@ -59,7 +86,10 @@ pub fn DeleteProxy(
     let (title, confirm_label, cancel_label) = if used {
         (
             format!("Proxy \u{201c}{name}\u{201d} is in use"),
-            String::new(),
+            format!(
+                "Move {} and delete",
+                crate::routes::used_by(users.len() as i64)
+            ),
             "Close",
         )
     } else {
@@ -73,15 +103,31 @@ pub fn DeleteProxy(
         <button type="button" class="button danger" on:click=move |_| { failure.set(None); open.set(true) }>
             "Delete"
         </button>
-        <ConfirmDialog id="delete" open=open title=title confirm_label=confirm_label cancel_label=cancel_label busy=delete.pending()
+        <ConfirmDialog id="delete" open=open title=title
+            confirm_label=Signal::derive(move || if used && move_to.with(String::is_empty) { String::new() } else { confirm_label.clone() })
+            cancel_label=cancel_label busy=delete.pending()
             on_confirm=move |_| { delete.dispatch_local(()); }
             on_cancel=move |_| open.set(false)>
             {if used {
                 view! {
-                    <p>"It cannot be deleted while deployment targets connect through it. Switch these to another proxy or to a direct connection first:"</p>
+                    <p>"It cannot be deleted while deployment targets connect through it:"</p>
                     <ul data-testid="delete-users">{users.into_iter().map(|t| view! {
                         <li><a href=routes::machine(&space_for_links, &t.id)>{t.name}</a></li>
                     }).collect_view()}</ul>
+                    <label for="delete-move-to">"Move them to"</label>
+                    <select id="delete-move-to" on:change:target=move |ev| move_to.set(ev.target().value())>
+                        <option value="" selected>"Choose a connection"</option>
+                        <option value="Direct">"Direct"</option>
+                        {move || match choices.and_then(|c| c.get()) {
+                            Some(Ok(Loaded::Target(_, names))) => names.proxies.into_iter()
+                                .filter(|p| p.id != proxy_id)
+                                .map(|p| view! { <option value=p.id>{p.name}</option> })
+                                .collect_view()
+                                .into_any(),
+                            _ => ().into_any(),
+                        }}
+                    </select>
+                    <p class="field-hint">"They are moved together (all or none), then the proxy is deleted."</p>
                 }.into_any()
             } else {
                 view! { <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p> }.into_any()
