@@ -444,6 +444,11 @@ async fn a_health_task_checks_workers_too() {
         assert!(std::time::Instant::now() < until, "the task did not finish");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    let task = api.get(&format!("/api/tasks/{task}")).await.json();
+    assert_eq!(
+        task["ErrorMessage"], "1 of 1 machines could not be reached: nobody-home.",
+        "a worker is a machine, not a deployment target"
+    );
     let checked = api.get(&format!("/api/Spaces-1/workers/{id}")).await.json();
     assert_eq!(checked["HealthStatus"], "Unavailable", "{checked}");
     assert!(

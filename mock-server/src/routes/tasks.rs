@@ -245,6 +245,11 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
             proxies.insert(id.clone(), proxy.ok().map(Arc::new));
         }
     }
+    // What the summary calls them: workers are machines too, but not deployment targets.
+    let noun = match machines.iter().all(|m| m.table == TARGETS.table.name) {
+        true => "deployment targets",
+        false => "machines",
+    };
     // All at once, each waiting its turn; read back in the order asked.
     let checks: Vec<_> = machines
         .into_iter()
@@ -280,7 +285,7 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
         n => (
             "Failed",
             format!(
-                "{n} of {} deployment targets could not be reached: {}.",
+                "{n} of {} {noun} could not be reached: {}.",
                 results.len(),
                 unavailable.join(", ")
             ),
