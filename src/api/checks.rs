@@ -2,22 +2,16 @@
 //! Tentacle's thumbprint, and the Health task (started, then followed until it finishes).
 
 use api_model::ProxyResource;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{client, urls, ApiError, Machine};
 
 /// How far a proxy test got, and why it stopped there.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProxyTestResult {
-    #[serde(default)]
     pub success: bool,
-    #[serde(default)]
     pub stage: String,
-    #[serde(default)]
     pub message: String,
-    #[serde(default)]
     pub elapsed_milliseconds: u64,
 }
 
@@ -31,7 +25,14 @@ pub async fn test_proxy(
     port: String,
 ) -> Result<ProxyTestResult, ApiError> {
     let body = json!({"Proxy": proxy, "Host": host, "Port": port.trim().parse::<i32>().ok()});
-    client::post(&urls::proxy_test(&space), &body).await
+    // Read through `Value`, like every small answer (a typed reader costs KBs of download).
+    let r: Value = client::post(&urls::proxy_test(&space), &body).await?;
+    Ok(ProxyTestResult {
+        success: r["Success"].as_bool().unwrap_or(false),
+        stage: r["Stage"].as_str().unwrap_or_default().to_owned(),
+        message: r["Message"].as_str().unwrap_or_default().to_owned(),
+        elapsed_milliseconds: r["ElapsedMilliseconds"].as_u64().unwrap_or(0),
+    })
 }
 
 /// The thumbprint of the certificate the Listening Tentacle at `uri` presents, read by the

@@ -1,5 +1,3 @@
-use api_model::ErrorBody;
-
 /// Every way a request can fail, as a screen needs to tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -32,17 +30,26 @@ impl ApiError {
     /// Maps a non-2xx answer. The Octopus error body is used when there is one; an empty or
     /// non-JSON body still gives a useful message.
     pub fn from_response(status: u16, body: &str) -> Self {
-        let parsed = serde_json::from_str::<ErrorBody>(body)
+        // Read through `Value` (its parser is in the download anyway; a typed one cost KBs).
+        let parsed = serde_json::from_str::<serde_json::Value>(body)
             .ok()
-            .filter(|b| !b.error_message.is_empty());
+            .filter(|b| b["ErrorMessage"].as_str().is_some_and(|m| !m.is_empty()));
         let message = parsed.as_ref().map_or_else(
             || fallback_message(status, body),
-            |b| b.error_message.clone(),
+            |b| b["ErrorMessage"].as_str().unwrap_or_default().to_owned(),
         );
         match status {
             400 | 409 => Self::Validation {
                 message,
-                errors: parsed.map(|b| b.errors).unwrap_or_default(),
+                errors: parsed
+                    .and_then(|b| {
+                        b["Errors"].as_array().map(|e| {
+                            e.iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect()
+                        })
+                    })
+                    .unwrap_or_default(),
             },
             401 | 403 => Self::Unauthorized(message),
             404 => Self::NotFound(message),

@@ -11,20 +11,38 @@ pub use checks::{check_health, discover_thumbprint, test_proxy, HealthCheck, Pro
 pub use error::ApiError;
 pub use urls::ListQuery;
 
-use api_model::{ProxyResource, ResourceCollection, RootResource, SpaceResource};
-use serde::Deserialize;
+use api_model::{ProxyResource, ResourceCollection};
 use serde_json::Value;
 
 /// `GET /api`: what server this is.
-pub async fn root() -> Result<RootResource, ApiError> {
-    client::get(&urls::root()).await
+///
+/// The header's two small documents are read through `Value`, whose parser the download has
+/// anyway: a typed reader each cost KBs for the three words they show.
+pub async fn root() -> Result<Server, ApiError> {
+    let root: Value = client::get(&urls::root()).await?;
+    let text = |key: &str| root[key].as_str().unwrap_or_default().to_owned();
+    Ok(Server {
+        application: text("Application"),
+        version: text("Version"),
+        api_version: text("ApiVersion"),
+    })
 }
 
-/// Every space, sorted by name.
-pub async fn spaces() -> Result<Vec<SpaceResource>, ApiError> {
-    client::get::<ResourceCollection<SpaceResource>>(&urls::spaces())
-        .await
-        .map(|page| page.items)
+/// What `GET /api` says of the server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Server {
+    pub application: String,
+    pub version: String,
+    pub api_version: String,
+}
+
+/// Every space (id and name), sorted by name.
+pub async fn spaces() -> Result<Vec<Named>, ApiError> {
+    let page: Value = client::get(&urls::spaces()).await?;
+    Ok(page["Items"]
+        .as_array()
+        .map(|items| items.iter().map(Named::of).collect())
+        .unwrap_or_default())
 }
 
 pub async fn proxy_page(
@@ -36,11 +54,21 @@ pub async fn proxy_page(
 
 /// How many deployment targets use each of these proxies: one request for a page of them.
 pub async fn proxy_usage(space: String, ids: Vec<String>) -> Result<Usage, ApiError> {
-    client::get(&urls::proxy_usage(&space, &ids)).await
+    let counts: Value = client::get(&urls::proxy_usage(&space, &ids)).await?;
+    Ok(counts
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(id, n)| (id.clone(), n.as_i64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// Proxy id to the number of deployment targets that use it.
-pub type Usage = std::collections::BTreeMap<String, i64>;
+/// (Read as JSON text's `Value`, whose parser is in the download anyway: a map type of its own
+/// added 1 KB gzip.)
+pub type Usage = Vec<(String, i64)>;
 
 /// A resource as loaded, with the ETag that a save sends back as `If-Match`: a save that would
 /// overwrite someone else's change is then refused ([`ApiError::Changed`]) instead of losing it.
@@ -70,17 +98,10 @@ pub async fn proxy_with_users(
     };
     let (proxy, users) = futures::join!(proxy(space.clone(), id), machine_page(space, query));
     let users = users?.items;
-    let text = |m: &Machine, key: &str| m[key].as_str().unwrap_or_default().to_owned();
     Ok((
         proxy?,
         Users {
-            names: users
-                .iter()
-                .map(|m| Named {
-                    id: text(m, "Id"),
-                    name: text(m, "Name"),
-                })
-                .collect(),
+            names: users.iter().map(Named::of).collect(),
             address: users
                 .iter()
                 .find_map(|m| api_model::endpoint_address(&m["Endpoint"])),
@@ -93,13 +114,31 @@ pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, A
 }
 
 /// The id and name of anything a screen links to or offers in a select.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Named {
-    #[serde(default)]
     pub id: String,
-    #[serde(default)]
     pub name: String,
+}
+
+impl Named {
+    /// A resource's `Id` and `Name`.
+    pub fn of(v: &Value) -> Self {
+        let text = |key: &str| v[key].as_str().unwrap_or_default().to_owned();
+        Self {
+            id: text("Id"),
+            name: text("Name"),
+        }
+    }
+}
+
+/// The id and name of every item of an array answer (read through `Value`, like every small
+/// answer: typed readers cost KBs of download each).
+async fn named(path: &str) -> Result<Vec<Named>, ApiError> {
+    let all: Value = client::get(path).await?;
+    Ok(all
+        .as_array()
+        .map(|items| items.iter().map(Named::of).collect())
+        .unwrap_or_default())
 }
 
 /// What the deployment-target screens show by name instead of by id.
@@ -151,16 +190,13 @@ pub async fn lookups(space: String, accounts: bool) -> Result<Lookups, ApiError>
     }
     let [environments_url, proxies_url, accounts_url] =
         ["environments", "proxies", "accounts"].map(|kind| urls::all(&space, kind));
-    let (environments, proxies, account_list) = futures::join!(
-        client::get(&environments_url),
-        client::get(&proxies_url),
-        async {
+    let (environments, proxies, account_list) =
+        futures::join!(named(&environments_url), named(&proxies_url), async {
             match accounts {
-                true => client::get(&accounts_url).await,
+                true => named(&accounts_url).await,
                 false => Ok(vec![]),
             }
-        },
-    );
+        },);
     let names = Lookups {
         environments: environments?,
         proxies: proxies?,

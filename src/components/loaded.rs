@@ -1,10 +1,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use api_model::{ProxyResource, RootResource, SpaceResource};
+use api_model::ProxyResource;
 use leptos::prelude::*;
 
-use crate::api::{ApiError, Lookups, Machine, Tagged, Users};
+use crate::api::{ApiError, Lookups, Machine, Named, Server, Tagged, Users};
 use crate::components::error_panel::{ErrorPanel, Missing};
 use crate::components::list_page::Table;
 
@@ -17,8 +17,8 @@ pub enum Loaded {
     Proxy(Box<Tagged<ProxyResource>>, Users),
     /// A target (none for a new one) and the space's names.
     Target(Option<Tagged<Machine>>, Lookups),
-    Spaces(Vec<SpaceResource>),
-    Root(RootResource),
+    Spaces(Vec<Named>),
+    Root(Server),
 }
 
 pub type Loading = Pin<Box<dyn Future<Output = Result<Loaded, ApiError>>>>;
