@@ -36,13 +36,16 @@ pub fn DeleteProxy(
     let move_to = RwSignal::new(String::new());
     let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
     let choices_space = space.clone();
+    // The other proxies, asked for when the dialog opens (not with the page).
     let choices = used.then(|| {
         LocalResource::new(move || {
-            let space = choices_space.clone();
+            let (space, wanted) = (choices_space.clone(), open.get());
             Box::pin(async move {
-                api::lookups(space, false)
-                    .await
-                    .map(|n| Loaded::Target(None, n))
+                let names = match wanted {
+                    true => api::lookups(space, false).await?,
+                    false => api::Lookups::default(),
+                };
+                Ok(Loaded::Target(None, names))
             }) as Loading
         })
     });
