@@ -45,6 +45,8 @@ pub enum Stage {
 
 /// An HTTP proxy and the credentials to give it.
 pub struct Proxy {
+    /// What the admin calls it, for what a person reads (a health summary, a log line).
+    pub name: String,
     pub host: String,
     pub port: u16,
     pub username: Option<String>,

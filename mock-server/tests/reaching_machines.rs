@@ -453,7 +453,7 @@ async fn the_health_task_reaches_each_target_through_its_proxy_and_sets_its_heal
     assert_eq!(ok["HealthStatus"], "Healthy", "{ok}");
     assert_eq!(
         ok["StatusSummary"],
-        format!("The Tentacle presented the expected certificate through the proxy {proxy_id}.")
+        "The Tentacle presented the expected certificate through the proxy \u{201c}Squid under test\u{201d}."
     );
     let bad = health(imposter.clone()).await;
     assert_eq!(bad["HealthStatus"], "Unavailable");
@@ -585,7 +585,7 @@ async fn a_kubernetes_clusters_api_is_reached_through_its_proxy() {
     assert_eq!(
         m["StatusSummary"],
         format!(
-            "The cluster's API at 127.0.0.1:{} completed a TLS handshake through the proxy {proxy_id}.",
+            "The cluster's API at 127.0.0.1:{} completed a TLS handshake through the proxy \u{201c}Squid under test\u{201d}.",
             cluster.port
         )
     );

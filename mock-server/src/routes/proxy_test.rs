@@ -70,6 +70,7 @@ pub async fn test(
         },
     };
     let via = reach::Proxy {
+        name: proxy.name,
         host: proxy.host,
         port: proxy.port as u16,
         username: proxy.username,
@@ -116,6 +117,7 @@ pub(crate) async fn saved_proxy(
         })
         .await?;
     Ok(reach::Proxy {
+        name: proxy.name,
         host: proxy.host,
         port: proxy.port as u16,
         username: proxy.username,

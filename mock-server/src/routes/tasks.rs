@@ -328,7 +328,10 @@ async fn check(
             lines.push(match (&m.proxy, &via) {
                 (Some(id), Some(p)) => line(
                     "Info",
-                    format!("Connecting through the proxy {id} ({}:{}).", p.host, p.port),
+                    format!(
+                        "Connecting through the proxy \u{201c}{}\u{201d} ({id}, {}:{}).",
+                        p.name, p.host, p.port
+                    ),
                 ),
                 _ => line("Info", "Connecting directly (no proxy)."),
             });
@@ -381,7 +384,7 @@ async fn reach_and_compare(
         ));
         return (
             "Healthy",
-            format!("The SSH server answered{}.", through(&m.proxy)),
+            format!("The SSH server answered{}.", through(via)),
         );
     }
     if style == api_model::KUBERNETES {
@@ -391,7 +394,7 @@ async fn reach_and_compare(
             "Healthy",
             format!(
                 "The cluster's API at {host}:{port} completed a TLS handshake{}.",
-                through(&m.proxy)
+                through(via)
             ),
         );
     }
@@ -401,7 +404,7 @@ async fn reach_and_compare(
             "Healthy",
             format!(
                 "The Tentacle presented the expected certificate{}.",
-                through(&m.proxy)
+                through(via)
             ),
         ),
         Some(t) => (
@@ -415,10 +418,10 @@ async fn reach_and_compare(
     }
 }
 
-fn through(proxy: &Option<String>) -> String {
+/// " through the proxy “Squid in the DMZ”", by the name a person gave it.
+fn through(proxy: Option<&reach::Proxy>) -> String {
     proxy
-        .as_ref()
-        .map(|p| format!(" through the proxy {p}"))
+        .map(|p| format!(" through the proxy \u{201c}{}\u{201d}", p.name))
         .unwrap_or_default()
 }
 
