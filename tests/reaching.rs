@@ -80,6 +80,7 @@ async fn test_a_saved_proxy_through_squid_then_a_wrong_password_the_proxy_down_a
     b.open(&format!("/app/Spaces-1/infrastructure/proxies/{proxy}"))
         .await;
     b.wait_for_text("main h1", "Squid under test").await;
+    let before = b.api_get(&format!("/api/Spaces-1/proxies/{proxy}")).await;
     // The host and port to reach start as those of the target that uses the proxy.
     b.wait_for_text("[data-testid=proxy-test] h2", "Test this proxy")
         .await;
@@ -151,9 +152,21 @@ async fn test_a_saved_proxy_through_squid_then_a_wrong_password_the_proxy_down_a
         "Port to reach must be a whole number",
     )
     .await;
-    // Testing saved nothing: the stored password still works.
+    // Testing saved nothing: the proxy is as it was, and its stored password still works.
     let stored = b.api_get(&format!("/api/Spaces-1/proxies/{proxy}")).await;
-    assert_eq!(stored["Port"], squid.port);
+    assert_eq!(stored, before);
+    let (status, outcome) = b
+        .api(
+            Method::POST,
+            "/api/Spaces-1/proxies/test",
+            Some(json!({"Proxy": stored, "Host": "127.0.0.1", "Port": tentacle.port})),
+        )
+        .await;
+    assert_eq!(
+        (status, &outcome["Success"]),
+        (200, &json!(true)),
+        "{outcome}"
+    );
     b.finish().await;
 }
 
@@ -163,6 +176,7 @@ async fn an_unsaved_proxy_is_tested_from_the_add_form() {
     let b = Browser::start("reach-proxy-test-new", Seed::Demo, None).await;
     b.open("/app/Spaces-1/infrastructure/proxies/new").await;
     b.wait_for_text("main h1", "Add proxy").await;
+    let proxies_before = b.proxy_names().await;
     // The proxy's own rules come first: no host yet.
     b.fill("#test-host", "127.0.0.1").await;
     b.fill("#test-port", &tentacle.port.to_string()).await;
@@ -187,7 +201,7 @@ async fn an_unsaved_proxy_is_tested_from_the_add_form() {
         .await;
     assert_no_password(&b, &[PASSWORD]).await;
     // Nothing was saved by testing.
-    assert!(!b.proxy_names().await.iter().any(|n| n.is_empty()));
+    assert_eq!(b.proxy_names().await, proxies_before);
     b.finish().await;
 }
 

@@ -78,6 +78,14 @@ impl ApiError {
         )
     }
 
+    /// 409: the resource is in use; `names` lists what uses it, one per line in `Errors`.
+    pub fn in_use(message: impl Into<String>, names: Vec<String>) -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            body: ErrorBody::with_errors(message, names),
+        }
+    }
+
     /// 412: an `If-Match` that no longer matches what is stored.
     pub fn changed_since_loaded(noun: &str) -> Self {
         Self::new(

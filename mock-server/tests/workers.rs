@@ -35,6 +35,14 @@ fn polling(name: &str, pools: &[&str]) -> Value {
            "Endpoint": {"CommunicationStyle": "TentacleActive", "Uri": "poll://abcdef0123456789/", "Thumbprint": "P1"}})
 }
 
+/// The space's default pool (the first in sort order).
+async fn default_pool(api: &Api) -> String {
+    api.get("/api/Spaces-1/workerpools/all").await.json()[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 async fn created(api: &Api, path: &str, body: Value) -> Value {
     let r = api.post(path, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -128,10 +136,7 @@ async fn every_space_has_a_default_pool_and_pools_can_be_added_changed_and_remov
 #[tokio::test]
 async fn workers_connect_like_targets_and_keep_what_they_are_sent() {
     let api = start_with(config(Seed::Demo)).await;
-    let pool = api.get("/api/Spaces-1/workerpools/all").await.json()[0]["Id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pool = default_pool(&api).await;
     let w = created(
         &api,
         "/api/Spaces-1/workers",
@@ -237,10 +242,7 @@ async fn workers_connect_like_targets_and_keep_what_they_are_sent() {
 #[tokio::test]
 async fn worker_filters() {
     let api = start_with(config(Seed::None)).await;
-    let default = api.get("/api/Spaces-1/workerpools/all").await.json()[0]["Id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let default = default_pool(&api).await;
     let linux = created(&api, "/api/Spaces-1/workerpools", json!({"Name": "Linux"})).await["Id"]
         .as_str()
         .unwrap()
@@ -312,10 +314,7 @@ async fn worker_filters() {
 #[tokio::test]
 async fn a_proxy_used_by_targets_and_workers_names_both_and_moves_them_together() {
     let api = start_with(config(Seed::Demo)).await;
-    let pool = api.get("/api/Spaces-1/workerpools/all").await.json()[0]["Id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pool = default_pool(&api).await;
     let w = created(
         &api,
         "/api/Spaces-1/workers",
@@ -419,10 +418,7 @@ async fn root_documents_link_to_workers_and_pools() {
 #[tokio::test]
 async fn a_health_task_checks_workers_too() {
     let api = start_with(config(Seed::Demo)).await;
-    let pool = api.get("/api/Spaces-1/workerpools/all").await.json()[0]["Id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pool = default_pool(&api).await;
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()

@@ -76,14 +76,13 @@ impl HealthCheck {
     pub fn read(answer: &Value) -> Self {
         let task = answer.get("Task").unwrap_or(answer);
         let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
-        let list = |v: &Value, key: &str| v[key].as_array().cloned().unwrap_or_default();
-        let machines = list(answer, "ActivityLogs")
+        let machines = items(answer, "ActivityLogs")
             .iter()
-            .flat_map(|root| list(root, "Children"))
+            .flat_map(|root| items(root, "Children"))
             .map(|m| Checked {
-                name: text(&m, "Name"),
-                status: text(&m, "Status"),
-                lines: list(&m, "LogElements")
+                name: text(m, "Name"),
+                status: text(m, "Status"),
+                lines: items(m, "LogElements")
                     .iter()
                     .map(|l| text(l, "MessageText"))
                     .collect(),
@@ -96,6 +95,11 @@ impl HealthCheck {
             machines,
         }
     }
+}
+
+/// The array at `key`, read in place (none: empty).
+fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v[key].as_array().map_or(&[], Vec::as_slice)
 }
 
 /// How often a running check is asked about, and for how long at most (two minutes: each

@@ -17,9 +17,9 @@ pub struct Fleet {
     pub table: Table,
     /// The item type a paged answer names (`Machine`, `Worker`).
     pub item_type: &'static str,
-    /// The groups every machine belongs to: the JSON field, the groups' table, and the table
+    /// The groups every machine belongs to: its ids of them, the groups' table, and the table
     /// that joins them (its machine column and group column).
-    pub groups_field: &'static str,
+    pub groups: fn(&MachineResource) -> &[String],
     pub group_table: &'static Table,
     pub members: &'static str,
     pub member_column: &'static str,
@@ -64,7 +64,7 @@ pub static TARGETS: Fleet = Fleet {
         order: BY_NAME,
     },
     item_type: "Machine",
-    groups_field: "EnvironmentIds",
+    groups: |m| &m.environment_ids,
     group_table: &ENVIRONMENT_TABLE,
     members: "machine_environments",
     member_column: "machine_seq",
@@ -86,7 +86,7 @@ pub static WORKERS_FLEET: Fleet = Fleet {
         order: BY_NAME,
     },
     item_type: "Worker",
-    groups_field: "WorkerPoolIds",
+    groups: |m| &m.worker_pool_ids,
     group_table: &POOL_TABLE,
     members: "worker_pool_members",
     member_column: "worker_seq",

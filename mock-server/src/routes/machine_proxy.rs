@@ -4,6 +4,7 @@
 
 use api_model::POLLING;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -77,9 +78,13 @@ async fn change(
             let space = space_seq(&tx, &scope.space_id)?;
             let (mut changed, mut unchanged, mut errors) = (vec![], vec![], vec![]);
             for id in &ids {
-                let Ok(mut machine) = find(fleet, &tx, space, id) else {
-                    errors.push(format!("There is no {} {id} in this space.", fleet.table.noun));
-                    continue;
+                let mut machine = match find(fleet, &tx, space, id) {
+                    Ok(m) => m,
+                    Err(e) if e.status == StatusCode::NOT_FOUND => {
+                        errors.push(format!("There is no {} {id} in this space.", fleet.table.noun));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
                 };
                 let name = machine["Name"].as_str().unwrap_or_default().to_owned();
                 let before = machine["Endpoint"]["ProxyId"].clone();

@@ -132,11 +132,10 @@ pub(crate) fn check(
     let mut errors = (fleet.validate)(&machine);
 
     let mut groups = vec![];
-    let group_ids = match fleet.groups_field {
-        "WorkerPoolIds" => &machine.worker_pool_ids,
-        _ => &machine.environment_ids,
-    };
-    for id in group_ids.iter().filter(|e| !e.trim().is_empty()) {
+    for id in (fleet.groups)(&machine)
+        .iter()
+        .filter(|e| !e.trim().is_empty())
+    {
         match lookup_in_space(c, fleet.group_table, "seq", space, id, |r| r.get(0))? {
             Some(seq) => groups.push(seq),
             None => errors.push((fleet.missing_group)(id)),

@@ -236,10 +236,7 @@ pub async fn delete(
                     parts.join(" and "),
                     if users.len() == 1 { "it" } else { "them" },
                 );
-                return Err(ApiError {
-                    status: StatusCode::CONFLICT,
-                    body: api_model::ErrorBody::with_errors(message, users),
-                });
+                return Err(ApiError::in_use(message, users));
             }
             tx.execute("DELETE FROM proxies WHERE seq = ?1", [seq])?;
             tx.commit()?;

@@ -169,19 +169,23 @@ fn chosen(
             .iter()
             .filter_map(|id| ids::parse(fleet.table.prefix, id))
             .collect();
+        let given = json!(given).to_string();
         // An environment holds deployment targets only.
-        let in_environment = if fleet.roles {
-            "OR seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq = ?3)"
-        } else {
-            "AND ?3 IS ?3"
-        };
+        let (in_environment, args): (&str, Vec<&dyn rusqlite::ToSql>) =
+            match std::ptr::eq(fleet, &TARGETS) {
+                true => (
+                    "OR seq IN (SELECT machine_seq FROM machine_environments WHERE environment_seq = ?3)",
+                    vec![&space, &given, &environment],
+                ),
+                false => ("", vec![&space, &given]),
+            };
         let rows = c
             .prepare(&format!(
                 "SELECT seq, name, body, proxy_seq FROM {table} WHERE space_seq = ?1 AND (
                     seq IN (SELECT value FROM json_each(?2)) {in_environment})
                  ORDER BY name COLLATE NOCASE"
             ))?
-            .query_map(params![space, json!(given).to_string(), environment], |r| {
+            .query_map(args.as_slice(), |r| {
                 let body: String = r.get(2)?;
                 let body: Value = serde_json::from_str(&body).unwrap_or_default();
                 Ok(Some(ToCheck {

@@ -194,13 +194,9 @@ pub async fn delete(
             let space = space_seq(&tx, &scope.space_id)?;
             let pool = find(&tx, space, scope.id())?;
             if_match.check(&pool, POOL_TABLE.noun)?;
-            let conflict = |message: String, names: Vec<String>| ApiError {
-                status: StatusCode::CONFLICT,
-                body: api_model::ErrorBody::with_errors(message, names),
-            };
             if pool["IsDefault"] == true {
-                return Err(conflict(
-                    "The default worker pool cannot be deleted: every space keeps one.".into(),
+                return Err(ApiError::in_use(
+                    "The default worker pool cannot be deleted: every space keeps one.",
                     vec![],
                 ));
             }
@@ -214,7 +210,7 @@ pub async fn delete(
                 .collect::<rusqlite::Result<_>>()?;
             if !workers.is_empty() {
                 let n = workers.len();
-                return Err(conflict(
+                return Err(ApiError::in_use(
                     format!(
                         "Worker pool \"{}\" has {n} worker{}: move {} to another pool or delete {} first.",
                         pool["Name"].as_str().unwrap_or_default(),
