@@ -416,3 +416,38 @@ async fn check_the_health_of_selected_targets_from_the_list() {
     shot(&b, "[data-testid=bulk]", "done").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn a_check_with_the_server_down_says_so_and_keeps_the_form() {
+    let mut b = Browser::start("reach-server-down", Seed::Demo, None).await;
+    b.open("/app/Spaces-1/infrastructure/proxies/Proxies-1")
+        .await;
+    b.wait_for_text("main h1", "Squid in the DMZ").await;
+    b.fill("#proxy-host", "squid2.dmz.example.com").await;
+    b.stop_server().await;
+    b.click("#test-proxy").await;
+    b.wait_for_text(
+        "[data-testid=proxy-test-report]",
+        "The server could not be reached.",
+    )
+    .await;
+    assert_eq!(
+        b.attr("[data-testid=proxy-test-report] .check-report", "data-tone")
+            .await
+            .as_deref(),
+        Some("failed")
+    );
+    b.wait_for_text("[data-testid=server-unreachable]", "Server unreachable")
+        .await;
+    assert_eq!(b.value("#proxy-host").await, "squid2.dmz.example.com");
+    shot(&b, "[data-testid=proxy-test]", "report").await;
+    // Back up: the same button works again.
+    b.start_server().await;
+    b.click("#test-proxy").await;
+    b.wait_for_text(
+        "[data-testid=proxy-test-report]",
+        "Failed at the Connect stage",
+    )
+    .await;
+    b.finish().await;
+}
