@@ -22,7 +22,7 @@
   var id = '([A-Za-z0-9_-]+)';
   var root = new URL(document.baseURI).pathname;
   var path = location.pathname.slice(root.length).replace(/\/$/, '');
-  var screen = path.match(new RegExp('^' + id + '/infrastructure/(machines|proxies)(?:/' + id + ')?$'));
+  var screen = path.match(new RegExp('^' + id + '/infrastructure/(machines|workers|proxies)(?:/' + id + ')?$'));
   if (location.pathname.indexOf(root) === 0 && screen && screen[3] !== 'new') {
     var space = api + '/' + screen[1];
     var query = new URLSearchParams(location.search);
@@ -40,17 +40,22 @@
       });
       return space + '/' + collection + '?' + params;
     };
-    var names = ['environments', 'proxies'].map(function (c) { return space + '/' + c + '/all'; });
-    if (screen[2] === 'machines' && !screen[3]) {
-      urls = urls.concat(names, list('machines',
-        [['environment', 'environmentIds'], ['style', 'commStyles'], ['proxy', 'proxyIds']]));
-    } else if (screen[2] === 'machines') {
-      urls = urls.concat(names, space + '/accounts/all', space + '/machines/' + screen[3]);
+    // A fleet's screens name its groups: environments for targets, worker pools for workers.
+    var targets = screen[2] === 'machines';
+    var names = [targets ? 'environments' : 'workerpools', 'proxies']
+      .map(function (c) { return space + '/' + c + '/all'; });
+    if (screen[2] !== 'proxies' && !screen[3]) {
+      urls = urls.concat(names, list(screen[2], [[targets ? 'environment' : 'pool',
+        targets ? 'environmentIds' : 'workerPoolIds'], ['style', 'commStyles'], ['proxy', 'proxyIds']]));
+    } else if (screen[2] !== 'proxies') {
+      urls = urls.concat(names, space + '/accounts/all', space + '/' + screen[2] + '/' + screen[3]);
     } else if (!screen[3]) {
       urls.push(list('proxies', []));
     } else {
-      urls.push(space + '/proxies/' + screen[3],
-        space + '/machines?skip=0&take=' + all + '&proxyIds=' + screen[3]);
+      urls.push(space + '/proxies/' + screen[3]);
+      ['machines', 'workers'].forEach(function (c) {
+        urls.push(space + '/' + c + '?skip=0&take=' + all + '&proxyIds=' + screen[3]);
+      });
     }
   }
   var answers = {};

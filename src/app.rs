@@ -3,8 +3,8 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{ApiKeyDialog, SpaceLayout};
+use crate::pages::machines::{TargetList, TargetPage, WorkerList, WorkerPage};
 use crate::pages::proxies::{ProxyList, ProxyPage};
-use crate::pages::targets::{TargetList, TargetPage};
 use crate::pages::NotFound;
 use crate::routes::{self, BASE};
 use crate::state::{Detours, Leave, Session, Toasts};
@@ -32,6 +32,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("infrastructure/proxies/:id") view=ProxyPage/>
                     <Route path=path!("infrastructure/machines") view=TargetList/>
                     <Route path=path!("infrastructure/machines/:id") view=TargetPage/>
+                    <Route path=path!("infrastructure/workers") view=WorkerList/>
+                    <Route path=path!("infrastructure/workers/:id") view=WorkerPage/>
                 </ParentRoute>
             </Routes>
             <ApiKeyDialog/>

@@ -4,6 +4,7 @@
 pub mod api;
 mod app;
 pub mod components;
+pub mod fleet;
 pub mod forms;
 pub mod pages;
 pub mod routes;

@@ -2,6 +2,8 @@
 
 /// Where the server serves the console; every route is under it.
 pub const BASE: &str = "/app";
+use crate::fleet::{Fleet, TARGETS, WORKERS};
+
 pub const DEFAULT_SPACE: &str = "Spaces-1";
 pub const PAGE_SIZE: u32 = 30;
 
@@ -27,24 +29,31 @@ pub fn proxy(space: &str, id: &str) -> String {
     format!("{}/{}", proxies(space), enc(id))
 }
 
+/// A fleet's list (deployment targets at `machines`, workers at `workers`).
+pub fn fleet_list(fleet: &Fleet, space: &str) -> String {
+    format!("{BASE}/{}/infrastructure/{}", enc(space), fleet.collection)
+}
+
 pub fn machines(space: &str) -> String {
-    format!("{BASE}/{}/infrastructure/machines", enc(space))
+    fleet_list(&TARGETS, space)
 }
 
-/// The targets list filtered to those that connect through this proxy.
-pub fn machines_using(space: &str, proxy: &str) -> String {
-    let state = ListState {
-        filters: vec![String::new(), String::new(), proxy.to_owned()],
-        ..ListState::default()
-    };
-    list_at(&machines(space), MACHINE_FILTERS.into_iter(), &state)
+pub fn workers(space: &str) -> String {
+    fleet_list(&WORKERS, space)
 }
 
-/// The targets list's filters in its address, in order.
+/// The targets list's filters in its address, in order (the workers list has the same three,
+/// with the worker pool first).
 pub const MACHINE_FILTERS: [&str; 3] = ["environment", "style", "proxy"];
+pub const WORKER_FILTERS: [&str; 3] = ["pool", "style", "proxy"];
+
+/// A deployment target's or a worker's settings.
+pub fn item(fleet: &Fleet, space: &str, id: &str) -> String {
+    format!("{}/{}", fleet_list(fleet, space), enc(id))
+}
 
 pub fn machine(space: &str, id: &str) -> String {
-    format!("{}/{}", machines(space), enc(id))
+    item(&TARGETS, space, id)
 }
 
 pub fn new_machine(space: &str) -> String {
@@ -52,15 +61,15 @@ pub fn new_machine(space: &str) -> String {
 }
 
 /// A proxy form opened from a target's form ("Add a proxy") returns there: to the address in
-/// its `back` parameter, if that is a deployment target's page of this console (nothing else,
-/// so a crafted link cannot send the person elsewhere).
+/// its `back` parameter, if that is a deployment target's or a worker's page of this console
+/// (nothing else, so a crafted link cannot send the person elsewhere).
 pub fn back_to_target(back: Option<&str>) -> Option<String> {
     let back = back?;
     let rest = back.strip_prefix(BASE)?.strip_prefix('/')?;
     let mut parts = rest.split('/');
     let fits = matches!(
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()),
-        (Some(space), Some("infrastructure"), Some("machines"), Some(id), None)
+        (Some(space), Some("infrastructure"), Some("machines" | "workers"), Some(id), None)
             if !space.is_empty() && !id.is_empty()
     );
     let plain = !back.contains(['?', '#', '\\', '%']);
@@ -159,12 +168,12 @@ pub fn last_modified(on: Option<&str>, by: Option<&str>) -> Option<String> {
     })
 }
 
-/// "3 targets", "1 target", or "Not used".
+/// "3 machines", "1 machine", or "Not used" (deployment targets and workers together).
 pub fn used_by(count: i64) -> String {
     match count {
         0 => "Not used".into(),
-        1 => "1 target".into(),
-        n => format!("{n} targets"),
+        1 => "1 machine".into(),
+        n => format!("{n} machines"),
     }
 }
 
@@ -173,8 +182,8 @@ mod tests {
     #[test]
     fn used_by_counts_in_words() {
         assert_eq!(super::used_by(0), "Not used");
-        assert_eq!(super::used_by(1), "1 target");
-        assert_eq!(super::used_by(12), "12 targets");
+        assert_eq!(super::used_by(1), "1 machine");
+        assert_eq!(super::used_by(12), "12 machines");
     }
 
     use super::*;
@@ -250,9 +259,17 @@ mod tests {
             list_at(&machines("Spaces-1"), MACHINE_FILTERS.into_iter(), &s),
             "/app/Spaces-1/infrastructure/machines?q=web&environment=Environments-3&proxy=Proxies-1&page=2"
         );
+        let pool = ListState {
+            filters: vec!["WorkerPools-2".into(), String::new(), "Direct".into()],
+            ..ListState::default()
+        };
         assert_eq!(
-            machines_using("Spaces-1", "Proxies-2"),
-            "/app/Spaces-1/infrastructure/machines?proxy=Proxies-2"
+            list_at(&workers("Spaces-1"), WORKER_FILTERS.into_iter(), &pool),
+            "/app/Spaces-1/infrastructure/workers?pool=WorkerPools-2&proxy=Direct"
+        );
+        assert_eq!(
+            item(&WORKERS, "Spaces-1", "Workers-3"),
+            "/app/Spaces-1/infrastructure/workers/Workers-3"
         );
         assert_eq!(
             machine("Spaces-1", "Machines-3"),
@@ -283,6 +300,8 @@ mod tests {
         assert_eq!(back_to_target(Some(target)).as_deref(), Some(target));
         let new = "/app/Spaces-2/infrastructure/machines/new";
         assert_eq!(back_to_target(Some(new)).as_deref(), Some(new));
+        let worker = "/app/Spaces-1/infrastructure/workers/Workers-2";
+        assert_eq!(back_to_target(Some(worker)).as_deref(), Some(worker));
         for bad in [
             "https://evil.example/app/Spaces-1/infrastructure/machines/new",
             "//evil.example/app/Spaces-1/infrastructure/machines/new",

@@ -437,18 +437,33 @@ async fn a_failed_delete_says_why_and_keeps_the_proxy() {
 }
 
 #[tokio::test]
-async fn a_used_proxy_names_its_targets_and_moves_them_before_it_is_deleted() {
+async fn a_used_proxy_names_its_machines_and_moves_them_before_it_is_deleted() {
     let b = Browser::start("proxies-delete-used", Seed::Demo, None).await;
-    b.open(&format!("{LIST}/Proxies-2")).await;
-    b.wait_for_text("main h1", "Corporate egress").await;
+    // Squid in the DMZ: three deployment targets and two workers connect through it.
+    b.open(&format!("{LIST}/Proxies-1")).await;
+    b.wait_for_text("main h1", "Squid in the DMZ").await;
     b.click_text("button.danger", "Delete").await;
     let shown = b
-        .wait_for_text("dialog[open] [data-testid=delete-users]", "db-prod-01")
+        .wait_for_text("dialog[open] [data-testid=delete-users]", "bastion-prod")
         .await;
-    assert!(shown.contains("db-test-01"), "{shown}");
+    for name in [
+        "web-prod-01",
+        "web-prod-02",
+        "Deployment Targets (3)",
+        "Workers (2)",
+        "worker-linux-01",
+        "worker-linux-02",
+    ] {
+        assert!(shown.contains(name), "{name} in {shown}");
+    }
+    assert_eq!(
+        b.js("return document.querySelector('dialog[open] [data-testid=workers] a').getAttribute('href')")
+            .await,
+        "/app/Spaces-1/infrastructure/workers/Workers-2"
+    );
     b.wait_for_text(
         "dialog[open]",
-        "It cannot be deleted while deployment targets connect through it",
+        "It cannot be deleted while these machines connect through it",
     )
     .await;
     let buttons = || async {
@@ -460,31 +475,37 @@ async fn a_used_proxy_names_its_targets_and_moves_them_before_it_is_deleted() {
         serde_json::json!(["Close"]),
         "no delete until the targets have somewhere to go"
     );
-    // Somewhere to go: another proxy (not this one), then both are moved and it is deleted.
-    b.wait_for_text("#delete-move-to", "Squid in the DMZ").await;
+    // Somewhere to go: another proxy (not this one), then all are moved and it is deleted.
+    b.wait_for_text("#delete-move-to", "Corporate egress").await;
     assert_eq!(
-        b.js("return [...document.querySelectorAll('#delete-move-to option')].some(o => o.value == 'Proxies-2')")
+        b.js("return [...document.querySelectorAll('#delete-move-to option')].some(o => o.value == 'Proxies-1')")
             .await,
         false
     );
     b.choose("#delete-move-to", "Proxies-3").await;
     assert_eq!(
         buttons().await,
-        serde_json::json!(["Close", "Move 2 targets and delete"])
+        serde_json::json!(["Close", "Move 5 machines and delete"])
     );
     b.screenshot("dialog-used").await;
-    b.click_text("dialog[open] button", "Move 2 targets and delete")
+    b.click_text("dialog[open] button", "Move 5 machines and delete")
         .await;
-    b.wait_for_text("[data-testid=toast]", "Corporate egress")
+    b.wait_for_text("[data-testid=toast]", "Squid in the DMZ")
         .await;
     b.wait_for_url("the list", |u| u == LIST).await;
     assert!(!b
         .proxy_names()
         .await
-        .contains(&"Corporate egress".to_owned()));
-    for id in ["Machines-7", "Machines-8"] {
-        let m = b.api_get(&format!("/api/Spaces-1/machines/{id}")).await;
-        assert_eq!(m["Endpoint"]["ProxyId"], "Proxies-3", "{id}");
+        .contains(&"Squid in the DMZ".to_owned()));
+    for path in [
+        "machines/Machines-3",
+        "machines/Machines-4",
+        "machines/Machines-9",
+        "workers/Workers-2",
+        "workers/Workers-3",
+    ] {
+        let m = b.api_get(&format!("/api/Spaces-1/{path}")).await;
+        assert_eq!(m["Endpoint"]["ProxyId"], "Proxies-3", "{path}");
     }
     b.finish().await;
 }
@@ -524,10 +545,10 @@ async fn a_delete_refused_by_the_server_names_the_targets() {
 }
 
 #[tokio::test]
-async fn used_by_shows_how_many_targets_use_each_proxy() {
+async fn used_by_shows_how_many_machines_use_each_proxy() {
     let b = Browser::start("proxies-used-by", Seed::Demo, None).await;
     b.open(LIST).await;
-    b.wait_for_text("table tbody", "2 targets").await;
+    b.wait_for_text("table tbody", "3 machines").await;
     let row = |name: &'static str| {
         let b = &b;
         async move {
@@ -538,9 +559,11 @@ async fn used_by_shows_how_many_targets_use_each_proxy() {
             b.js(&script).await
         }
     };
-    assert_eq!(row("Squid in the DMZ").await, "3 targets");
-    assert_eq!(row("Corporate egress").await, "2 targets");
-    assert_eq!(row("Sydney branch office").await, "1 target");
+    // Targets and workers: Squid has 3 targets and 2 workers, Corporate egress 2 SSH targets
+    // and the Kubernetes cluster.
+    assert_eq!(row("Squid in the DMZ").await, "5 machines");
+    assert_eq!(row("Corporate egress").await, "3 machines");
+    assert_eq!(row("Sydney branch office").await, "1 machine");
     assert_eq!(row("Lab gateway").await, "Not used");
     b.finish().await;
 }

@@ -280,16 +280,19 @@ async fn rows_show_before_their_usage_counts_which_fail_alone() {
     let b = Browser::start("rough-usage", Seed::Demo, None).await;
     b.open(LIST).await;
     b.wait_for_text("table tbody", "Squid in the DMZ").await;
-    assert_eq!(used_by(&b, "Squid in the DMZ").await, "3 targets");
+    assert_eq!(used_by(&b, "Squid in the DMZ").await, "5 machines");
     assert_eq!(used_by(&b, "Lab gateway (IPv6)").await, "Not used");
-    // "N targets" is the targets list filtered by the proxy.
-    b.click_text("td a", "3 targets").await;
-    b.wait_for_url("the filtered targets", |u| {
-        u == format!("{TARGETS}?proxy=Proxies-1")
-    })
-    .await;
-    b.wait_for_text("table tbody", "web-prod-01").await;
-    assert_eq!(b.value("#proxy").await, "Proxies-1");
+    // "N machines" (deployment targets and workers) is the proxy's page, whose Used by lists them.
+    b.click_text("td a", "5 machines").await;
+    b.wait_for_url("the proxy", |u| u == format!("{LIST}/Proxies-1"))
+        .await;
+    let used = b
+        .wait_for_text("[data-testid=used-by]", "Used by 5 machines")
+        .await;
+    assert!(
+        used.contains("web-prod-01") && used.contains("worker-linux-02"),
+        "{used}"
+    );
 
     // Slow counts: the rows are there at once, the counts fill in after.
     b.intercept("/proxies/usage", 2500, None).await;
@@ -297,7 +300,7 @@ async fn rows_show_before_their_usage_counts_which_fail_alone() {
     b.wait_for_text("table tbody", "Sydney branch office").await;
     assert_eq!(used_by(&b, "Squid in the DMZ").await, "…");
     b.screenshot("usage-slow").await;
-    b.wait_for_text("tbody", "3 targets").await;
+    b.wait_for_text("tbody", "5 machines").await;
 
     // Failing counts: only that column says so, with its own Retry.
     b.stop_intercepting().await;
@@ -314,7 +317,7 @@ async fn rows_show_before_their_usage_counts_which_fail_alone() {
     b.screenshot("usage-failed").await;
     b.stop_intercepting().await;
     b.click_text("td button", "Retry").await;
-    b.wait_for_text("tbody", "3 targets").await;
+    b.wait_for_text("tbody", "5 machines").await;
     b.finish().await;
 }
 

@@ -343,14 +343,14 @@ async fn the_list_shows_names_and_filters_survive_reload_and_paging() {
         u.contains("environment=Environments-3")
     })
     .await;
-    b.wait_for_text("[data-testid=showing]", "Showing 1–30 of 46")
+    b.wait_for_text("[data-testid=showing]", "Showing 1–30 of 47")
         .await;
     b.click_text("a.button", "Next").await;
     b.wait_for_url("page 2", |u| u.contains("page=2")).await;
-    b.wait_for_text("[data-testid=showing]", "Showing 31–46 of 46")
+    b.wait_for_text("[data-testid=showing]", "Showing 31–47 of 47")
         .await;
     b.reload().await;
-    b.wait_for_text("[data-testid=showing]", "Showing 31–46 of 46")
+    b.wait_for_text("[data-testid=showing]", "Showing 31–47 of 47")
         .await;
     assert_eq!(b.value("#environment").await, "Environments-3");
 
@@ -381,16 +381,29 @@ async fn the_list_shows_names_and_filters_survive_reload_and_paging() {
 }
 
 #[tokio::test]
-async fn a_proxy_page_lists_the_targets_that_use_it() {
+async fn a_proxy_page_lists_the_targets_and_workers_that_use_it() {
     let b = Browser::start("targets-used-by", Seed::Demo, None).await;
     b.open("/app/Spaces-1/infrastructure/proxies/Proxies-1")
         .await;
     let used = b
-        .wait_for_text("[data-testid=used-by]", "Used by 3 targets")
+        .wait_for_text("[data-testid=used-by]", "Used by 5 machines")
         .await;
-    for name in ["web-prod-01", "web-prod-02", "bastion-prod"] {
+    for name in [
+        "web-prod-01",
+        "web-prod-02",
+        "bastion-prod",
+        "Deployment Targets (3)",
+        "Workers (2)",
+        "worker-linux-01",
+        "worker-linux-02",
+    ] {
         assert!(used.contains(name), "{name} in {used}");
     }
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('[data-testid=used-by] [data-testid=workers] a')].map(a => a.getAttribute('href'))")
+            .await,
+        serde_json::json!(["/app/Spaces-1/infrastructure/workers/Workers-2", "/app/Spaces-1/infrastructure/workers/Workers-3"])
+    );
     b.screenshot("proxy-used-by").await;
     b.wait_for_text("nav a[aria-current=page]", "Proxies").await;
     b.click_text("[data-testid=used-by] a", "bastion-prod")

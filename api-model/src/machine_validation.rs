@@ -16,6 +16,8 @@ pub const POLLING_PROXY_MESSAGE: &str = "A Polling Tentacle connects out to the 
 pub enum MachineField {
     Name,
     Environments,
+    /// A worker's pools (in place of a deployment target's environments).
+    WorkerPools,
     Url,
     Thumbprint,
     Host,
@@ -30,6 +32,7 @@ impl FormField for MachineField {
     const ALL: &'static [Self] = &[
         Self::Name,
         Self::Environments,
+        Self::WorkerPools,
         Self::Url,
         Self::Thumbprint,
         Self::Host,
@@ -43,6 +46,7 @@ impl FormField for MachineField {
         match self {
             Self::Name => "Name",
             Self::Environments => "Environments",
+            Self::WorkerPools => "Worker pools",
             Self::Url => "URL",
             Self::Thumbprint => "Thumbprint",
             Self::Host => "Host",
@@ -308,6 +312,11 @@ mod tests {
             (
                 Some(missing_environment_message("Environments-9")),
                 MachineField::Environments,
+            ),
+            (validate_worker_pools(&[]), MachineField::WorkerPools),
+            (
+                Some(missing_worker_pool_message("WorkerPools-9")),
+                MachineField::WorkerPools,
             ),
             (validate_listening_url("http://web01"), MachineField::Url),
             (validate_listening_url("https://"), MachineField::Url),

@@ -7,7 +7,7 @@ use api_model::validation::name_key;
 
 use crate::db::{Db, NOW_SQL};
 use crate::error::ApiResult;
-use crate::routes::fleet::TARGETS;
+use crate::routes::fleet::{Fleet, TARGETS, WORKERS_FLEET};
 
 /// (space, name, host, port, username, password)
 type DemoProxy = (
@@ -204,6 +204,51 @@ fn demo_targets() -> Vec<(&'static str, i64, Vec<&'static str>, Value, &'static 
             polling("c3d4e5f607182930"),
             "Unavailable",
         ),
+        (
+            "k8s-prod-west",
+            3,
+            vec!["k8s"],
+            json!({"CommunicationStyle": "Kubernetes", "ClusterUrl": "https://k8s-prod-west.example.com:6443/",
+                   "Namespace": "apps", "SkipTlsVerification": "False", "ProxyId": "Proxies-3",
+                   "Authentication": {"AuthenticationType": "KubernetesStandard", "AccountId": "Accounts-1"}}),
+            "Healthy",
+        ),
+    ]
+}
+
+/// (name, pool, endpoint, health): pool 1 is the default pool, 3 "Linux workers (DMZ)".
+fn demo_workers() -> Vec<(&'static str, i64, Value, &'static str)> {
+    vec![
+        (
+            "worker-win-01",
+            1,
+            json!({"CommunicationStyle": "TentaclePassive", "Uri": "https://worker-win-01.corp.example.com:10933/",
+                   "Thumbprint": "4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F6071", "ProxyId": null}),
+            "Healthy",
+        ),
+        (
+            "worker-linux-01",
+            3,
+            json!({"CommunicationStyle": "Ssh", "Host": "worker-linux-01.dmz.example.com", "Port": 22,
+                   "AccountId": "Accounts-1", "Fingerprint": "SHA256:9Zk4Wd7Ab9Cf0Eg2Hi4Jk6Lm83m5Jq8rUu0c2Vn6pXy1",
+                   "DotNetCorePlatform": "linux-x64", "ProxyId": "Proxies-1"}),
+            "Healthy",
+        ),
+        (
+            "worker-linux-02",
+            3,
+            json!({"CommunicationStyle": "Ssh", "Host": "worker-linux-02.dmz.example.com", "Port": 22,
+                   "AccountId": "Accounts-1", "Fingerprint": "SHA256:Ab9Cf0Eg2Hi4Jk6Lm83m5Jq8rUu0c2Vn6pXy19Zk4Wd7",
+                   "DotNetCorePlatform": "linux-x64", "ProxyId": "Proxies-1"}),
+            "HasWarnings",
+        ),
+        (
+            "worker-poll-01",
+            1,
+            json!({"CommunicationStyle": "TentacleActive", "Uri": "poll://d4e5f60718293a4b/",
+                   "Thumbprint": "2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F"}),
+            "Unknown",
+        ),
     ]
 }
 
@@ -230,13 +275,36 @@ fn seed_targets(tx: &rusqlite::Connection) -> ApiResult<()> {
             "IsDisabled": false, "TenantedDeploymentParticipation": "Untenanted",
             "MachinePolicyId": "MachinePolicies-1", "Endpoint": endpoint,
         });
-        let checked = crate::routes::machines::check(&TARGETS, tx, 1, body, None)?;
-        let seq = crate::routes::machines::store(&TARGETS, tx, 1, None, &checked)?;
-        tx.execute(
-            "UPDATE machines SET health = ?2 WHERE seq = ?1",
-            params![seq, health],
-        )?;
+        seed_machine(tx, &TARGETS, body, health)?;
     }
+    tx.execute(
+        "INSERT INTO worker_pools (space_seq, name, name_key, sort_order, body)
+         VALUES (1, 'Linux workers (DMZ)', ?1, 2, '{\"Description\":\"SSH workers that reach the DMZ\"}')",
+        [name_key("Linux workers (DMZ)")],
+    )?;
+    for (name, pool, endpoint, health) in demo_workers() {
+        let body = json!({
+            "Name": name, "WorkerPoolIds": [format!("WorkerPools-{pool}")], "IsDisabled": false,
+            "MachinePolicyId": "MachinePolicies-1", "Endpoint": endpoint,
+        });
+        seed_machine(tx, &WORKERS_FLEET, body, health)?;
+    }
+    Ok(())
+}
+
+/// One machine of the fleet, written through the same checks as the API, with its health.
+fn seed_machine(
+    tx: &rusqlite::Connection,
+    fleet: &Fleet,
+    body: Value,
+    health: &str,
+) -> ApiResult<()> {
+    let checked = crate::routes::machines::check(fleet, tx, 1, body, None)?;
+    let seq = crate::routes::machines::store(fleet, tx, 1, None, &checked)?;
+    tx.execute(
+        &format!("UPDATE {} SET health = ?2 WHERE seq = ?1", fleet.table.name),
+        params![seq, health],
+    )?;
     Ok(())
 }
 

@@ -135,7 +135,7 @@ async fn demo_targets_mix_styles_and_proxies() {
     let api = demo().await;
     let all = api.get("/api/Spaces-1/machines/all").await.json();
     let all = all.as_array().unwrap();
-    assert_eq!(all.len(), 12);
+    assert_eq!(all.len(), 13);
     let style = |s: &str| {
         all.iter()
             .filter(|m| m["Endpoint"]["CommunicationStyle"] == s)
@@ -145,15 +145,29 @@ async fn demo_targets_mix_styles_and_proxies() {
         (
             style("TentaclePassive"),
             style("Ssh"),
-            style("TentacleActive")
+            style("TentacleActive"),
+            style("Kubernetes")
         ),
-        (5, 4, 3)
+        (5, 4, 3, 1)
     );
     let proxied = all
         .iter()
         .filter(|m| m["Endpoint"]["ProxyId"].is_string())
         .count();
-    assert_eq!(proxied, 6);
+    assert_eq!(proxied, 7);
+    // And workers: two pools in Spaces-1, the default one first; two SSH workers through a proxy.
+    let pools = api.get("/api/Spaces-1/workerpools/all").await.json();
+    assert_eq!(
+        names(&pools),
+        ["Default Worker Pool", "Linux workers (DMZ)"]
+    );
+    let through = api
+        .get("/api/Spaces-1/workers?proxyIds=Proxies-1")
+        .await
+        .json();
+    assert_eq!(names(&through), ["worker-linux-01", "worker-linux-02"]);
+    let workers = api.get("/api/Spaces-1/workers/all").await.json();
+    assert_eq!(workers.as_array().unwrap().len(), 4);
 }
 
 #[tokio::test]
@@ -352,6 +366,7 @@ async fn list_filters() {
         [
             "bastion-prod",
             "db-prod-01",
+            "k8s-prod-west",
             "store-prod-12",
             "web-prod-01",
             "web-prod-02"
@@ -400,7 +415,7 @@ async fn list_filters() {
     either.sort();
     assert_eq!(get("proxyIds=Direct,Proxies-1").await, either);
     assert_eq!(get("isDisabled=true").await.len(), 0);
-    assert_eq!(get("isDisabled=false").await.len(), 12);
+    assert_eq!(get("isDisabled=false").await.len(), 13);
     assert_eq!(
         get("ids=Machines-1,Machines-2").await,
         ["web-dev-01", "web-test-01"]
@@ -414,12 +429,12 @@ async fn list_filters() {
         .get("/api/Spaces-1/machines?take=2&environmentIds=Environments-3")
         .await
         .json();
-    assert_eq!(page["TotalResults"], 6);
+    assert_eq!(page["TotalResults"], 7);
     let next = page["Links"]["Page.Next"].as_str().unwrap();
     assert!(next.contains("environmentIds=Environments-3"), "{next}");
     assert_eq!(
         names(&api.get(next).await.json()),
-        ["store-prod-12", "syd-app-01"]
+        ["k8s-prod-west", "store-prod-12"]
     );
 }
 
@@ -464,13 +479,14 @@ async fn usage_counts_every_proxy_in_one_request() {
     let usage = api.get("/api/Spaces-1/proxies/usage").await.json();
     assert_eq!(
         usage,
-        json!({"Proxies-1": 3, "Proxies-2": 2, "Proxies-3": 1, "Proxies-4": 0})
+        // Deployment targets and workers: Proxies-1 has 3 targets and 2 workers.
+        json!({"Proxies-1": 5, "Proxies-2": 2, "Proxies-3": 2, "Proxies-4": 0})
     );
     let some = api
         .get("/api/Spaces-1/proxies/usage?ids=Proxies-1,Proxies-4")
         .await
         .json();
-    assert_eq!(some, json!({"Proxies-1": 3, "Proxies-4": 0}));
+    assert_eq!(some, json!({"Proxies-1": 5, "Proxies-4": 0}));
     assert_eq!(
         api.get("/api/Spaces-2/proxies/usage").await.json(),
         json!({"Proxies-5": 0})
@@ -507,7 +523,7 @@ async fn list_rows_are_the_machines_as_get_returns_them() {
             .as_array()
             .unwrap()
             .clone();
-        assert_eq!(items.len(), 14, "{list}");
+        assert_eq!(items.len(), 15, "{list}");
         for item in items {
             let id = item["Id"].as_str().unwrap();
             let one = api
@@ -599,7 +615,7 @@ async fn a_kubernetes_api_target_connects_through_a_proxy_like_a_listening_one()
         .get("/api/Spaces-1/machines?commStyles=Kubernetes")
         .await
         .json();
-    assert_eq!(names(&by_style), ["aks-prod"]);
+    assert_eq!(names(&by_style), ["aks-prod", "k8s-prod-west"]);
     let through = api
         .get("/api/Spaces-1/machines?proxyIds=Proxies-1")
         .await
@@ -609,7 +625,7 @@ async fn a_kubernetes_api_target_connects_through_a_proxy_like_a_listening_one()
         api.get("/api/Spaces-1/proxies/usage?ids=Proxies-1")
             .await
             .json(),
-        json!({"Proxies-1": 4})
+        json!({"Proxies-1": 6})
     );
     let r = api.delete("/api/Spaces-1/proxies/Proxies-1").await;
     assert_error(&r, StatusCode::CONFLICT);

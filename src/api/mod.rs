@@ -12,6 +12,8 @@ pub use error::ApiError;
 pub use urls::ListQuery;
 
 use api_model::{ProxyResource, ResourceCollection};
+
+use crate::fleet::{Fleet, TARGETS, WORKERS};
 use serde_json::Value;
 
 /// `GET /api`: what server this is.
@@ -78,15 +80,27 @@ pub struct Tagged<T> {
     pub etag: Option<String>,
 }
 
-/// The deployment targets that use a proxy: their names, and where the first one the server
-/// connects to is reached (to offer for a test of the proxy).
+/// The machines that use a proxy: the deployment targets' names, the workers' names, and where
+/// the first one the server connects to is reached (to offer for a test of the proxy).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Users {
-    pub names: Vec<Named>,
+    pub targets: Vec<Named>,
+    pub workers: Vec<Named>,
     pub address: Option<(String, u16)>,
 }
 
-/// A proxy and the deployment targets that use it (two requests, together).
+impl Users {
+    /// Each fleet with its machines that use the proxy.
+    pub fn by_fleet(&self) -> [(&'static Fleet, &Vec<Named>); 2] {
+        [(&TARGETS, &self.targets), (&WORKERS, &self.workers)]
+    }
+
+    pub fn count(&self) -> usize {
+        self.targets.len() + self.workers.len()
+    }
+}
+
+/// A proxy and the deployment targets and workers that use it (three requests, together).
 pub async fn proxy_with_users(
     space: String,
     id: String,
@@ -96,14 +110,20 @@ pub async fn proxy_with_users(
         filters: vec![("proxyIds", id.clone())],
         ..ListQuery::default()
     };
-    let (proxy, users) = futures::join!(proxy(space.clone(), id), machine_page(space, query));
-    let users = users?.items;
+    let (proxy, targets, workers) = futures::join!(
+        proxy(space.clone(), id),
+        machine_page(&TARGETS, space.clone(), query.clone()),
+        machine_page(&WORKERS, space, query)
+    );
+    let (targets, workers) = (targets?.items, workers?.items);
     Ok((
         proxy?,
         Users {
-            names: users.iter().map(Named::of).collect(),
-            address: users
+            targets: targets.iter().map(Named::of).collect(),
+            workers: workers.iter().map(Named::of).collect(),
+            address: targets
                 .iter()
+                .chain(&workers)
                 .find_map(|m| api_model::endpoint_address(&m["Endpoint"])),
         },
     ))
@@ -141,10 +161,11 @@ async fn named(path: &str) -> Result<Vec<Named>, ApiError> {
         .unwrap_or_default())
 }
 
-/// What the deployment-target screens show by name instead of by id.
+/// What the machine screens show by name instead of by id.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Lookups {
-    pub environments: Vec<Named>,
+    /// The fleet's groups: environments for deployment targets, worker pools for workers.
+    pub groups: Vec<Named>,
     pub proxies: Vec<Named>,
     pub accounts: Vec<Named>,
 }
@@ -158,13 +179,15 @@ impl Lookups {
     }
 }
 
-/// How long the names of a space's environments, proxies and accounts are used before they are
+/// How long the names of a space's groups, proxies and accounts are used before they are
 /// asked for again (a change made in this console forgets them at once).
 const NAMES_MAX_AGE_MS: f64 = 60_000.0;
 
+/// The last names loaded: (space, groups collection, with accounts, when, names).
+type Cached = (String, &'static str, bool, f64, Lookups);
+
 thread_local! {
-    /// The last names loaded: (space, with accounts, when, names).
-    static NAMES: std::cell::RefCell<Option<(String, bool, f64, Lookups)>> = const { std::cell::RefCell::new(None) };
+    static NAMES: std::cell::RefCell<Option<Cached>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Forgets the cached names: called after every change this console makes.
@@ -172,14 +195,15 @@ fn forget_names() {
     NAMES.with(|n| n.borrow_mut().take());
 }
 
-/// The space's environments and proxies, and its SSH accounts when `accounts` is asked for: one
-/// request each, all at once, however many rows the page shows; kept for a minute, so paging and
-/// filtering a list do not ask again.
-pub async fn lookups(space: String, accounts: bool) -> Result<Lookups, ApiError> {
+/// The space's groups of the fleet (environments or worker pools) and proxies, and its SSH
+/// accounts when `accounts` is asked for: one request each, all at once, however many rows the
+/// page shows; kept for a minute, so paging and filtering a list do not ask again.
+pub async fn lookups(space: String, fleet: &Fleet, accounts: bool) -> Result<Lookups, ApiError> {
     let now = js_sys::Date::now();
+    let groups = fleet.groups_collection;
     let cached = NAMES.with(|n| match &*n.borrow() {
-        Some((s, a, at, names))
-            if *s == space && (*a || !accounts) && now - at < NAMES_MAX_AGE_MS =>
+        Some((s, g, a, at, names))
+            if *s == space && *g == groups && (*a || !accounts) && now - at < NAMES_MAX_AGE_MS =>
         {
             Some(names.clone())
         }
@@ -188,62 +212,69 @@ pub async fn lookups(space: String, accounts: bool) -> Result<Lookups, ApiError>
     if let Some(names) = cached {
         return Ok(names);
     }
-    let [environments_url, proxies_url, accounts_url] =
-        ["environments", "proxies", "accounts"].map(|kind| urls::all(&space, kind));
-    let (environments, proxies, account_list) =
-        futures::join!(named(&environments_url), named(&proxies_url), async {
+    let [groups_url, proxies_url, accounts_url] =
+        [groups, "proxies", "accounts"].map(|kind| urls::all(&space, kind));
+    let (group_list, proxies, account_list) =
+        futures::join!(named(&groups_url), named(&proxies_url), async {
             match accounts {
                 true => named(&accounts_url).await,
                 false => Ok(vec![]),
             }
         },);
     let names = Lookups {
-        environments: environments?,
+        groups: group_list?,
         proxies: proxies?,
         accounts: account_list?,
     };
-    NAMES.with(|n| *n.borrow_mut() = Some((space, accounts, now, names.clone())));
+    NAMES.with(|n| *n.borrow_mut() = Some((space, groups, accounts, now, names.clone())));
     Ok(names)
 }
 
-/// A deployment target exactly as the server sent it. The console keeps the whole document,
-/// so a save changes only the fields the form edits and loses nothing it does not know.
+/// A deployment target or worker exactly as the server sent it. The console keeps the whole
+/// document, so a save changes only the fields the form edits and loses nothing it does not know.
 pub type Machine = Value;
 
 pub async fn machine_page(
+    fleet: &Fleet,
     space: String,
     query: ListQuery,
 ) -> Result<ResourceCollection<Machine>, ApiError> {
-    client::get(&urls::machine_page(&space, &query)).await
+    client::get(&urls::machine_page(&space, fleet, &query)).await
 }
 
-pub async fn machine(space: String, id: String) -> Result<Tagged<Machine>, ApiError> {
-    client::get_tagged(&urls::machine(&space, &id)).await
+pub async fn machine(
+    fleet: &Fleet,
+    space: String,
+    id: String,
+) -> Result<Tagged<Machine>, ApiError> {
+    client::get_tagged(&urls::machine(&space, fleet, &id)).await
 }
 
-/// Creates the target, or updates it when it has an `Id` (only if it still has `etag`).
+/// Creates the machine, or updates it when it has an `Id` (only if it still has `etag`).
 pub async fn save_machine(
+    fleet: &Fleet,
     space: String,
     machine: Machine,
     etag: Option<String>,
 ) -> Result<Machine, ApiError> {
     forget_names();
     match machine.get("Id").and_then(Value::as_str) {
-        Some(id) => client::put(&urls::machine(&space, id), &machine, etag.as_deref()).await,
-        None => client::post(&urls::machines(&space), &machine).await,
+        Some(id) => client::put(&urls::machine(&space, fleet, id), &machine, etag.as_deref()).await,
+        None => client::post(&urls::machines(&space, fleet), &machine).await,
     }
 }
 
-/// Points every target of `ids` at `proxy` (none: Direct), all or none of them: the server's
-/// answer, whose `Changed` lists each target with the proxy it had (`PreviousProxyId`).
+/// Points every machine of the fleet in `ids` at `proxy` (none: Direct), all or none of them:
+/// the server's answer, whose `Changed` lists each with the proxy it had (`PreviousProxyId`).
 pub async fn change_proxy(
+    fleet: &Fleet,
     space: String,
     ids: Vec<String>,
     proxy: Option<String>,
 ) -> Result<Value, ApiError> {
     forget_names();
     let body = serde_json::json!({"Ids": ids, "ProxyId": proxy});
-    client::post(&urls::machines_proxy(&space), &body).await
+    client::post(&urls::machines_proxy(&space, fleet), &body).await
 }
 
 /// Creates the proxy, or updates it when it has an `Id` (only if it still has `etag`).

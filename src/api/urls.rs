@@ -1,5 +1,7 @@
 //! Every API URL the console requests, built in one place from typed parts.
 
+use crate::fleet::{Fleet, TARGETS};
+
 /// What clients pass as `take` to get everything in one page.
 pub const TAKE_ALL: u32 = i32::MAX as u32;
 
@@ -70,16 +72,17 @@ pub fn proxy(space: &str, id: &str) -> String {
     format!("{}/{}", proxies(space), segment(id))
 }
 
-pub fn machines(space: &str) -> String {
-    format!("/api/{}/machines", segment(space))
+/// A fleet's collection: `machines` (deployment targets) or `workers`.
+pub fn machines(space: &str, fleet: &Fleet) -> String {
+    format!("/api/{}/{}", segment(space), fleet.collection)
 }
 
-pub fn machine_page(space: &str, q: &ListQuery) -> String {
-    list_page(&machines(space), q)
+pub fn machine_page(space: &str, fleet: &Fleet, q: &ListQuery) -> String {
+    list_page(&machines(space, fleet), q)
 }
 
-pub fn machine(space: &str, id: &str) -> String {
-    format!("{}/{}", machines(space), segment(id))
+pub fn machine(space: &str, fleet: &Fleet, id: &str) -> String {
+    format!("{}/{}", machines(space, fleet), segment(id))
 }
 
 /// Can the server reach a host through a proxy (an extension of the mock server's API).
@@ -97,12 +100,13 @@ pub fn discover(space: &str, host: &str, port: u16, proxy: Option<&str>) -> Stri
     if let Some(p) = proxy {
         query.append_pair("proxyId", p);
     }
-    format!("{}/discover?{}", machines(space), query.finish())
+    format!("{}/discover?{}", machines(space, &TARGETS), query.finish())
 }
 
-/// Changes the connection of many targets at once (an extension of the mock server's API).
-pub fn machines_proxy(space: &str) -> String {
-    format!("{}/proxy", machines(space))
+/// Changes the connection of many machines of a fleet at once (an extension of the mock
+/// server's API).
+pub fn machines_proxy(space: &str, fleet: &Fleet) -> String {
+    format!("{}/proxy", machines(space, fleet))
 }
 
 pub fn tasks(space: &str) -> String {
@@ -114,7 +118,8 @@ pub fn task_details(space: &str, id: &str) -> String {
     format!("{}/{}/details", tasks(space), segment(id))
 }
 
-/// Every item of one of the space's collections (`environments`, `accounts`, `proxies`).
+/// Every item of one of the space's collections (`environments`, `accounts`, `proxies`,
+/// `workerpools`).
 pub fn all(space: &str, collection: &str) -> String {
     format!("/api/{}/{collection}/all", segment(space))
 }
@@ -165,17 +170,31 @@ mod tests {
             ],
         };
         assert_eq!(
-            machine_page("Spaces-1", &q),
+            machine_page("Spaces-1", &TARGETS, &q),
             "/api/Spaces-1/machines?skip=0&take=30&environmentIds=Environments-2&proxyIds=Proxies-1"
         );
         assert_eq!(all("Spaces-1", "accounts"), "/api/Spaces-1/accounts/all");
-        assert_eq!(machine("Spaces-1", "a/b"), "/api/Spaces-1/machines/a%2Fb");
+        assert_eq!(
+            machine("Spaces-1", &TARGETS, "a/b"),
+            "/api/Spaces-1/machines/a%2Fb"
+        );
+        assert_eq!(
+            machine("Spaces-1", &crate::fleet::WORKERS, "Workers-2"),
+            "/api/Spaces-1/workers/Workers-2"
+        );
     }
 
     #[test]
     fn builds_check_urls() {
         assert_eq!(proxy_test("Spaces-1"), "/api/Spaces-1/proxies/test");
-        assert_eq!(machines_proxy("Spaces 1"), "/api/Spaces%201/machines/proxy");
+        assert_eq!(
+            machines_proxy("Spaces 1", &TARGETS),
+            "/api/Spaces%201/machines/proxy"
+        );
+        assert_eq!(
+            machines_proxy("Spaces-1", &crate::fleet::WORKERS),
+            "/api/Spaces-1/workers/proxy"
+        );
         assert_eq!(
             discover("Spaces-1", "web 01", 10933, Some("Proxies-2")),
             "/api/Spaces-1/machines/discover?host=web+01&port=10933&type=TentaclePassive&proxyId=Proxies-2"

@@ -81,6 +81,7 @@ pub fn SpaceLayout() -> impl IntoView {
                 <p class="nav-section">"Infrastructure"</p>
                 <ul>
                     <li><a href=move || routes::machines(&space.get()) aria-current=current(routes::machines)>"Deployment Targets"</a></li>
+                    <li><a href=move || routes::workers(&space.get()) aria-current=current(routes::workers)>"Workers"</a></li>
                     <li><a href=move || routes::proxies(&space.get()) aria-current=current(routes::proxies)>"Proxies"</a></li>
                 </ul>
             </nav>

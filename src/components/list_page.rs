@@ -10,10 +10,12 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use leptos_use::use_debounce_fn_with_arg;
 
+use crate::api::urls::TAKE_ALL;
 use crate::api::ListQuery;
 use crate::components::{
     loaded, CheckReport, Loaded, Loading, PageHead, Pager, Report, SelectField, Work,
 };
+use crate::fleet::Fleet;
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
 use crate::state::Session;
 
@@ -69,7 +71,10 @@ pub type Rows = (Vec<(String, String)>, Vec<String>);
 #[derive(Clone, Copy)]
 pub struct Selection {
     pub space: Memo<String>,
+    /// The machines listed, when they are machines.
+    pub fleet: Option<&'static Fleet>,
     pub selected: RwSignal<Vec<String>>,
+    /// The rows that can be selected: the page's, or every matching row once all were chosen.
     pub rows: Memo<Rows>,
     /// Each filter's choices, as the table loaded them.
     pub choices: Memo<Vec<Vec<(String, String)>>>,
@@ -104,6 +109,8 @@ pub struct ListSpec {
     pub load: fn(String, ListQuery) -> Loading,
     pub later: Option<Later>,
     pub bulk: Option<Bulk>,
+    /// The machines it lists, when it lists a fleet's.
+    pub fleet: Option<&'static Fleet>,
 }
 
 #[component]
@@ -161,21 +168,22 @@ pub fn ListPage(
     // The state the table shows: while it differs from the address's, a load is under way.
     let loaded_for = RwSignal::new(None::<ListState>);
     let busy = move || state.with(|s| loaded_for.with(|l| l.as_ref() != Some(s)));
+    // The API query for the rows of the address's search and filters, from `skip`.
+    let query = move |s: &ListState, skip: u32, take: u32| ListQuery {
+        partial_name: Some(s.search.clone()),
+        skip,
+        take,
+        filters: spec
+            .filters
+            .iter()
+            .map(|f| f.param)
+            .zip(s.filters.clone())
+            .collect(),
+    };
     let table = LocalResource::new(move || {
         session.version.track();
         let s = state.get();
-        let q = ListQuery {
-            partial_name: Some(s.search.clone()),
-            skip: (s.page - 1) * PAGE_SIZE,
-            take: PAGE_SIZE,
-            filters: spec
-                .filters
-                .iter()
-                .map(|f| f.param)
-                .zip(s.filters.clone())
-                .collect(),
-        };
-        let load = (spec.load)(space.get(), q);
+        let load = (spec.load)(space.get(), query(&s, (s.page - 1) * PAGE_SIZE, PAGE_SIZE));
         Box::pin(async move {
             let result = session.check(load.await);
             loaded_for.try_set(Some(s));
@@ -231,12 +239,33 @@ pub fn ListPage(
             .unwrap_or_default()
     });
 
-    // The rows selected on this page (a new page starts with none), and the bulk action's report.
+    // The rows selected (a new page, search or filter starts with none), and the bulk action's
+    // report. "Select all N matching" loads every matching row's id once, across pages.
     let selected = RwSignal::new(Vec::<String>::new());
+    let matching = RwSignal::new(None::<Rows>);
     let report = RwSignal::new(None::<Report>);
     Effect::new(move |_| {
         state.track();
         selected.set(vec![]);
+        matching.set(None);
+    });
+    let select_matching = Action::new_local(move |(): &()| -> Work {
+        let load = (spec.load)(
+            space.get_untracked(),
+            query(&state.get_untracked(), 0, TAKE_ALL),
+        );
+        Box::pin(async move {
+            match session.check(load.await) {
+                Ok(Loaded::Table(t)) => {
+                    selected.try_set(t.keys.iter().map(|(id, _)| id.clone()).collect());
+                    matching.try_set(Some((t.keys, t.set_elsewhere)));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    report.try_set(Some(Report::error(&e)));
+                }
+            }
+        })
     });
     let bulk = Action::new_local(move |(): &()| -> Work {
         let work = spec
@@ -248,15 +277,18 @@ pub fn ListPage(
                 work.await;
                 // What the work changed shows in the table (e.g. the Health column).
                 table.refetch();
+                matching.try_set(None);
             }
         })
     });
-    let rows = Memo::new(move |_| match table.get() {
-        Some(Ok(Loaded::Table(t))) => (t.keys, t.set_elsewhere),
+    let rows = Memo::new(move |_| match (matching.get(), table.get()) {
+        (Some(all), _) => all,
+        (None, Some(Ok(Loaded::Table(t)))) => (t.keys, t.set_elsewhere),
         _ => Default::default(),
     });
     provide_context(Selection {
         space,
+        fleet: spec.fleet,
         selected,
         rows,
         choices,
@@ -326,16 +358,42 @@ pub fn ListPage(
             let all_ids: Vec<String> = t.rows.iter().zip(keys.clone()).map(|(_, (id, _))| id).collect();
             let row_count = all_ids.len();
             let summary = routes::showing((s.page - 1) * PAGE_SIZE, t.rows.len(), t.total);
+            // Every row of the page chosen, and more rows match on other pages: offer them all.
+            let total = t.total;
+            let more_pages = selectable && total > row_count as i64;
+            let across = move || {
+                let chosen = selected.with(Vec::len);
+                match chosen as i64 {
+                    n if n == total && matching.with(Option::is_some) => Some(view! {
+                        <p class="select-matching" data-testid="select-matching">
+                            {format!("All {total} matching are selected. ")}
+                            <button type="button" class="button small" on:click=move |_| selected.set(vec![])>"Clear the selection"</button>
+                        </p>
+                    }.into_any()),
+                    n if n == row_count as i64 && n > 0 => Some(view! {
+                        <p class="select-matching" data-testid="select-matching">
+                            {format!("All {row_count} on this page are selected. ")}
+                            <button type="button" id="select-matching" class="button small" disabled=select_matching.pending()
+                                aria-busy=move || select_matching.pending().get().then_some("true")
+                                on:click=move |_| { select_matching.dispatch_local(()); }>
+                                {format!("Select all {total} matching")}
+                            </button>
+                        </p>
+                    }.into_any()),
+                    _ => None,
+                }
+            };
             let at = |page: u32| href(&ListState { page, ..s.clone() });
             let prev = (s.page > 1).then(|| at(s.page - 1));
             let next = t.has_next.then(|| at(s.page + 1));
             view! {
+                {more_pages.then_some(across)}
                 <div class="table-wrap" aria-busy=move || busy().then_some("true")>
                     <table class="table" aria-label=spec.table_label>
                         <thead><tr>
                             {selectable.then(|| view! {
                                 <th scope="col" class="select"><input type="checkbox" id="select-all" aria-label="Select every row on this page"
-                                    prop:checked=move || selected.with(|s| !s.is_empty() && s.len() == row_count)
+                                    prop:checked={let page_ids = all_ids.clone(); move || selected.with(|s| !s.is_empty() && page_ids.iter().all(|id| s.contains(id)))}
                                     on:change:target=move |ev| selected.set(if ev.target().checked() { all_ids.clone() } else { vec![] })/></th>
                             })}
                             {spec.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}

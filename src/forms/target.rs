@@ -2,14 +2,15 @@
 //! api-model, and written back into the machine document the server sent.
 
 use api_model::machine_validation::{
-    validate_account, validate_cluster_url, validate_environments, validate_listening_url,
-    validate_ssh_port, validate_thumbprint, MachineField,
+    validate_account, validate_cluster_url, validate_listening_url, validate_ssh_port,
+    validate_thumbprint, MachineField,
 };
 use api_model::validation::{field_errors, validate_host, validate_name, FieldError};
 use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 use serde_json::{json, Map, Value};
 
 use crate::api::Lookups;
+use crate::fleet::{Fleet, TARGETS};
 use crate::forms::{self, Difference};
 
 /// The SSH port when none is typed.
@@ -72,8 +73,11 @@ type Written = (&'static str, fn(&TargetDraft) -> Value);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetDraft {
+    /// Deployment target or worker: which groups it has, and whether it has roles.
+    pub fleet: &'static Fleet,
     pub name: String,
-    pub environments: Vec<String>,
+    /// Its environments (a deployment target) or worker pools (a worker).
+    pub groups: Vec<String>,
     /// Comma-separated, as typed.
     pub roles: String,
     pub style: String,
@@ -95,8 +99,9 @@ pub struct TargetDraft {
 impl Default for TargetDraft {
     fn default() -> Self {
         Self {
+            fleet: &TARGETS,
             name: String::new(),
-            environments: vec![],
+            groups: vec![],
             roles: String::new(),
             style: LISTENING.into(),
             uri: String::new(),
@@ -115,12 +120,21 @@ impl Default for TargetDraft {
 }
 
 impl TargetDraft {
-    pub fn from_machine(m: &Value) -> Self {
+    /// The draft of a new machine of the fleet.
+    pub fn new(fleet: &'static Fleet) -> Self {
+        Self {
+            fleet,
+            ..Self::default()
+        }
+    }
+
+    pub fn from_machine(fleet: &'static Fleet, m: &Value) -> Self {
         let e = m.get("Endpoint").cloned().unwrap_or(Value::Null);
         let proxy = text(&e, "ProxyId");
         Self {
+            fleet,
             name: text(m, "Name"),
-            environments: texts(m, "EnvironmentIds"),
+            groups: texts(m, fleet.groups_key),
             roles: texts(m, "Roles").join(", "),
             style: text(&e, "CommunicationStyle"),
             uri: text(&e, "Uri"),
@@ -152,7 +166,7 @@ impl TargetDraft {
         let (listening, ssh) = (self.style == LISTENING, self.style == SSH);
         match field {
             MachineField::Name => validate_name(&self.name),
-            MachineField::Environments => validate_environments(&self.environments),
+            f if f == self.fleet.groups_field => (self.fleet.validate_groups)(&self.groups),
             MachineField::Url if listening => validate_listening_url(&self.uri),
             MachineField::Thumbprint if listening => validate_thumbprint(&self.thumbprint),
             MachineField::Host if ssh => validate_host(&self.host),
@@ -194,10 +208,11 @@ impl TargetDraft {
         let changed = |get: fn(&TargetDraft) -> Value| before.is_none_or(|b| get(b) != get(self));
         let top: [Written; 3] = [
             ("Name", |d| json!(d.name.trim())),
-            ("EnvironmentIds", |d| json!(d.environments)),
+            (self.fleet.groups_key, |d| json!(d.groups)),
             ("Roles", |d| json!(d.roles())),
         ];
-        for (key, get) in top {
+        let fields = if self.fleet.roles { 3 } else { 2 };
+        for &(key, get) in &top[..fields] {
             if changed(get) {
                 m[key] = get(self);
             }
@@ -248,11 +263,11 @@ impl TargetDraft {
 /// the fields the target's style has.
 pub fn differences(stored: &TargetDraft, typed: &TargetDraft, names: &Lookups) -> Vec<Difference> {
     // In the space's order (the order the lookups hold), whatever order they were ticked in.
-    let environments = |d: &TargetDraft| {
+    let groups = |d: &TargetDraft| {
         let names: Vec<&str> = names
-            .environments
+            .groups
             .iter()
-            .filter(|e| d.environments.contains(&e.id))
+            .filter(|e| d.groups.contains(&e.id))
             .map(|e| e.name.as_str())
             .collect();
         names.join(", ")
@@ -265,9 +280,11 @@ pub fn differences(stored: &TargetDraft, typed: &TargetDraft, names: &Lookups) -
     type Shown<'a> = (&'static str, &'a dyn Fn(&TargetDraft) -> String);
     let mut fields: Vec<Shown> = vec![
         ("Name", &|d| d.name.trim().to_owned()),
-        ("Environments", &environments),
-        ("Roles", &|d| d.roles().join(", ")),
+        (stored.fleet.groups_label, &groups),
     ];
+    if stored.fleet.roles {
+        fields.push(("Roles", &|d| d.roles().join(", ")));
+    }
     if stored.style == LISTENING {
         fields.push(("URL", &|d| d.uri.trim().to_owned()));
         fields.push(("Thumbprint", &|d| d.thumbprint.trim().to_owned()));
@@ -307,16 +324,16 @@ mod tests {
             name: name.into(),
         };
         let names = Lookups {
-            environments: vec![
+            groups: vec![
                 named("Environments-1", "Dev"),
                 named("Environments-2", "Test"),
             ],
             proxies: vec![named("Proxies-2", "Corporate egress")],
             accounts: vec![],
         };
-        let stored = TargetDraft::from_machine(&listening());
+        let stored = TargetDraft::from_machine(&TARGETS, &listening());
         let mut typed = stored.clone();
-        typed.environments.push("Environments-2".into());
+        typed.groups.push("Environments-2".into());
         typed.via_proxy = true;
         typed.proxy = "Proxies-2".into();
         typed.host = "ignored for a Listening target".into();
@@ -338,7 +355,7 @@ mod tests {
                 "Namespace": "apps", "SkipTlsVerification": "True", "ProxyId": null,
                 "Authentication": {"AuthenticationType": "KubernetesStandard", "AccountId": "Accounts-9"}}
         });
-        let before = TargetDraft::from_machine(&stored);
+        let before = TargetDraft::from_machine(&TARGETS, &stored);
         assert_eq!(style_label(&before.style), "Kubernetes API");
         let mut typed = before.clone();
         typed.namespace = " web ".into();
@@ -375,7 +392,7 @@ mod tests {
     #[test]
     fn a_save_changes_only_what_was_edited() {
         let original = listening();
-        let before = TargetDraft::from_machine(&original);
+        let before = TargetDraft::from_machine(&TARGETS, &original);
         let mut draft = before.clone();
         draft.via_proxy = true;
         draft.proxy = "Proxies-2".into();
@@ -395,7 +412,7 @@ mod tests {
     fn a_new_ssh_target_is_written_whole() {
         let draft = TargetDraft {
             name: " db01 ".into(),
-            environments: vec!["Environments-2".into()],
+            groups: vec!["Environments-2".into()],
             roles: "db, , linux ".into(),
             style: SSH.into(),
             host: "db01.corp".into(),
@@ -422,7 +439,7 @@ mod tests {
     fn rules_follow_the_style() {
         let mut d = TargetDraft {
             name: "x".into(),
-            environments: vec!["Environments-1".into()],
+            groups: vec!["Environments-1".into()],
             ..TargetDraft::default()
         };
         let fields = |d: &TargetDraft| d.errors().into_iter().map(|e| e.field).collect::<Vec<_>>();
@@ -453,7 +470,7 @@ mod tests {
     fn polling_endpoints_are_left_alone() {
         let original = json!({"Name": "kiosk", "EnvironmentIds": ["Environments-1"],
             "Endpoint": {"CommunicationStyle": "TentacleActive", "Uri": "poll://abc/", "Thumbprint": "T"}});
-        let before = TargetDraft::from_machine(&original);
+        let before = TargetDraft::from_machine(&TARGETS, &original);
         let mut d = before.clone();
         d.name = "kiosk-2".into();
         let sent = d.to_machine(Some(&before), &original).unwrap();
@@ -471,6 +488,67 @@ mod tests {
         assert!(fields.contains_key(&MachineField::Environments));
         assert!(fields.contains_key(&MachineField::Proxy));
         assert_eq!(general, ["Something else."]);
+    }
+
+    #[test]
+    fn a_worker_is_in_pools_and_has_no_roles() {
+        use crate::fleet::WORKERS;
+        let stored = json!({
+            "Id": "Workers-1", "Name": "w1", "WorkerPoolIds": ["WorkerPools-1"],
+            "Endpoint": {"CommunicationStyle": "TentaclePassive", "Uri": "https://w1:10933/",
+                "Thumbprint": "ABC", "ProxyId": null}
+        });
+        let before = TargetDraft::from_machine(&WORKERS, &stored);
+        assert_eq!(before.groups, ["WorkerPools-1"]);
+        let mut typed = before.clone();
+        typed.groups.push("WorkerPools-2".into());
+        typed.roles = "ignored".into();
+        let sent = typed.to_machine(Some(&before), &stored).unwrap();
+        assert_eq!(
+            sent["WorkerPoolIds"],
+            json!(["WorkerPools-1", "WorkerPools-2"])
+        );
+        assert!(
+            sent.get("Roles").is_none() && sent.get("EnvironmentIds").is_none(),
+            "{sent}"
+        );
+        let new = TargetDraft {
+            name: "w2".into(),
+            roles: "web".into(),
+            ..TargetDraft::new(&WORKERS)
+        };
+        let fields: Vec<_> = new.errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields[0], MachineField::WorkerPools);
+        assert_eq!(
+            new.error(MachineField::WorkerPools).as_deref(),
+            Some("Worker pools: choose at least one worker pool.")
+        );
+        assert_eq!(new.error(MachineField::Environments), None);
+        let (placed, _) = place_server_errors::<MachineField>(&[
+            "Worker pools: \"WorkerPools-9\" does not exist in this space.".into(),
+        ]);
+        assert!(placed.contains_key(&MachineField::WorkerPools));
+        let names = Lookups {
+            groups: vec![
+                Named {
+                    id: "WorkerPools-1".into(),
+                    name: "Default Worker Pool".into(),
+                },
+                Named {
+                    id: "WorkerPools-2".into(),
+                    name: "Linux".into(),
+                },
+            ],
+            ..Lookups::default()
+        };
+        assert_eq!(
+            crate::forms::shown(&differences(&before, &typed, &names)),
+            [(
+                "Worker pools",
+                "Default Worker Pool",
+                "Default Worker Pool, Linux"
+            )]
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Screens, one folder per area.
 
+pub mod machines;
 mod not_found;
 pub mod proxies;
-pub mod targets;
 
 pub use not_found::NotFound;

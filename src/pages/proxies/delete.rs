@@ -3,20 +3,22 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
+use super::edit::machine_links;
 use crate::api::{self, ApiError};
 use crate::components::{ConfirmDialog, Loaded, Loading, Work};
+use crate::fleet::TARGETS;
 use crate::routes;
 use crate::state::{Session, Toasts};
 
 /// The Delete button and its confirmation. A failed delete says why and leaves the proxy as it is.
-/// A proxy in use offers to move its targets first (Direct or another proxy), then deletes it.
+/// A proxy in use offers to move its machines first (Direct or another proxy), then deletes it.
 #[component]
 pub fn DeleteProxy(
     space: String,
     proxy: ProxyResource,
     /// What the proxy was loaded with: a delete of a proxy changed since is refused.
     etag: Option<String>,
-    users: Vec<api::Named>,
+    users: api::Users,
 ) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
@@ -25,16 +27,27 @@ pub fn DeleteProxy(
     // Why a delete was refused, and what the server listed (e.g. the targets that use the proxy).
     let failure = RwSignal::new(None::<(String, Vec<String>)>);
     let name = proxy.name.clone();
-    let used = !users.is_empty();
+    let used = users.count() > 0;
     let id = proxy.id.clone().unwrap_or_default();
     let proxy_id = id.clone();
     let list = routes::proxies(&space);
-    let space_for_links = space.clone();
+    let links = machine_links(&space, &users);
     // The answer is handled in the action itself (try_set: the page may be gone by then).
     let deleted = format!("Proxy \u{201c}{name}\u{201d} deleted");
-    // Where its targets go first: "" (not chosen), "Direct" or another proxy's id.
+    // Where its machines go first: "" (not chosen), "Direct" or another proxy's id.
     let move_to = RwSignal::new(String::new());
-    let user_ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    // Each fleet's machines to move, those of a fleet in one all-or-nothing change.
+    let to_move: Vec<_> = users
+        .by_fleet()
+        .into_iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(fleet, names)| {
+            (
+                fleet,
+                names.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
     let choices_space = space.clone();
     // The other proxies, asked for when the dialog opens (not with the page).
     let choices = used.then(|| {
@@ -42,7 +55,7 @@ pub fn DeleteProxy(
             let (space, wanted) = (choices_space.clone(), open.get());
             Box::pin(async move {
                 let names = match wanted {
-                    true => api::lookups(space, false).await?,
+                    true => api::lookups(space, &TARGETS, false).await?,
                     false => api::Lookups::default(),
                 };
                 Ok(Loaded::Target(None, names))
@@ -59,13 +72,21 @@ pub fn DeleteProxy(
             deleted.clone(),
         );
         let to = move_to.get_untracked();
-        let moving =
-            (!to.is_empty()).then(|| (user_ids.clone(), Some(to).filter(|t| t != "Direct")));
+        let moving = match to.is_empty() {
+            true => vec![],
+            false => to_move.clone(),
+        };
+        let to = Some(to).filter(|t| t != "Direct");
         Box::pin(async move {
-            let moved = match moving {
-                Some((ids, to)) => api::change_proxy(space.clone(), ids, to).await.map(|_| ()),
-                None => Ok(()),
-            };
+            let mut moved = Ok(());
+            for (fleet, ids) in moving {
+                moved = api::change_proxy(fleet, space.clone(), ids, to.clone())
+                    .await
+                    .map(|_| ());
+                if moved.is_err() {
+                    break;
+                }
+            }
             let result = match moved {
                 Ok(()) => api::delete_proxy(space, id, etag).await,
                 Err(e) => Err(e),
@@ -91,7 +112,7 @@ pub fn DeleteProxy(
             format!("Proxy \u{201c}{name}\u{201d} is in use"),
             format!(
                 "Move {} and delete",
-                crate::routes::used_by(users.len() as i64)
+                crate::routes::used_by(users.count() as i64)
             ),
             "Close",
         )
@@ -113,10 +134,8 @@ pub fn DeleteProxy(
             on_cancel=move |_| open.set(false)>
             {if used {
                 view! {
-                    <p>"It cannot be deleted while deployment targets connect through it:"</p>
-                    <ul data-testid="delete-users">{users.into_iter().map(|t| view! {
-                        <li><a href=routes::machine(&space_for_links, &t.id)>{t.name}</a></li>
-                    }).collect_view()}</ul>
+                    <p>"It cannot be deleted while these machines connect through it:"</p>
+                    <div data-testid="delete-users">{links}</div>
                     <label for="delete-move-to">"Move them to"</label>
                     <select id="delete-move-to" on:change:target=move |ev| move_to.set(ev.target().value())>
                         <option value="" selected>"Choose a connection"</option>
@@ -130,10 +149,10 @@ pub fn DeleteProxy(
                             _ => ().into_any(),
                         }}
                     </select>
-                    <p class="field-hint">"They are moved together (all or none), then the proxy is deleted."</p>
+                    <p class="field-hint">"The deployment targets are moved together (all or none), then the workers, then the proxy is deleted."</p>
                 }.into_any()
             } else {
-                view! { <p>"This cannot be undone. A proxy that deployment targets still use is not deleted: switch them to another proxy or to a direct connection first."</p> }.into_any()
+                view! { <p>"This cannot be undone. A proxy that deployment targets or workers still use is not deleted: switch them to another proxy or to a direct connection first."</p> }.into_any()
             }}
             {move || failure.get().map(|(message, items)| view! {
                 <div class="form-error" role="alert" data-testid="delete-error">

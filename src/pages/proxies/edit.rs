@@ -76,42 +76,56 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
             p.value.last_modified_by.as_deref(),
         );
         let delete = view! {
-            <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.names.clone()/>
+            <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
         };
         view! {
             <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
                 {delete}
             </PageHead>
-            <ProxyForm space=space.clone() original=Some(*p) reload=reload back=None address=users.address/>
-            <UsedBy space=space users=users.names/>
+            <ProxyForm space=space.clone() original=Some(*p) reload=reload back=None address=users.address.clone()/>
+            <UsedBy space=space users=users/>
         }
         .into_any()
     })
 }
 
-/// The deployment targets that connect through this proxy, each linking to its settings.
+/// The deployment targets and workers that connect through this proxy, each linking to its
+/// settings.
 #[component]
-fn UsedBy(space: String, users: Vec<api::Named>) -> impl IntoView {
-    let title = match users.len() {
+fn UsedBy(space: String, users: api::Users) -> impl IntoView {
+    let title = match users.count() {
         0 => "Used by".to_owned(),
         n => format!("Used by {}", routes::used_by(n as i64)),
     };
     view! {
         <section class="panel used-by" aria-labelledby="used-by-title" data-testid="used-by">
             <h2 id="used-by-title">{title}</h2>
-            {if users.is_empty() {
-                view! { <p>"No deployment target connects through this proxy."</p> }.into_any()
+            {if users.count() == 0 {
+                view! { <p>"No deployment target or worker connects through this proxy."</p> }.into_any()
             } else {
-                view! {
-                    <ul class="links">
-                        {users.into_iter().map(|t| view! {
-                            <li><a href=routes::machine(&space, &t.id)>{t.name}</a></li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
+                machine_links(&space, &users).into_any()
             }}
         </section>
     }
+}
+
+/// The machines that use a proxy, under their fleet's name, each linking to its settings.
+pub fn machine_links(space: &str, users: &api::Users) -> impl IntoView {
+    users
+        .by_fleet()
+        .into_iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(fleet, names)| {
+            view! {
+                <h3 class="used-by-fleet">{format!("{} ({})", fleet.title, names.len())}</h3>
+                <ul class="links" data-testid=fleet.collection>
+                    {names.iter().map(|m| view! {
+                        <li><a href=routes::item(fleet, space, &m.id)>{m.name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            }
+        })
+        .collect_view()
 }
 
 /// A field's element id, which is how a field with an error gets focus.

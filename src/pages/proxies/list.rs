@@ -23,6 +23,7 @@ static SPEC: ListSpec = ListSpec {
     no_match_title: "No proxies match",
     load,
     bulk: None,
+    fleet: None,
     later: Some(Later {
         unavailable: "Counts unavailable",
         load: usage,
@@ -35,7 +36,7 @@ pub fn ProxyList() -> impl IntoView {
     view! { <ListPage spec=&SPEC><AboutProxies/></ListPage> }
 }
 
-/// A page of proxies; how many targets use each comes after, in one request for the page.
+/// A page of proxies; how many machines use each comes after, in one request for the page.
 fn load(space: String, query: ListQuery) -> Loading {
     Box::pin(async move {
         let page = api::proxy_page(space.clone(), query).await?;
@@ -62,7 +63,8 @@ fn load(space: String, query: ListQuery) -> Loading {
     })
 }
 
-/// Each proxy's usage: "3 targets" linking to the targets list filtered by it, or "Not used".
+/// Each proxy's usage: "3 machines" (deployment targets and workers) linking to the proxy's page,
+/// whose Used by lists them, or "Not used".
 fn usage(space: String, ids: Vec<String>) -> Loading {
     Box::pin(async move {
         let usage = api::proxy_usage(space.clone(), ids).await?;
@@ -72,7 +74,7 @@ fn usage(space: String, ids: Vec<String>) -> Loading {
             let text = routes::used_by(count);
             let cell = match count {
                 0 => Cell::Text(text),
-                _ => Cell::Link(routes::machines_using(&space, &id), text),
+                _ => Cell::Link(routes::proxy(&space, &id), text),
             };
             later.insert(id, cell);
         }

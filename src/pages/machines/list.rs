@@ -5,16 +5,21 @@ use super::connection::change_connection;
 use crate::api::{self, ListQuery, Lookups, Named};
 use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Table};
 use crate::components::{Loaded, Loading};
+use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
-use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
+use api_model::POLLING;
 
-/// The `proxyIds` value for targets that connect directly (the mock server's extension).
+/// The `proxyIds` value for machines that connect directly (the mock server's extension).
 const DIRECT: &str = "Direct";
 
-const STYLES: [&str; 4] = [LISTENING, SSH, KUBERNETES, POLLING];
+const BULK: Bulk = Bulk {
+    label: "Check health",
+    run: check_health,
+    more: Some(change_connection),
+};
 
-static SPEC: ListSpec = ListSpec {
+static TARGET_LIST: ListSpec = ListSpec {
     title: "Deployment Targets",
     add_label: "Add deployment target",
     list: routes::machines,
@@ -31,24 +36,54 @@ static SPEC: ListSpec = ListSpec {
     empty_title: "No deployment targets yet",
     empty_text: "Add a Listening Tentacle or an SSH target. Polling Tentacles add themselves when they register with the server.",
     no_match_title: "No deployment targets match",
-    load,
+    load: |space, query| load(&TARGETS, space, query),
     later: None,
-    bulk: Some(Bulk { label: "Check health", run: check_health, more: Some(change_connection) }),
+    bulk: Some(BULK),
+    fleet: Some(&TARGETS),
+};
+
+static WORKER_LIST: ListSpec = ListSpec {
+    title: "Workers",
+    add_label: "Add worker",
+    list: routes::workers,
+    search_id: "worker-search",
+    search_label: "Name",
+    filters: &[
+        Filter { key: routes::WORKER_FILTERS[0], label: "Worker pool", param: "workerPoolIds", all: "All worker pools" },
+        Filter { key: routes::WORKER_FILTERS[1], label: "Communication style", param: "commStyles", all: "All styles" },
+        Filter { key: routes::WORKER_FILTERS[2], label: "Proxy", param: "proxyIds", all: "Any connection" },
+    ],
+    table_label: "Workers",
+    columns: &["Name", "Communication", "Worker pools", "Health", "Connection"],
+    loading: "Loading workers…",
+    empty_title: "No workers yet",
+    empty_text: "Add a Listening Tentacle or an SSH worker to a worker pool. Polling Tentacle workers add themselves when they register with the server.",
+    no_match_title: "No workers match",
+    load: |space, query| load(&WORKERS, space, query),
+    later: None,
+    bulk: Some(BULK),
+    fleet: Some(&WORKERS),
 };
 
 /// The space's deployment targets, filtered and paged in the address.
 #[component]
 pub fn TargetList() -> impl IntoView {
-    view! { <ListPage spec=&SPEC/> }
+    view! { <ListPage spec=&TARGET_LIST/> }
 }
 
-/// A page of targets, with environment and proxy names from one request each for the space.
-fn load(space: String, query: ListQuery) -> Loading {
+/// The space's workers, filtered and paged in the address.
+#[component]
+pub fn WorkerList() -> impl IntoView {
+    view! { <ListPage spec=&WORKER_LIST/> }
+}
+
+/// A page of the fleet's machines, with group and proxy names from one request each for the space.
+fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> Loading {
     Box::pin(async move {
         // Together: the names (usually cached) and the page.
         let (names, page) = futures::join!(
-            api::lookups(space.clone(), false),
-            api::machine_page(space.clone(), query)
+            api::lookups(space.clone(), fleet, false),
+            api::machine_page(fleet, space.clone(), query)
         );
         let (names, page) = (names?, page?);
         let options = |list: &[Named]| {
@@ -59,7 +94,11 @@ fn load(space: String, query: ListQuery) -> Loading {
         Ok(Loaded::Table(Table {
             has_next: page.links.contains_key("Page.Next"),
             total: page.total_results,
-            rows: page.items.iter().map(|m| row(&space, m, &names)).collect(),
+            rows: page
+                .items
+                .iter()
+                .map(|m| row(fleet, &space, m, &names))
+                .collect(),
             keys: page
                 .items
                 .iter()
@@ -72,8 +111,9 @@ fn load(space: String, query: ListQuery) -> Loading {
                 .map(|m| text(m, "Id"))
                 .collect(),
             filter_options: vec![
-                options(&names.environments),
-                STYLES
+                options(&names.groups),
+                fleet
+                    .styles
                     .iter()
                     .map(|s| (s.to_string(), style_label(s).to_owned()))
                     .collect(),
@@ -86,12 +126,12 @@ fn load(space: String, query: ListQuery) -> Loading {
     })
 }
 
-fn row(space: &str, m: &api::Machine, names: &Lookups) -> Vec<Cell> {
+fn row(fleet: &'static Fleet, space: &str, m: &api::Machine, names: &Lookups) -> Vec<Cell> {
     let endpoint = m.get("Endpoint").cloned().unwrap_or_default();
     let style = text(&endpoint, "CommunicationStyle");
-    let environments = texts(m, "EnvironmentIds")
+    let groups = texts(m, fleet.groups_key)
         .iter()
-        .map(|id| Lookups::name_of(&names.environments, id))
+        .map(|id| Lookups::name_of(&names.groups, id))
         .collect::<Vec<_>>()
         .join(", ");
     let proxy = text(&endpoint, "ProxyId");
@@ -105,12 +145,15 @@ fn row(space: &str, m: &api::Machine, names: &Lookups) -> Vec<Cell> {
             Lookups::name_of(&names.proxies, &proxy),
         )
     };
-    vec![
-        Cell::Link(routes::machine(space, &text(m, "Id")), text(m, "Name")),
+    let mut cells = vec![
+        Cell::Link(routes::item(fleet, space, &text(m, "Id")), text(m, "Name")),
         Cell::Text(style_label(&style).to_owned()),
-        Cell::Text(environments),
-        Cell::Text(texts(m, "Roles").join(", ")),
-        Cell::Text(health_label(&text(m, "HealthStatus"))),
-        connection,
-    ]
+        Cell::Text(groups),
+    ];
+    if fleet.roles {
+        cells.push(Cell::Text(texts(m, "Roles").join(", ")));
+    }
+    cells.push(Cell::Text(health_label(&text(m, "HealthStatus"))));
+    cells.push(connection);
+    cells
 }

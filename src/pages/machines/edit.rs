@@ -12,6 +12,7 @@ use crate::components::{
     loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded, Loading, OptionGroup,
     PageHead, SelectField, TextField, Work,
 };
+use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{differences, style_label, text, TargetDraft};
 use crate::forms::{Difference, FormState};
 use crate::routes;
@@ -20,6 +21,18 @@ use crate::state::{Detour, Detours, Session, Toasts};
 /// `machines/new` adds a deployment target; `machines/{id}` shows one's settings.
 #[component]
 pub fn TargetPage() -> impl IntoView {
+    view! { <MachinePage fleet=&TARGETS/> }
+}
+
+/// `workers/new` adds a worker; `workers/{id}` shows one's settings.
+#[component]
+pub fn WorkerPage() -> impl IntoView {
+    view! { <MachinePage fleet=&WORKERS/> }
+}
+
+/// Add a machine of the fleet, or its settings.
+#[component]
+fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
     let session = Session::expect();
     let params = use_params_map();
     let key = Memo::new(move |_| {
@@ -35,12 +48,13 @@ pub fn TargetPage() -> impl IntoView {
         let (space, id) = key.get();
         Box::pin(async move {
             // Together: the names and the target.
-            let (names, machine) = futures::join!(api::lookups(space.clone(), true), async {
-                match id.as_str() {
-                    "new" => Ok(None),
-                    _ => api::machine(space, id).await.map(Some),
-                }
-            });
+            let (names, machine) =
+                futures::join!(api::lookups(space.clone(), fleet, true), async {
+                    match id.as_str() {
+                        "new" => Ok(None),
+                        _ => api::machine(fleet, space, id).await.map(Some),
+                    }
+                });
             Ok(Loaded::Target(
                 session.check(machine)?,
                 session.check(names)?,
@@ -51,64 +65,56 @@ pub fn TargetPage() -> impl IntoView {
     let detours = Detours::expect();
     // Back from "Add a proxy": the proxy just added, to choose.
     let added = use_query_map().with_untracked(|q| q.get("proxy"));
+    let list = routes::fleet_list(fleet, &key.get_untracked().0);
     let missing = Missing {
-        title: "This deployment target does not exist",
+        title: fleet.missing,
         text: "It may have been deleted, or the address is mistyped.",
-        list: routes::machines(&key.get_untracked().0),
-        list_label: "Back to the deployment targets",
+        list: list.clone(),
+        list_label: fleet.back,
     };
-    loaded(
-        data,
-        "Loading the deployment target…",
-        Some(missing),
-        move |loaded| {
-            let Loaded::Target(machine, names) = loaded else {
-                return ().into_any();
-            };
-            let (space, id) = key.get_untracked();
-            let here = match id.as_str() {
-                "new" => routes::new_machine(&space),
-                _ => routes::machine(&space, &id),
-            };
-            // Edits kept while a proxy was added from this form: they come back, on the version
-            // they were made on, with the new proxy chosen.
-            let (machine, start) = match detours.take(&here) {
-                Some(kept) => {
-                    let mut draft = kept.draft;
-                    if let Some(p) = added
-                        .clone()
-                        .filter(|p| names.proxies.iter().any(|n| n.id == *p))
-                    {
-                        draft.via_proxy = true;
-                        draft.proxy = p;
-                    }
-                    (kept.original, Some(draft))
+    loaded(data, fleet.loading, Some(missing), move |loaded| {
+        let Loaded::Target(machine, names) = loaded else {
+            return ().into_any();
+        };
+        let (space, id) = key.get_untracked();
+        let here = routes::item(fleet, &space, &id);
+        // Edits kept while a proxy was added from this form: they come back, on the version
+        // they were made on, with the new proxy chosen.
+        let (machine, start) = match detours.take(&here) {
+            Some(kept) => {
+                let mut draft = kept.draft;
+                if let Some(p) = added
+                    .clone()
+                    .filter(|p| names.proxies.iter().any(|n| n.id == *p))
+                {
+                    draft.via_proxy = true;
+                    draft.proxy = p;
                 }
-                None => (machine, None),
-            };
-            let title = machine.as_ref().map_or_else(
-                || "Add deployment target".into(),
-                |m| text(&m.value, "Name"),
-            );
-            let note = machine.as_ref().and_then(|m| {
-                let at = |key| m.value.get(key).and_then(serde_json::Value::as_str);
-                routes::last_modified(at("LastModifiedOn"), at("LastModifiedBy"))
-            });
-            view! {
-                <PageHead title=title area="Deployment Targets" list=routes::machines(&key.get_untracked().0)
+                (kept.original, Some(draft))
+            }
+            None => (machine, None),
+        };
+        let title = machine
+            .as_ref()
+            .map_or_else(|| format!("Add {}", fleet.noun), |m| text(&m.value, "Name"));
+        let note = machine.as_ref().and_then(|m| {
+            let at = |key| m.value.get(key).and_then(serde_json::Value::as_str);
+            routes::last_modified(at("LastModifiedOn"), at("LastModifiedBy"))
+        });
+        view! {
+                <PageHead title=title area=fleet.title list=list.clone()
                     note=note.unwrap_or_default()/>
-                <TargetForm space=space here=here original=machine start=start names=names reload=reload/>
+                <TargetForm fleet=fleet space=space here=here original=machine start=start names=names reload=reload/>
             }
             .into_any()
-        },
-    )
+    })
 }
 
 /// A field's element id, which is how a field with an error gets focus.
 fn field_name(field: MachineField) -> &'static str {
     match field {
         MachineField::Name => "target-name",
-        MachineField::Environments => "target-environments",
+        MachineField::Environments | MachineField::WorkerPools => "target-groups",
         MachineField::Url => "target-url",
         MachineField::Thumbprint => "target-thumbprint",
         MachineField::Host => "target-host",
@@ -136,6 +142,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 /// conflict dialog when someone else saved the target since it was opened.
 #[component]
 fn TargetForm(
+    fleet: &'static Fleet,
     space: String,
     /// This form's own address.
     here: String,
@@ -153,8 +160,8 @@ fn TargetForm(
     let original = original.map(|t| t.value);
     let initial = original
         .as_ref()
-        .map(TargetDraft::from_machine)
-        .unwrap_or_default();
+        .map(|m| TargetDraft::from_machine(fleet, m))
+        .unwrap_or_else(|| TargetDraft::new(fleet));
     let original = StoredValue::new(original.unwrap_or_default());
     let before = StoredValue::new(initial.clone());
 
@@ -197,7 +204,7 @@ fn TargetForm(
         }
     };
 
-    let list = StoredValue::new(routes::machines(&space));
+    let list = StoredValue::new(routes::fleet_list(fleet, &space));
     let discover_space = space.clone();
     // Health is checked with the saved settings: a target that is saved, and that the server
     // connects to (a Polling Tentacle connects out instead).
@@ -226,21 +233,21 @@ fn TargetForm(
         let (space, machine, navigate) = (space.clone(), to_send.get_value(), navigate.clone());
         Box::pin(async move {
             let id = text(&machine, "Id");
-            let result = api::save_machine(space.clone(), machine, etag.get_value()).await;
+            let result = api::save_machine(fleet, space.clone(), machine, etag.get_value()).await;
             let result = match session.check(result) {
                 // Someone saved it since: fetch what is stored now to show beside the form.
-                Err(ApiError::Changed(_)) if !id.is_empty() => {
-                    session.check(api::machine(space, id).await).map(|stored| {
-                        let now = TargetDraft::from_machine(&stored.value);
+                Err(ApiError::Changed(_)) if !id.is_empty() => session
+                    .check(api::machine(fleet, space, id).await)
+                    .map(|stored| {
+                        let now = TargetDraft::from_machine(fleet, &stored.value);
                         let rows = lookups
                             .with_value(|n| draft.with_untracked(|d| differences(&now, d, n)));
                         conflict.try_set(Some((stored, rows)));
-                    })
-                }
+                    }),
                 result => result.map(|stored| {
                     saved.try_set(true);
                     let name = text(&stored, "Name");
-                    toasts.success(format!("Deployment target \u{201c}{name}\u{201d} saved"));
+                    toasts.success(format!("{} \u{201c}{name}\u{201d} saved", fleet.noun_title));
                     navigate(routes::nav(&list.get_value()), NavigateOptions::default());
                 }),
             };
@@ -278,14 +285,14 @@ fn TargetForm(
     let overwrite = move |()| {
         if let Some((stored, _)) = conflict.get_untracked() {
             etag.set_value(stored.etag);
-            before.set_value(TargetDraft::from_machine(&stored.value));
+            before.set_value(TargetDraft::from_machine(fleet, &stored.value));
             original.set_value(stored.value);
             conflict.set(None);
             send();
         }
     };
 
-    let environments = options(&names.environments);
+    let groups = options(&names.groups);
     let accounts = std::iter::once((String::new(), "Choose an account".to_owned()))
         .chain(options(&names.accounts))
         .collect::<Vec<_>>();
@@ -294,7 +301,7 @@ fn TargetForm(
         .collect::<Vec<_>>();
     let no_proxies = names.proxies.is_empty();
     // An empty space still gets a form that says what is missing, instead of empty choices.
-    let (no_environments, no_accounts) = (names.environments.is_empty(), names.accounts.is_empty());
+    let (no_groups, no_accounts) = (names.groups.is_empty(), names.accounts.is_empty());
     let platforms = pairs(&[
         ("", "Full .NET or Mono"),
         ("linux-x64", "Linux x64 (self-contained)"),
@@ -305,33 +312,31 @@ fn TargetForm(
 
     view! {
         <LeaveGuard dirty=dirty/>
-        <ConflictDialog noun="deployment target" rows=Signal::derive(move || conflict.with(|c| c.as_ref().map(|c| c.1.clone())))
+        <ConflictDialog noun=fleet.noun rows=Signal::derive(move || conflict.with(|c| c.as_ref().map(|c| c.1.clone())))
             busy=save.pending() on_overwrite=overwrite
             on_reload=move |()| { saved.set(true); conflict.set(None); reload.run(()) }
             on_cancel=move |()| conflict.set(None)/>
         <form class="panel form" on:submit=submit novalidate>
-            <FormProblems problems=form.general title="The deployment target was not saved."/>
+            <FormProblems problems=form.general title=fleet.not_saved/>
             {field(MachineField::Name, "Name", "How this target is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
-            <OptionGroup name=field_name(MachineField::Environments) legend="Environments"
-                hint=if no_environments {
-                    "This space has no environments yet: create one on the server first (this console does not manage environments), then reload this page."
-                } else {
-                    "The environments this target is deployed to."
-                }
-                options=environments
-                chosen=Signal::derive(move || draft.with(|d| d.environments.clone()))
-                error=error(MachineField::Environments)
+            <OptionGroup name=field_name(fleet.groups_field) legend=fleet.groups_label
+                hint=if no_groups { fleet.no_groups_hint } else { fleet.groups_hint }
+                options=groups
+                chosen=Signal::derive(move || draft.with(|d| d.groups.clone()))
+                error=error(fleet.groups_field)
                 on_toggle=Callback::new(move |(id, on): (String, bool)| {
                     draft.update(|d| {
-                        d.environments.retain(|e| *e != id);
-                        if on { d.environments.push(id) }
+                        d.groups.retain(|e| *e != id);
+                        if on { d.groups.push(id) }
                     });
-                    form.edited(MachineField::Environments);
-                    form.left(MachineField::Environments);
+                    form.edited(fleet.groups_field);
+                    form.left(fleet.groups_field);
                 })/>
-            <TextField name="target-roles" label="Roles" hint="Separate roles with commas, e.g. web-server, linux."
-                value=value(|d| d.roles.clone())
-                on_input=Callback::new(move |v| draft.update(|d| d.roles = v))/>
+            <div hidden=!fleet.roles>
+                <TextField name="target-roles" label="Roles" hint="Separate roles with commas, e.g. web-server, linux."
+                    value=value(|d| d.roles.clone())
+                    on_input=Callback::new(move |v| draft.update(|d| d.roles = v))/>
+            </div>
 
             <h2 class="section-title">"Communication"</h2>
             {if is_new {
@@ -390,7 +395,7 @@ fn TargetForm(
             </div>
             <div hidden=move || style.get() == POLLING>
                 <OptionGroup name="target-connection" legend="Connection" radio=true
-                    hint="How the server reaches this target."
+                    hint=fleet.reach_hint
                     options=pairs(&[("direct", "Direct"), ("proxy", "Through a proxy")])
                     chosen=Signal::derive(move || vec![if draft.with(|d| d.via_proxy) { "proxy" } else { "direct" }.to_owned()])
                     on_toggle=Callback::new(move |(c, _): (String, bool)| { draft.update(|d| d.via_proxy = c == "proxy"); form.edited(MachineField::Proxy) })/>

@@ -1,25 +1,18 @@
-//! "Change connection" for the selected targets: Direct or one proxy for all of them at once
-//! (the server's `machines/proxy`, all or nothing). Polling Tentacles are left out and said so:
-//! their proxy is set on the Tentacle.
+//! "Change connection" for the selected targets or workers: Direct or one proxy for all of them
+//! at once (the server's `machines/proxy` or `workers/proxy`, all or nothing). Polling Tentacles
+//! are left out and said so: their proxy is set on the Tentacle.
 
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::list_page::Selection;
 use crate::components::{CheckReport, ConfirmDialog, Report, Tone, Work};
+use crate::fleet::TARGETS;
 use crate::state::Session;
 
 /// The proxy filter's choices (Direct, then the space's proxies) are what a connection can be.
 const CONNECTION_CHOICES: usize = 2;
 const DIRECT: &str = "Direct";
-
-/// "n targets" / "1 target".
-fn targets(n: usize) -> String {
-    match n {
-        1 => "1 target".into(),
-        n => format!("{n} targets"),
-    }
-}
 
 pub fn change_connection() -> AnyView {
     view! { <ChangeConnection/> }.into_any()
@@ -28,6 +21,7 @@ pub fn change_connection() -> AnyView {
 #[component]
 fn ChangeConnection() -> impl IntoView {
     let sel = expect_context::<Selection>();
+    let fleet = sel.fleet.unwrap_or(&TARGETS);
     let session = Session::expect();
     let to = RwSignal::new(String::new());
     let open = RwSignal::new(false);
@@ -61,7 +55,7 @@ fn ChangeConnection() -> impl IntoView {
             DIRECT => "directly".to_owned(),
             id => format!("through {}", name_of(id)),
         };
-        let mut text = format!("{} will connect {way}.", targets(movable.len()));
+        let mut text = format!("{} will connect {way}.", fleet.count(movable.len()));
         if !skipped.is_empty() {
             text.push_str(&format!(
                 " Skipped: {} (a Polling Tentacle's proxy is set on the Tentacle).",
@@ -79,7 +73,7 @@ fn ChangeConnection() -> impl IntoView {
             |p| format!("through {}", name_of(p)),
         );
         Box::pin(async move {
-            let shown = match session.check(api::change_proxy(space, ids, proxy).await) {
+            let shown = match session.check(api::change_proxy(fleet, space, ids, proxy).await) {
                 Ok(answer) => {
                     let list = |key: &str| answer[key].as_array().cloned().unwrap_or_default();
                     let was = |row: &serde_json::Value| match row["PreviousProxyId"].as_str() {
@@ -97,7 +91,7 @@ fn ChangeConnection() -> impl IntoView {
                     sel.reload.run(());
                     Report::new(
                         Tone::Passed,
-                        format!("{} now connect {way}.", targets(list("Changed").len())),
+                        format!("{} now connect {way}.", fleet.count(list("Changed").len())),
                         lines,
                     )
                 }
@@ -120,7 +114,7 @@ fn ChangeConnection() -> impl IntoView {
             on:click=move |_| open.set(true)>
             {move || format!("Change connection ({} selected)", count())}
         </button>
-        <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", targets(plan().0.len())))
+        <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", fleet.count(plan().0.len())))
             confirm_label=Signal::derive(move || if plan().0.is_empty() { String::new() } else { "Change connection".into() })
             busy=change.pending() on_confirm=move |_| { change.dispatch_local(()); } on_cancel=move |_| open.set(false)>
             <p data-testid="connect-summary">{summary}</p>
