@@ -15,13 +15,11 @@ pub struct Fleet {
     pub noun: &'static str,
     pub noun_title: &'static str,
     pub short: (&'static str, &'static str),
-    /// The groups every machine is in: its field, the form's field, their collection, the list
-    /// filter's API parameter, and the words for one group and for the field.
+    /// The groups every machine is in: its field, the form's field, their collection, and the
+    /// field's words.
     pub groups_key: &'static str,
     pub groups_field: MachineField,
     pub groups_collection: &'static str,
-    pub groups_param: &'static str,
-    pub group_label: &'static str,
     pub groups_label: &'static str,
     pub validate_groups: fn(&[String]) -> Option<String>,
     /// The settings page's words: loading, missing, the way back, a refused save, the groups
@@ -48,8 +46,6 @@ pub static TARGETS: Fleet = Fleet {
     groups_key: "EnvironmentIds",
     groups_field: MachineField::Environments,
     groups_collection: "environments",
-    groups_param: "environmentIds",
-    group_label: "Environment",
     groups_label: "Environments",
     validate_groups: validate_environments,
     loading: "Loading the deployment target…",
@@ -72,8 +68,6 @@ pub static WORKERS: Fleet = Fleet {
     groups_key: "WorkerPoolIds",
     groups_field: MachineField::WorkerPools,
     groups_collection: "workerpools",
-    groups_param: "workerPoolIds",
-    group_label: "Worker pool",
     groups_label: "Worker pools",
     validate_groups: validate_worker_pools,
     loading: "Loading the worker…",

@@ -52,14 +52,6 @@ pub fn item(fleet: &Fleet, space: &str, id: &str) -> String {
     format!("{}/{}", fleet_list(fleet, space), enc(id))
 }
 
-pub fn machine(space: &str, id: &str) -> String {
-    item(&TARGETS, space, id)
-}
-
-pub fn new_machine(space: &str) -> String {
-    format!("{}/new", machines(space))
-}
-
 /// A proxy form opened from a target's form ("Add a proxy") returns there: to the address in
 /// its `back` parameter, if that is a deployment target's or a worker's page of this console
 /// (nothing else, so a crafted link cannot send the person elsewhere).
@@ -272,7 +264,7 @@ mod tests {
             "/app/Spaces-1/infrastructure/workers/Workers-3"
         );
         assert_eq!(
-            machine("Spaces-1", "Machines-3"),
+            item(&TARGETS, "Spaces-1", "Machines-3"),
             "/app/Spaces-1/infrastructure/machines/Machines-3"
         );
     }

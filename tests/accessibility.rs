@@ -45,6 +45,12 @@ const SCREENS: &[(&str, &str)] = &[
         "/app/Spaces-1/infrastructure/machines/new",
         "Add deployment target",
     ),
+    ("/app/Spaces-1/infrastructure/workers", "worker-linux-01"),
+    (
+        "/app/Spaces-1/infrastructure/workers/Workers-2",
+        "Worker pools",
+    ),
+    ("/app/Spaces-1/infrastructure/workers/new", "Add worker"),
     ("/app/no/such/page", "Page not found"),
 ];
 

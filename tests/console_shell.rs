@@ -116,7 +116,17 @@ async fn the_first_screens_requests_start_before_the_wasm_and_are_not_asked_agai
         (
             "/app/Spaces-1/infrastructure/proxies?q=squid&page=1",
             "main tbody",
-            "target",
+            "machines",
+        ),
+        (
+            "/app/Spaces-1/infrastructure/workers?pool=WorkerPools-3&proxy=Proxies-1",
+            "main tbody",
+            "worker-linux-02",
+        ),
+        (
+            "/app/Spaces-1/infrastructure/workers/Workers-2",
+            "main h1",
+            "worker-linux-01",
         ),
         (
             "/app/Spaces-1/infrastructure/machines/Machines-3",

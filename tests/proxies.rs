@@ -548,7 +548,7 @@ async fn a_delete_refused_by_the_server_names_the_targets() {
 async fn used_by_shows_how_many_machines_use_each_proxy() {
     let b = Browser::start("proxies-used-by", Seed::Demo, None).await;
     b.open(LIST).await;
-    b.wait_for_text("table tbody", "3 machines").await;
+    b.wait_for_text("table tbody", "5 machines").await;
     let row = |name: &'static str| {
         let b = &b;
         async move {
@@ -559,11 +559,11 @@ async fn used_by_shows_how_many_machines_use_each_proxy() {
             b.js(&script).await
         }
     };
-    // Targets and workers: Squid has 3 targets and 2 workers, Corporate egress 2 SSH targets
-    // and the Kubernetes cluster.
+    // Targets and workers: Squid has 3 targets and 2 workers, Sydney a Tentacle and the
+    // Kubernetes cluster.
     assert_eq!(row("Squid in the DMZ").await, "5 machines");
-    assert_eq!(row("Corporate egress").await, "3 machines");
-    assert_eq!(row("Sydney branch office").await, "1 machine");
+    assert_eq!(row("Corporate egress").await, "2 machines");
+    assert_eq!(row("Sydney branch office").await, "2 machines");
     assert_eq!(row("Lab gateway").await, "Not used");
     b.finish().await;
 }

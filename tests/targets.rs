@@ -417,7 +417,7 @@ async fn a_proxy_page_lists_the_targets_and_workers_that_use_it() {
         .await;
     b.wait_for_text(
         "[data-testid=used-by]",
-        "No deployment target connects through this proxy",
+        "No deployment target or worker connects through this proxy",
     )
     .await;
     b.finish().await;

@@ -292,7 +292,10 @@ pub fn ListPage(
         selected,
         rows,
         choices,
-        reload: Callback::new(move |()| table.refetch()),
+        reload: Callback::new(move |()| {
+            matching.set(None);
+            table.refetch()
+        }),
     });
     let bulk_bar = spec.bulk.as_ref().map(|b| {
         let count = move || selected.with(Vec::len);

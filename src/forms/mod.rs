@@ -41,6 +41,17 @@ pub fn shown(rows: &[Difference]) -> Vec<(&str, &str, &str)> {
         .collect()
 }
 
+/// At most `max` lines, then one that says how many more there were (a change of thousands of
+/// machines reports the first few by name, not every one).
+pub fn at_most(mut lines: Vec<String>, max: usize) -> Vec<String> {
+    if lines.len() > max {
+        let more = lines.len() - max;
+        lines.truncate(max);
+        lines.push(format!("…and {more} more"));
+    }
+    lines
+}
+
 /// What a failed save says when the server did not refuse a field: the reason, and that what was
 /// typed is still in the form.
 pub fn not_saved(error: &ApiError) -> String {
@@ -156,5 +167,15 @@ impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
 impl<F: FormField + Eq + Hash + Send + Sync + 'static> Default for FormState<F> {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod at_most_tests {
+    #[test]
+    fn long_lists_are_cut_and_say_how_many_more() {
+        let lines = |n: usize| (1..=n).map(|i| i.to_string()).collect::<Vec<_>>();
+        assert_eq!(super::at_most(lines(3), 3), ["1", "2", "3"]);
+        assert_eq!(super::at_most(lines(5), 3), ["1", "2", "3", "…and 2 more"]);
     }
 }

@@ -125,7 +125,7 @@ pub fn check_health(space: String, ids: Vec<String>, report: RwSignal<Option<Rep
                 } else {
                     Tone::Failed
                 };
-                Report::new(tone, title, failed)
+                Report::new(tone, title, crate::forms::at_most(failed, 20))
             }
             Err(e) => Report::error(&e),
         };
@@ -200,7 +200,7 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
             </p>
             <button type="button" id="check-health" class="button" on:click=move |_| { if !check.pending().get_untracked() { check.dispatch_local(()); } }
                 disabled=check.pending() aria-busy=move || check.pending().get().then_some("true")>"Check health"</button>
-            <p class="field-hint">"The server reaches the target with its saved settings (unsaved changes above are not used)."</p>
+            <p class="field-hint">"The server reaches it with its saved settings (unsaved changes above are not used)."</p>
             <CheckReport report=report testid="health-report"/>
         </section>
     }

@@ -8,6 +8,7 @@ use crate::api;
 use crate::components::list_page::Selection;
 use crate::components::{CheckReport, ConfirmDialog, Report, Tone, Work};
 use crate::fleet::TARGETS;
+use crate::forms::at_most;
 use crate::state::Session;
 
 /// The proxy filter's choices (Direct, then the space's proxies) are what a connection can be.
@@ -59,7 +60,7 @@ fn ChangeConnection() -> impl IntoView {
         if !skipped.is_empty() {
             text.push_str(&format!(
                 " Skipped: {} (a Polling Tentacle's proxy is set on the Tentacle).",
-                skipped.join(", ")
+                at_most(skipped, 10).join(", ")
             ));
         }
         text
@@ -80,7 +81,7 @@ fn ChangeConnection() -> impl IntoView {
                         Some(p) => format!("was through {}", name_of(p)),
                         None => "was direct".into(),
                     };
-                    let lines = list("Changed")
+                    let lines: Vec<String> = list("Changed")
                         .iter()
                         .map(|r| format!("{}: {}", r["Name"].as_str().unwrap_or_default(), was(r)))
                         .chain(list("Unchanged").iter().map(|r| {
@@ -92,7 +93,7 @@ fn ChangeConnection() -> impl IntoView {
                     Report::new(
                         Tone::Passed,
                         format!("{} now connect {way}.", fleet.count(list("Changed").len())),
-                        lines,
+                        at_most(lines, 20),
                     )
                 }
                 Err(e) => Report::error(&e),

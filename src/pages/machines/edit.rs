@@ -114,7 +114,8 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
 fn field_name(field: MachineField) -> &'static str {
     match field {
         MachineField::Name => "target-name",
-        MachineField::Environments | MachineField::WorkerPools => "target-groups",
+        MachineField::Environments => "target-environments",
+        MachineField::WorkerPools => "target-pools",
         MachineField::Url => "target-url",
         MachineField::Thumbprint => "target-thumbprint",
         MachineField::Host => "target-host",
@@ -318,7 +319,7 @@ fn TargetForm(
             on_cancel=move |()| conflict.set(None)/>
         <form class="panel form" on:submit=submit novalidate>
             <FormProblems problems=form.general title=fleet.not_saved/>
-            {field(MachineField::Name, "Name", "How this target is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
+            {field(MachineField::Name, "Name", "How it is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
             <OptionGroup name=field_name(fleet.groups_field) legend=fleet.groups_label
                 hint=if no_groups { fleet.no_groups_hint } else { fleet.groups_hint }
                 options=groups
@@ -380,7 +381,7 @@ fn TargetForm(
                     value=value(|d| d.account.clone()) error=error(MachineField::Account)
                     on_change=choose(MachineField::Account, |d, v| d.account = v)/>
                 <SelectField name="target-platform" label=".NET platform" options=platforms
-                    hint="Which Calamari the target runs: self-contained .NET for the platform, or one that needs .NET or Mono installed."
+                    hint="Which Calamari it runs: self-contained .NET for the platform, or one that needs .NET or Mono installed."
                     value=value(|d| d.platform.clone())
                     on_change=Callback::new(move |v| draft.update(|d| d.platform = v))/>
             </div>

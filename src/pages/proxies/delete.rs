@@ -135,7 +135,7 @@ pub fn DeleteProxy(
             {if used {
                 view! {
                     <p>"It cannot be deleted while these machines connect through it:"</p>
-                    <div data-testid="delete-users">{links}</div>
+                    <div class="delete-users" data-testid="delete-users">{links}</div>
                     <label for="delete-move-to">"Move them to"</label>
                     <select id="delete-move-to" on:change:target=move |ev| move_to.set(ev.target().value())>
                         <option value="" selected>"Choose a connection"</option>
