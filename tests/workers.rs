@@ -199,6 +199,11 @@ async fn change_the_connection_of_every_filtered_worker_across_pages() {
     )
     .await;
     b.wait_for_text("#bulk-connect", "38 selected").await;
+    // The button replaced itself: focus is on its replacement, not lost to the page.
+    assert_eq!(
+        b.js("return document.activeElement.id").await,
+        "clear-selection"
+    );
     b.choose("#bulk-connection", "Proxies-3").await;
     b.click("#bulk-connect").await;
     let summary = b

@@ -12,9 +12,9 @@ pub use error::ApiError;
 pub use urls::ListQuery;
 
 use api_model::{ProxyResource, ResourceCollection};
+use serde_json::Value;
 
 use crate::fleet::{Fleet, TARGETS, WORKERS};
-use serde_json::Value;
 
 /// `GET /api`: what server this is.
 ///

@@ -12,6 +12,7 @@ use leptos_use::use_debounce_fn_with_arg;
 
 use crate::api::urls::TAKE_ALL;
 use crate::api::ListQuery;
+use crate::components::field::{focus_field, focus_soon};
 use crate::components::{
     loaded, CheckReport, Loaded, Loading, PageHead, Pager, Report, SelectField, Work,
 };
@@ -259,6 +260,8 @@ pub fn ListPage(
                 Ok(Loaded::Table(t)) => {
                     selected.try_set(t.keys.iter().map(|(id, _)| id.clone()).collect());
                     matching.try_set(Some((t.keys, t.set_elsewhere)));
+                    // The button is replaced by "Clear the selection": focus goes there.
+                    focus_soon("clear-selection");
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -370,7 +373,8 @@ pub fn ListPage(
                     n if n == total && matching.with(Option::is_some) => Some(view! {
                         <p class="select-matching" data-testid="select-matching">
                             {format!("All {total} matching are selected. ")}
-                            <button type="button" class="button small" on:click=move |_| selected.set(vec![])>"Clear the selection"</button>
+                            <button type="button" id="clear-selection" class="button small"
+                                on:click=move |_| { selected.set(vec![]); focus_field("select-all") }>"Clear the selection"</button>
                         </p>
                     }.into_any()),
                     n if n == row_count as i64 && n > 0 => Some(view! {
