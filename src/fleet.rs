@@ -92,10 +92,7 @@ impl Eq for Fleet {}
 impl Fleet {
     /// "1 target", "3 workers".
     pub fn count(&self, n: usize) -> String {
-        match n {
-            1 => format!("1 {}", self.short.0),
-            n => format!("{n} {}", self.short.1),
-        }
+        crate::routes::count(n as i64, self.short)
     }
 }
 

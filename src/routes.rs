@@ -160,12 +160,19 @@ pub fn last_modified(on: Option<&str>, by: Option<&str>) -> Option<String> {
     })
 }
 
+/// "1 machine", "3 machines": a count with its noun, (singular, plural).
+pub fn count(n: i64, noun: (&str, &str)) -> String {
+    match n {
+        1 => format!("1 {}", noun.0),
+        n => format!("{n} {}", noun.1),
+    }
+}
+
 /// "3 machines", "1 machine", or "Not used" (deployment targets and workers together).
-pub fn used_by(count: i64) -> String {
-    match count {
+pub fn used_by(n: i64) -> String {
+    match n {
         0 => "Not used".into(),
-        1 => "1 machine".into(),
-        n => format!("{n} machines"),
+        n => count(n, ("machine", "machines")),
     }
 }
 

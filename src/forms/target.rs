@@ -211,8 +211,11 @@ impl TargetDraft {
             (self.fleet.groups_key, |d| json!(d.groups)),
             ("Roles", |d| json!(d.roles())),
         ];
-        let fields = if self.fleet.roles { 3 } else { 2 };
-        for &(key, get) in &top[..fields] {
+        // Workers have no roles: theirs is never written.
+        for (key, get) in top
+            .into_iter()
+            .filter(|(key, _)| self.fleet.roles || *key != "Roles")
+        {
             if changed(get) {
                 m[key] = get(self);
             }

@@ -78,19 +78,14 @@ pub fn DeleteProxy(
         };
         let to = Some(to).filter(|t| t != "Direct");
         Box::pin(async move {
-            let mut moved = Ok(());
-            for (fleet, ids) in moving {
-                moved = api::change_proxy(fleet, space.clone(), ids, to.clone())
-                    .await
-                    .map(|_| ());
-                if moved.is_err() {
-                    break;
+            // Each fleet's move, then the delete; the first failure stops the rest.
+            let result = async {
+                for (fleet, ids) in moving {
+                    api::change_proxy(fleet, space.clone(), ids, to.clone()).await?;
                 }
+                api::delete_proxy(space, id, etag).await
             }
-            let result = match moved {
-                Ok(()) => api::delete_proxy(space, id, etag).await,
-                Err(e) => Err(e),
-            };
+            .await;
             match session.check(result) {
                 Ok(()) => {
                     open.try_set(false);
