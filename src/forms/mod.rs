@@ -3,9 +3,6 @@
 pub mod proxy;
 pub mod target;
 
-use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
-
 use api_model::validation::{field_of_message, FormField};
 use leptos::prelude::*;
 
@@ -58,17 +55,16 @@ pub fn not_saved(error: &ApiError) -> String {
     format!("{error} Nothing was saved; your changes are still here.")
 }
 
-/// Server messages split into those that belong to a field and the rest.
-pub fn place_server_errors<F: FormField + Eq + Hash>(
+/// Server messages split into those that belong to a field (the first for each field) and the
+/// rest. A form has a dozen fields at most: a list, not a hash map (whose code cost download).
+pub fn place_server_errors<F: FormField + PartialEq>(
     errors: &[String],
-) -> (HashMap<F, String>, Vec<String>) {
-    let mut by_field = HashMap::new();
+) -> (Vec<(F, String)>, Vec<String>) {
+    let mut by_field: Vec<(F, String)> = vec![];
     let mut general = vec![];
     for e in errors {
         match field_of_message::<F>(e) {
-            Some(f) if !by_field.contains_key(&f) => {
-                by_field.insert(f, e.clone());
-            }
+            Some(f) if !by_field.iter().any(|(g, _)| *g == f) => by_field.push((f, e.clone())),
             _ => general.push(e.clone()),
         }
     }
@@ -79,9 +75,9 @@ pub fn place_server_errors<F: FormField + Eq + Hash>(
 /// then on), whether Save was pressed (every rule shows), the server's messages per field
 /// (until that field is edited) and the messages that belong to no field.
 pub struct FormState<F: Send + Sync + 'static> {
-    touched: RwSignal<HashSet<F>>,
+    touched: RwSignal<Vec<F>>,
     submitted: RwSignal<bool>,
-    server: RwSignal<HashMap<F, String>>,
+    server: RwSignal<Vec<(F, String)>>,
     pub general: RwSignal<Vec<String>>,
 }
 
@@ -93,12 +89,12 @@ impl<F: Send + Sync + 'static> Clone for FormState<F> {
 
 impl<F: Send + Sync + 'static> Copy for FormState<F> {}
 
-impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
+impl<F: FormField + PartialEq + Send + Sync + 'static> FormState<F> {
     pub fn new() -> Self {
         Self {
-            touched: RwSignal::new(HashSet::new()),
+            touched: RwSignal::new(vec![]),
             submitted: RwSignal::new(false),
-            server: RwSignal::new(HashMap::new()),
+            server: RwSignal::new(vec![]),
             general: RwSignal::new(vec![]),
         }
     }
@@ -110,7 +106,10 @@ impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
         rule: impl Fn(F) -> Option<String> + Send + Sync + 'static,
     ) -> Signal<Option<String>> {
         Signal::derive(move || {
-            self.server.with(|s| s.get(&field).cloned()).or_else(|| {
+            let server = self
+                .server
+                .with(|s| s.iter().find_map(|(f, m)| (*f == field).then(|| m.clone())));
+            server.or_else(|| {
                 (self.submitted.get() || self.touched.with(|t| t.contains(&field)))
                     .then(|| rule(field))
                     .flatten()
@@ -119,14 +118,14 @@ impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
     }
 
     pub fn edited(self, field: F) {
-        self.server.update(|s| {
-            s.remove(&field);
-        });
+        self.server.update(|s| s.retain(|(f, _)| *f != field));
     }
 
     pub fn left(self, field: F) {
         self.touched.update(|t| {
-            t.insert(field);
+            if !t.contains(&field) {
+                t.push(field);
+            }
         });
     }
 
@@ -152,7 +151,10 @@ impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
     /// to get focus), the rest above the form. `try_set`: the form may be gone by now.
     pub fn refused(self, message: String, errors: &[String]) -> Option<F> {
         let (fields, rest) = place_server_errors::<F>(errors);
-        let first = F::ALL.iter().copied().find(|f| fields.contains_key(f));
+        let first = F::ALL
+            .iter()
+            .copied()
+            .find(|f| fields.iter().any(|(g, _)| g == f));
         self.server.try_set(fields);
         let summary = if rest.is_empty() && first.is_some() {
             vec![]
@@ -164,7 +166,7 @@ impl<F: FormField + Eq + Hash + Send + Sync + 'static> FormState<F> {
     }
 }
 
-impl<F: FormField + Eq + Hash + Send + Sync + 'static> Default for FormState<F> {
+impl<F: FormField + PartialEq + Send + Sync + 'static> Default for FormState<F> {
     fn default() -> Self {
         Self::new()
     }

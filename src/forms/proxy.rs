@@ -259,8 +259,9 @@ mod tests {
             "Port must be a whole number from 1 to 65535.".into(),
             "The request body is not valid: x".into(),
         ]);
-        assert!(fields[&ProxyField::Name].contains("already used"));
-        assert!(fields.contains_key(&ProxyField::Port));
+        assert_eq!(fields[0].0, ProxyField::Name);
+        assert!(fields[0].1.contains("already used"));
+        assert_eq!(fields[1].0, ProxyField::Port);
         assert_eq!(general, ["The request body is not valid: x"]);
     }
 

@@ -488,8 +488,8 @@ mod tests {
             "Proxy \"Proxies-9\" does not exist in this space.".into(),
             "Something else.".into(),
         ]);
-        assert!(fields.contains_key(&MachineField::Environments));
-        assert!(fields.contains_key(&MachineField::Proxy));
+        let placed: Vec<_> = fields.iter().map(|(f, _)| *f).collect();
+        assert_eq!(placed, [MachineField::Environments, MachineField::Proxy]);
         assert_eq!(general, ["Something else."]);
     }
 
@@ -530,7 +530,7 @@ mod tests {
         let (placed, _) = place_server_errors::<MachineField>(&[
             "Worker pools: \"WorkerPools-9\" does not exist in this space.".into(),
         ]);
-        assert!(placed.contains_key(&MachineField::WorkerPools));
+        assert_eq!(placed[0].0, MachineField::WorkerPools);
         let names = Lookups {
             groups: vec![
                 Named {
