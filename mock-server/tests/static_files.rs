@@ -210,6 +210,11 @@ async fn api_answers_are_compressed_on_the_fly_unless_tiny() {
             serde_json::from_slice::<serde_json::Value>(&plain).unwrap()
         );
     }
+    // So is the console's first small answer (the API root, under 1 KB).
+    let (_, plain) = fetch_encoded(&api, "/api", None).await;
+    let (headers, body) = fetch_encoded(&api, "/api", Some("br")).await;
+    assert_eq!(headers["content-encoding"], "br");
+    assert!(body.len() * 2 < plain.len(), "{} of {}", body.len(), plain.len());
     // A tiny answer goes as it is.
     let (headers, body) = fetch_encoded(
         &api,
