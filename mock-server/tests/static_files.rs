@@ -214,7 +214,12 @@ async fn api_answers_are_compressed_on_the_fly_unless_tiny() {
     let (_, plain) = fetch_encoded(&api, "/api", None).await;
     let (headers, body) = fetch_encoded(&api, "/api", Some("br")).await;
     assert_eq!(headers["content-encoding"], "br");
-    assert!(body.len() * 2 < plain.len(), "{} of {}", body.len(), plain.len());
+    assert!(
+        body.len() * 2 < plain.len(),
+        "{} of {}",
+        body.len(),
+        plain.len()
+    );
     // A tiny answer goes as it is.
     let (headers, body) = fetch_encoded(
         &api,

@@ -1,13 +1,6 @@
-use std::future::Future;
-use std::pin::Pin;
-
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-
-/// A check's work, boxed: every check's `Action<(), ()>` is then one type (each Leptos action
-/// type adds KBs to the download).
-pub type Work = Pin<Box<dyn Future<Output = ()>>>;
 
 /// How a check ended, or that it is still running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

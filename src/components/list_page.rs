@@ -14,7 +14,8 @@ use crate::api::urls::TAKE_ALL;
 use crate::api::ListQuery;
 use crate::components::field::{focus_field, focus_soon};
 use crate::components::{
-    loaded, CheckReport, Loaded, Loading, PageHead, Pager, Report, SelectField, Work,
+    action, loaded, resource, CheckReport, Loaded, Loading, PageHead, Pager, Report, SelectField,
+    Work,
 };
 use crate::fleet::Fleet;
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
@@ -181,7 +182,7 @@ pub fn ListPage(
             .zip(s.filters.clone())
             .collect(),
     };
-    let table = LocalResource::new(move || {
+    let table = resource(Box::new(move || {
         session.version.track();
         let s = state.get();
         let load = (spec.load)(space.get(), query(&s, (s.page - 1) * PAGE_SIZE, PAGE_SIZE));
@@ -190,9 +191,9 @@ pub fn ListPage(
             loaded_for.try_set(Some(s));
             result
         }) as Loading
-    });
+    }));
     // The later column, for the rows on screen.
-    let later = LocalResource::new(move || {
+    let later = resource(Box::new(move || {
         let keys: Vec<String> = table.with(|t| match t {
             Some(Ok(Loaded::Table(t))) => t
                 .rows
@@ -216,7 +217,7 @@ pub fn ListPage(
                 None => Ok(Loaded::Table(Table::default())),
             }
         }) as Loading
-    });
+    }));
     // A page past the end (an old link, or rows deleted since) goes to the last page.
     Effect::new(move |_| {
         let total = table.with(|t| match t {
@@ -250,7 +251,7 @@ pub fn ListPage(
         selected.set(vec![]);
         matching.set(None);
     });
-    let select_matching = Action::new_local(move |(): &()| -> Work {
+    let select_matching = action(Box::new(move || -> Work {
         let load = (spec.load)(
             space.get_untracked(),
             query(&state.get_untracked(), 0, TAKE_ALL),
@@ -269,8 +270,8 @@ pub fn ListPage(
                 }
             }
         })
-    });
-    let bulk = Action::new_local(move |(): &()| -> Work {
+    }));
+    let bulk = action(Box::new(move || -> Work {
         let work = spec
             .bulk
             .as_ref()
@@ -283,7 +284,7 @@ pub fn ListPage(
                 matching.try_set(None);
             }
         })
-    });
+    }));
     let rows = Memo::new(move |_| match (matching.get(), table.get()) {
         (Some(all), _) => all,
         (None, Some(Ok(Loaded::Table(t)))) => (t.keys, t.set_elsewhere),

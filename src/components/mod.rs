@@ -17,14 +17,14 @@ mod server_status;
 mod toaster;
 
 pub use api_key_dialog::ApiKeyDialog;
-pub use check_report::{CheckReport, Report, Tone, Work};
+pub use check_report::{CheckReport, Report, Tone};
 pub use confirm_dialog::ConfirmDialog;
 pub use conflict_dialog::ConflictDialog;
 pub use error_panel::ErrorPanel;
 pub use field::{FormActions, FormProblems, OptionGroup, SelectField, TextField};
 pub use layout::SpaceLayout;
 pub use leave_guard::LeaveGuard;
-pub use loaded::{loaded, Loaded, Loading};
+pub use loaded::{action, loaded, resource, Loaded, Loading, Work};
 pub use page_head::PageHead;
 pub use pager::Pager;
 pub use server_status::ServerStatus;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{loaded, Loaded, Loading};
+use crate::components::{loaded, resource, Loaded, Loading};
 use crate::state::Session;
 
 /// Which server the console is talking to, from `GET /api`; "Server unreachable" from a request
@@ -9,11 +9,11 @@ use crate::state::Session;
 #[component]
 pub fn ServerStatus() -> impl IntoView {
     let session = Session::expect();
-    let root = LocalResource::new(move || {
+    let root = resource(Box::new(move || {
         session.version.track();
         session.reachable.track();
         Box::pin(async move { session.check(api::root().await).map(Loaded::Root) }) as Loading
-    });
+    }));
     let status = move || {
         if !session.reachable.get() {
             return view! {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, HealthCheck};
 use crate::components::field::focus_field;
-use crate::components::{CheckReport, Report, Tone, Work};
+use crate::components::{action, CheckReport, Report, Tone, Work};
 use crate::forms::target::{health_label, TargetDraft};
 use crate::forms::FormState;
 use crate::state::Session;
@@ -21,7 +21,7 @@ pub fn Discover(
 ) -> impl IntoView {
     let session = Session::expect();
     let report = RwSignal::new(None::<Report>);
-    let discover = Action::new_local(move |(): &()| -> Work {
+    let discover = action(Box::new(move || -> Work {
         let space = space.clone();
         let (uri, proxy) =
             draft.with_untracked(|d| (d.uri.clone(), d.via_proxy.then(|| d.proxy.clone())));
@@ -36,7 +36,7 @@ pub fn Discover(
             };
             report.try_set(Some(shown));
         })
-    });
+    }));
     let run = move |_| {
         if discover.pending().get_untracked() {
             return;
@@ -148,7 +148,7 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
     let session = Session::expect();
     let shown = RwSignal::new((health, summary));
     let report = RwSignal::new(None::<Report>);
-    let check = Action::new_local(move |(): &()| -> Work {
+    let check = action(Box::new(move || -> Work {
         let (space, id) = (space.clone(), id.clone());
         Box::pin(async move {
             let followed = api::check_health(space, vec![id], |c| {
@@ -190,7 +190,7 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
             };
             report.try_set(Some(outcome));
         })
-    });
+    }));
     view! {
         <section class="panel check" aria-labelledby="health-title" data-testid="health">
             <h2 id="health-title">"Health"</h2>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::list_page::Selection;
-use crate::components::{CheckReport, ConfirmDialog, Report, Tone, Work};
+use crate::components::{action, CheckReport, ConfirmDialog, Report, Tone, Work};
 use crate::fleet::TARGETS;
 use crate::forms::at_most;
 use crate::state::Session;
@@ -65,7 +65,7 @@ fn ChangeConnection() -> impl IntoView {
         }
         text
     };
-    let change = Action::new_local(move |(): &()| -> Work {
+    let change = action(Box::new(move || -> Work {
         let (ids, _) = plan();
         let proxy = Some(to.get_untracked()).filter(|p| p != DIRECT);
         let space = sel.space.get_untracked();
@@ -101,7 +101,7 @@ fn ChangeConnection() -> impl IntoView {
             open.try_set(false);
             report.try_set(Some(shown));
         })
-    });
+    }));
     let count = move || sel.selected.with(Vec::len);
     view! {
         <div class="field">

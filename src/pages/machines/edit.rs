@@ -9,8 +9,8 @@ use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded, Loading, OptionGroup,
-    PageHead, SelectField, TextField, Work,
+    action, loaded, resource, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded,
+    Loading, OptionGroup, PageHead, SelectField, TextField, Work,
 };
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{differences, style_label, text, TargetDraft};
@@ -43,7 +43,7 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
             )
         })
     });
-    let data = LocalResource::new(move || {
+    let data = resource(Box::new(move || {
         session.version.track();
         let (space, id) = key.get();
         Box::pin(async move {
@@ -60,7 +60,7 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
                 session.check(names)?,
             ))
         }) as Loading
-    });
+    }));
     let reload = Callback::new(move |()| data.refetch());
     let detours = Detours::expect();
     // Back from "Add a proxy": the proxy just added, to choose.
@@ -230,7 +230,7 @@ fn TargetForm(
     let conflict = RwSignal::new(None::<(Tagged<Machine>, Vec<Difference>)>);
     // What Save sends; the action takes no input, so that every action has one type.
     let to_send = StoredValue::new(Machine::default());
-    let save = Action::new_local(move |(): &()| -> Work {
+    let save = action(Box::new(move || -> Work {
         let (space, machine, navigate) = (space.clone(), to_send.get_value(), navigate.clone());
         Box::pin(async move {
             let id = text(&machine, "Id");
@@ -260,7 +260,7 @@ fn TargetForm(
                 },
             }
         })
-    });
+    }));
     let send = move || {
         if save.pending().get_untracked() {
             return;

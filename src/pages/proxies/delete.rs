@@ -5,7 +5,7 @@ use leptos_router::NavigateOptions;
 
 use super::edit::machine_links;
 use crate::api::{self, ApiError};
-use crate::components::{ConfirmDialog, Loaded, Loading, Work};
+use crate::components::{action, resource, ConfirmDialog, Loaded, Loading, Work};
 use crate::fleet::TARGETS;
 use crate::routes;
 use crate::state::{Session, Toasts};
@@ -51,7 +51,7 @@ pub fn DeleteProxy(
     let choices_space = space.clone();
     // The other proxies, asked for when the dialog opens (not with the page).
     let choices = used.then(|| {
-        LocalResource::new(move || {
+        resource(Box::new(move || {
             let (space, wanted) = (choices_space.clone(), open.get());
             Box::pin(async move {
                 let names = match wanted {
@@ -60,9 +60,9 @@ pub fn DeleteProxy(
                 };
                 Ok(Loaded::Target(None, names))
             }) as Loading
-        })
+        }))
     });
-    let delete = Action::new_local(move |_: &()| -> Work {
+    let delete = action(Box::new(move || -> Work {
         let (space, id, list, navigate, etag, deleted) = (
             space.clone(),
             id.clone(),
@@ -100,7 +100,7 @@ pub fn DeleteProxy(
                 }
             }
         })
-    });
+    }));
     // A proxy in use cannot be deleted: the dialog says so and lists the targets to switch.
     let (title, confirm_label, cancel_label) = if used {
         (

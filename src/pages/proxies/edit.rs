@@ -10,8 +10,8 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded, Loading, PageHead,
-    TextField, Work,
+    action, loaded, resource, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded,
+    Loading, PageHead, TextField, Work,
 };
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
@@ -50,14 +50,14 @@ pub fn ProxyPage() -> impl IntoView {
 fn EditProxy(id: Memo<String>) -> impl IntoView {
     let session = Session::expect();
     let space = space_param();
-    let proxy = LocalResource::new(move || {
+    let proxy = resource(Box::new(move || {
         session.version.track();
         let (space, id) = (space.get(), id.get());
         Box::pin(async move {
             let (proxy, users) = session.check(api::proxy_with_users(space, id).await)?;
             Ok(Loaded::Proxy(Box::new(proxy), users))
         }) as Loading
-    });
+    }));
     let reload = Callback::new(move |()| proxy.refetch());
     let missing = Missing {
         title: "This proxy does not exist",
@@ -198,7 +198,7 @@ fn ProxyForm(
     // be gone by the time the server answers.
     // What Save sends; the action takes no input, so that every action has one type.
     let to_send = StoredValue::new(ProxyResource::default());
-    let save = Action::new_local(move |(): &()| -> Work {
+    let save = action(Box::new(move || -> Work {
         let (space, resource, navigate, back) = (
             space.clone(),
             to_send.get_value(),
@@ -241,7 +241,7 @@ fn ProxyForm(
                 },
             }
         })
-    });
+    }));
 
     let send = move || {
         if save.pending().get_untracked() {

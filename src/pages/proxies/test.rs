@@ -3,7 +3,7 @@ use api_model::ProxyResource;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{CheckReport, Report, TextField, Tone, Work};
+use crate::components::{action, CheckReport, Report, TextField, Tone, Work};
 use crate::forms::proxy::ProxyDraft;
 use crate::state::Session;
 
@@ -20,7 +20,7 @@ pub fn TestProxy(
     let (host, port) = address.map_or_else(Default::default, |(h, p)| (h, p.to_string()));
     let (host, port) = (RwSignal::new(host), RwSignal::new(port));
     let report = RwSignal::new(None::<Report>);
-    let test = Action::new_local(move |(): &()| -> Work {
+    let test = action(Box::new(move || -> Work {
         let space = space.clone();
         let proxy = original.with_value(|o| draft.with_untracked(|d| d.as_typed(o.as_ref())));
         let (to_host, to_port) = (host.get_untracked(), port.get_untracked());
@@ -48,7 +48,7 @@ pub fn TestProxy(
             };
             report.try_set(Some(shown));
         })
-    });
+    }));
     let run = move |_| {
         if test.pending().get_untracked() {
             return;
