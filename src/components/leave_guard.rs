@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::components::ConfirmDialog;
+use crate::components::{effect, ConfirmDialog};
 use crate::routes;
 use crate::state::{Exit, Leave};
 
@@ -28,7 +28,9 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
     let armed = Rc::new(Cell::new(false));
     let leaving = RwSignal::new(false);
     let guarding = move || dirty.get_untracked() && !leaving.get_untracked();
-    Effect::new(move |_| leave.dirty.set(dirty.get() && !leaving.get()));
+    effect(Box::new(move || {
+        leave.dirty.set(dirty.get() && !leaving.get())
+    }));
     on_cleanup(move || {
         leave.dirty.try_set(false);
         leave.asking.try_set(None);
@@ -45,11 +47,11 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
         }
     };
     let arm_on_change = SendWrapper::new(arm.clone());
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         if dirty.get() {
             arm_on_change();
         }
-    });
+    }));
     {
         let armed = armed.clone();
         on_window("popstate", true, move |e| {

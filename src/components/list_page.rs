@@ -14,8 +14,8 @@ use crate::api::urls::TAKE_ALL;
 use crate::api::ListQuery;
 use crate::components::field::{focus_field, focus_soon};
 use crate::components::{
-    action, loaded, resource, CheckReport, Loaded, Loading, PageHead, Pager, Report, SelectField,
-    Work,
+    action, effect, loaded, resource, CheckReport, Loaded, Loading, PageHead, Pager, Report,
+    SelectField, Work,
 };
 use crate::fleet::Fleet;
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
@@ -219,7 +219,7 @@ pub fn ListPage(
         }) as Loading
     }));
     // A page past the end (an old link, or rows deleted since) goes to the last page.
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let total = table.with(|t| match t {
             Some(Ok(Loaded::Table(t))) if t.rows.is_empty() => Some(t.total),
             _ => None,
@@ -228,7 +228,7 @@ pub fn ListPage(
         if let Some(last) = total.map(routes::last_page).filter(|last| s.page > *last) {
             go_to(href(&ListState { page: last, ..s }), true);
         }
-    });
+    }));
     // The filters' choices change only with the data, so a reload does not rebuild the selects.
     let choices = Memo::new(move |_| {
         table
@@ -246,11 +246,11 @@ pub fn ListPage(
     let selected = RwSignal::new(Vec::<String>::new());
     let matching = RwSignal::new(None::<Rows>);
     let report = RwSignal::new(None::<Report>);
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         state.track();
         selected.set(vec![]);
         matching.set(None);
-    });
+    }));
     let select_matching = action(Box::new(move || -> Work {
         let load = (spec.load)(
             space.get_untracked(),

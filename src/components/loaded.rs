@@ -30,6 +30,12 @@ pub fn resource(fetch: Box<dyn Fn() -> Loading>) -> LocalResource<Result<Loaded,
     LocalResource::new(fetch)
 }
 
+/// An effect of the console: `run` runs again whenever a signal it reads changes. One closure
+/// type for every effect, like [`resource`].
+pub fn effect(run: Box<dyn Fn()>) {
+    Effect::new(move |_| run());
+}
+
 /// What a button sets going (a save, a check, a delete), boxed.
 pub type Work = Pin<Box<dyn Future<Output = ()>>>;
 

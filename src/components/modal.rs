@@ -1,5 +1,7 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
+
+use crate::components::effect;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
@@ -8,7 +10,7 @@ use wasm_bindgen::JsCast;
 /// before (the button that opened it), if that is still on the page.
 pub fn bind_modal(dialog: NodeRef<Dialog>, open: Signal<bool>) {
     let opener = StoredValue::new(SendWrapper::new(None::<web_sys::HtmlElement>));
-    Effect::new(move |_| {
+    effect(Box::new(move || {
         let Some(el) = dialog.get() else { return };
         match (open.get(), el.open()) {
             (true, false) => {
@@ -29,5 +31,5 @@ pub fn bind_modal(dialog: NodeRef<Dialog>, open: Signal<bool>) {
             }
             _ => {}
         }
-    });
+    }));
 }
