@@ -1,4 +1,5 @@
-//! The whole download (wasm + js + css of the release build) stays within its gzip budget.
+//! The whole download (wasm + js + css of the release build) stays within its gzip budget, and
+//! what the server sends of the console's files (their brotli twins) within issue 10's goal.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -6,11 +7,20 @@ mod browser;
 
 use std::process::Command;
 
-/// The budget for everything a browser downloads to run the console: 332 KiB for the Proxies and
-/// Deployment Targets areas with issue 11's checks (proxy test, discovery, health). Issue 3 set
-/// 250 KiB for Proxies alone, issue 4 raised it to 310 KiB; see the README's "The download" for
-/// why each raise was made and what it measured.
-const BUDGET_GZIP_BYTES: usize = 332 * 1024;
+/// The budget for everything a browser downloads to run the console: 300 KiB for Proxies,
+/// Deployment Targets and Workers with issue 11's checks. Issue 3 set 250 KiB for Proxies alone,
+/// issue 4 raised it to 310 KiB, issue 11 to 332 KiB; issue 10's work (session 8) took the
+/// download to 296 KB and the budget down with it. The README's "The download" says why each
+/// change was made and what it measured.
+const BUDGET_GZIP_BYTES: usize = 300 * 1024;
+
+/// Issue 10's goal is at most 250,000 bytes on the wire for the first load of the targets list.
+/// The first screen's API answers, the icon and every response's headers took 8,231 bytes of it
+/// in `scripts/bench`'s run of 2026-12-03 16:48 (BENCHMARKS.md), which leaves this much for the
+/// console's own files as the server sends them (brotli): index.html, the JS glue, boot.js, the
+/// CSS and the wasm (236,566 bytes then).
+const BUDGET_BROTLI_BYTES: usize = 250_000 - BESIDE;
+const BESIDE: usize = 8_300;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
 fn gzip_len(path: &std::path::Path) -> usize {
@@ -21,6 +31,34 @@ fn gzip_len(path: &std::path::Path) -> usize {
         .expect("gzip runs");
     assert!(out.status.success(), "gzip failed on {}", path.display());
     out.stdout.len()
+}
+
+#[test]
+fn what_the_server_sends_of_the_console_fits_issue_10s_goal() {
+    let dist = browser::dist_dir();
+    let mut total = 0;
+    let mut files = vec![];
+    for entry in std::fs::read_dir(&dist).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(served) = name.strip_suffix(".br") else {
+            continue;
+        };
+        if ["index.html", "boot.js"].contains(&served)
+            || [".wasm", ".js", ".css"].iter().any(|e| served.ends_with(e))
+        {
+            let size = std::fs::metadata(&path).unwrap().len() as usize;
+            println!("{name}: {size} bytes");
+            total += size;
+            files.push(served.to_owned());
+        }
+    }
+    // Every file the first load asks for has its brotli twin (precompress wrote it).
+    assert_eq!(files.len(), 5, "{files:?} in {}", dist.display());
+    assert!(
+        total <= BUDGET_BROTLI_BYTES,
+        "the server sends {total} bytes of the console's files, over the {BUDGET_BROTLI_BYTES} left of issue 10's 250,000"
+    );
 }
 
 #[test]
