@@ -5,6 +5,7 @@
 
 mod browser;
 
+use std::path::Path;
 use std::process::Command;
 
 /// The budget for everything a browser downloads to run the console: 300 KiB for Proxies,
@@ -23,7 +24,7 @@ const BUDGET_BROTLI_BYTES: usize = 250_000 - BESIDE;
 const BESIDE: usize = 8_300;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
-fn gzip_len(path: &std::path::Path) -> usize {
+fn gzip_len(path: &Path) -> usize {
     let out = Command::new("gzip")
         .args(["-9", "-c", "-n"])
         .arg(path)
@@ -33,28 +34,40 @@ fn gzip_len(path: &std::path::Path) -> usize {
     out.stdout.len()
 }
 
-#[test]
-fn what_the_server_sends_of_the_console_fits_issue_10s_goal() {
+/// The build's files that `pick` keeps (by name), each with its size as `measure` takes it.
+fn sizes(pick: impl Fn(&str) -> bool, measure: impl Fn(&Path) -> usize) -> Vec<(String, usize)> {
     let dist = browser::dist_dir();
-    let mut total = 0;
     let mut files = vec![];
     for entry in std::fs::read_dir(&dist).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let Some(served) = name.strip_suffix(".br") else {
-            continue;
-        };
-        if ["index.html", "boot.js"].contains(&served)
-            || [".wasm", ".js", ".css"].iter().any(|e| served.ends_with(e))
-        {
-            let size = std::fs::metadata(&path).unwrap().len() as usize;
+        if pick(&name) {
+            let size = measure(&path);
             println!("{name}: {size} bytes");
-            total += size;
-            files.push(served.to_owned());
+            files.push((name, size));
         }
     }
-    // Every file the first load asks for has its brotli twin (precompress wrote it).
-    assert_eq!(files.len(), 5, "{files:?} in {}", dist.display());
+    files
+}
+
+fn total(files: &[(String, usize)]) -> usize {
+    files.iter().map(|(_, size)| size).sum()
+}
+
+#[test]
+fn what_the_server_sends_of_the_console_fits_issue_10s_goal() {
+    // The brotli twins (precompress wrote them) of what the first load asks for.
+    let first_load = |name: &str| {
+        name.strip_suffix(".br").is_some_and(|served| {
+            ["index.html", "boot.js"].contains(&served)
+                || [".wasm", ".js", ".css"].iter().any(|e| served.ends_with(e))
+        })
+    };
+    let files = sizes(first_load, |path| {
+        std::fs::metadata(path).unwrap().len() as usize
+    });
+    assert_eq!(files.len(), 5, "{files:?}");
+    let total = total(&files);
     assert!(
         total <= BUDGET_BROTLI_BYTES,
         "the server sends {total} bytes of the console's files, over the {BUDGET_BROTLI_BYTES} left of issue 10's 250,000"
@@ -63,30 +76,18 @@ fn what_the_server_sends_of_the_console_fits_issue_10s_goal() {
 
 #[test]
 fn release_bundle_fits_the_gzip_budget() {
-    let dist = browser::dist_dir();
-    let mut total = 0;
-    let mut kinds = vec![];
-    for entry in std::fs::read_dir(&dist).unwrap() {
-        let path = entry.unwrap().path();
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        if ["wasm", "js", "css"].contains(&ext.as_str()) {
-            let size = gzip_len(&path);
-            println!("{}: {size} bytes gzip", path.display());
-            total += size;
-            kinds.push(ext);
-        }
-    }
+    let kind = |name: &str| name.rsplit('.').next().unwrap_or_default().to_owned();
+    let files = sizes(
+        |name| ["wasm", "js", "css"].contains(&kind(name).as_str()),
+        gzip_len,
+    );
     for needed in ["wasm", "js", "css"] {
         assert!(
-            kinds.iter().any(|k| k == needed),
-            "no .{needed} in {}",
-            dist.display()
+            files.iter().any(|(name, _)| kind(name) == needed),
+            "no .{needed} in {files:?}"
         );
     }
+    let total = total(&files);
     assert!(
         total <= BUDGET_GZIP_BYTES,
         "the console downloads {total} bytes gzip, over the {BUDGET_GZIP_BYTES} budget"
