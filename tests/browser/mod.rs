@@ -63,7 +63,7 @@ pub fn dist_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
     assert!(
         dir.join("index.html").exists(),
-        "no built console in {}: run scripts/test (it builds it with trunk) or `trunk build --release`",
+        "no built console in {}: run scripts/test (it builds it with trunk) or `scripts/tools --console`",
         dir.display()
     );
     dir
