@@ -9,13 +9,14 @@
 //! serves under /app/ (scripts/bench compresses the page like every other file there).
 //! `measure` prints Markdown tables: first painted rows, console against that page, cold cache
 //! (a new browser and profile for every run), on loopback and on an emulated 20 Mbit/s, 20 ms
-//! link; the bytes of the first load by request and encoding; keystroke to repainted rows in the
+//! link; how many wasm functions Chromium compiled before the rows (three more loads, traced);
+//! the bytes of the first load by request and encoding; keystroke to repainted rows in the
 //! proxies search with 500 proxies (it creates the missing ones through the API).
 //!
 //!   cargo bench --profile dev --bench first_load -- compare http://BEFORE http://AFTER
 //!
 //! compares two builds (two servers on copies of one database) side by side: first painted
-//! rows on both links, in turn, with where the time went.
+//! rows on both links, in turn, with where the time went and the wasm functions compiled.
 //! Times are taken in the page (`performance.now()`, from navigation start), not by the driver.
 
 #[path = "../tests/browser/mod.rs"]
@@ -52,6 +53,7 @@ const FIRST_ROWS_PROBE: &str = r#"
     if (rows() < ROWS) return;
     obs.disconnect();
     window.__rowsIn = performance.now();
+    performance.mark('rows-in');
     requestAnimationFrame(() => {
       const c = new MessageChannel();
       c.port1.onmessage = () => { window.__painted = performance.now(); };
@@ -175,6 +177,16 @@ struct Load {
     wire: Option<Value>,
 }
 
+/// [`FIRST_ROWS_PROBE`] in every page this browser opens from now on.
+async fn install_probe(b: &Browser) {
+    let probe = FIRST_ROWS_PROBE.replace("ROWS", &ROWS.to_string());
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": probe }),
+    )
+    .await;
+}
+
 async fn first_rows(base: &str, path: &str, link: Link) -> Load {
     let b = Browser::attach("bench", base).await;
     b.cdp("Network.enable", json!({})).await;
@@ -186,12 +198,7 @@ async fn first_rows(base: &str, path: &str, link: Link) -> Load {
         )
         .await;
     }
-    let probe = FIRST_ROWS_PROBE.replace("ROWS", &ROWS.to_string());
-    b.cdp(
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({ "source": probe }),
-    )
-    .await;
+    install_probe(&b).await;
     b.open(path).await;
     let painted = wait_number(&b, "window.__painted").await;
     let phases = match path {
@@ -211,6 +218,46 @@ async fn first_rows(base: &str, path: &str, link: Link) -> Load {
         painted,
         phases,
         wire,
+    }
+}
+
+/// Loads traced for [`startup`]: the count is the same in every load of one build.
+const TRACED: usize = 3;
+
+/// What the console's wasm costs before its first rows, on loopback: Chromium compiles each wasm
+/// function on the main thread when it is first called, so the number of distinct functions the
+/// first screen runs is its start-up cost, and unlike a time it does not move with the machine.
+struct Startup {
+    functions: f64,
+    /// Main-thread ms in those compilations (the trace itself slows them a little).
+    ms: f64,
+}
+
+async fn startup(base: &str) -> Startup {
+    let (mut functions, mut ms) = (vec![], vec![]);
+    for _ in 0..TRACED {
+        let b = Browser::attach_with("bench-trace", base, "v8.wasm,blink.user_timing".into()).await;
+        install_probe(&b).await;
+        b.open(LIST).await;
+        wait_number(&b, "window.__painted").await;
+        let events = b.trace_events().await;
+        let rows_in = events
+            .iter()
+            .find(|e| e["name"] == "rows-in")
+            .and_then(|e| e["ts"].as_f64())
+            .expect("the trace holds the rows-in mark");
+        let compiled: Vec<f64> = events
+            .iter()
+            .filter(|e| e["name"] == "wasm.CompileLazy" && e["ts"].as_f64() < Some(rows_in))
+            .map(|e| e["dur"].as_f64().unwrap_or(0.0) / 1000.0)
+            .collect();
+        functions.push(compiled.len() as f64);
+        ms.push(compiled.iter().sum());
+        let _ = b.client.clone().close().await;
+    }
+    Startup {
+        functions: median(&functions),
+        ms: median(&ms),
     }
 }
 
@@ -334,6 +381,14 @@ async fn measure(base: &str, dir: &Path) {
         median(&times[0][0]),
         median(&times[1][0])
     );
+    let start = startup(base).await;
+    println!(
+        "\nChromium compiles a wasm function on the main thread when it is first called. Before \
+         the rows were in, the console's first screen had it compile **{:.0}** functions, {:.0} ms \
+         of the main thread (loopback, {TRACED} more loads traced for it, median). The count \
+         is the same in every load of one build, so it measures a change where times are noise.",
+        start.functions, start.ms
+    );
 
     println!("\n### Bytes on the wire: the first load of the Deployment Targets list\n");
     println!(
@@ -402,6 +457,15 @@ async fn compare(before: &str, after: &str) {
             at(&phases[1][1])
         );
     }
+    let (b, a) = (startup(before).await, startup(after).await);
+    println!(
+        "| wasm functions compiled before the rows (median of {TRACED} traced loads) | {:.0} | {:.0} | | |",
+        b.functions, a.functions
+    );
+    println!(
+        "| main-thread ms compiling them | {:.0} | {:.0} | | |",
+        b.ms, a.ms
+    );
 }
 
 /// Keystroke to repainted rows in the proxies search, with 500 proxies in the space.

@@ -38,6 +38,24 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     }
 }
 
+/// chromedriver's performance log (with trace events when the session asked for them).
+#[derive(Debug)]
+struct PerformanceLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"performance"}"#.into()))
+    }
+}
+
 /// How long to wait for the console to show something.
 pub const WAIT: Duration = Duration::from_secs(15);
 
@@ -101,6 +119,12 @@ impl Browser {
     /// A fresh browser (its own chromedriver and profile: a cold cache) for a server that runs
     /// elsewhere at `base` (the benchmark's); `name` names the screenshot.
     pub async fn attach(name: &str, base: &str) -> Browser {
+        Browser::attach_with(name, base, Value::Null).await
+    }
+
+    /// [`Browser::attach`] with Chromium's trace events of `trace` (comma-separated categories)
+    /// kept for [`Browser::trace_events`]; `Value::Null` keeps none.
+    pub async fn attach_with(name: &str, base: &str, trace: Value) -> Browser {
         let port = free_port();
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -125,7 +149,16 @@ impl Browser {
                 ]
             }
         });
-        let caps = caps.as_object().unwrap().clone();
+        let mut caps = caps.as_object().unwrap().clone();
+        if let Some(categories) = trace.as_str() {
+            caps.insert(
+                "goog:loggingPrefs".into(),
+                serde_json::json!({ "performance": "ALL" }),
+            );
+            caps["goog:chromeOptions"]["perfLoggingPrefs"] = serde_json::json!({
+                "enableNetwork": false, "enablePage": false, "traceCategories": categories
+            });
+        }
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
             match ClientBuilder::rustls()
@@ -417,6 +450,23 @@ impl Browser {
         if let Some(server) = self.server {
             let _ = server.stop().await;
         }
+    }
+
+    /// The trace events Chromium recorded so far ([`Browser::attach_with`]); chromedriver ends the
+    /// trace to hand them over.
+    pub async fn trace_events(&self) -> Vec<Value> {
+        let log = self
+            .client
+            .issue_cmd(PerformanceLog)
+            .await
+            .unwrap_or_else(|e| panic!("chromedriver hands over its performance log: {e}"));
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+            .filter(|m| m["message"]["method"] == "Tracing.dataCollected")
+            .map(|mut m| m["message"]["params"].take())
+            .collect()
     }
 
     /// Runs one Chrome DevTools Protocol command in the current tab and returns its result.
