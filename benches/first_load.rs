@@ -228,7 +228,7 @@ const TRACED: usize = 3;
 /// function on the main thread when it is first called, so the number of distinct functions the
 /// first screen runs is its start-up cost, and unlike a time it does not move with the machine.
 struct Startup {
-    functions: f64,
+    functions: u64,
     /// Main-thread ms in those compilations (the trace itself slows them a little).
     ms: f64,
 }
@@ -256,7 +256,7 @@ async fn startup(base: &str) -> Startup {
         let _ = b.client.clone().close().await;
     }
     Startup {
-        functions: median(&functions),
+        functions: median(&functions) as u64,
         ms: median(&ms),
     }
 }
@@ -384,10 +384,11 @@ async fn measure(base: &str, dir: &Path) {
     let start = startup(base).await;
     println!(
         "\nChromium compiles a wasm function on the main thread when it is first called. Before \
-         the rows were in, the console's first screen had it compile **{:.0}** functions, {:.0} ms \
+         the rows were in, the console's first screen had it compile **{}** functions, {:.0} ms \
          of the main thread (loopback, {TRACED} more loads traced for it, median). The count \
          is the same in every load of one build, so it measures a change where times are noise.",
-        start.functions, start.ms
+        thousands(start.functions),
+        start.ms
     );
 
     println!("\n### Bytes on the wire: the first load of the Deployment Targets list\n");
@@ -459,8 +460,9 @@ async fn compare(before: &str, after: &str) {
     }
     let (b, a) = (startup(before).await, startup(after).await);
     println!(
-        "| wasm functions compiled before the rows (median of {TRACED} traced loads) | {:.0} | {:.0} | | |",
-        b.functions, a.functions
+        "| wasm functions compiled before the rows (median of {TRACED} traced loads) | {} | {} | | |",
+        thousands(b.functions),
+        thousands(a.functions)
     );
     println!(
         "| main-thread ms compiling them | {:.0} | {:.0} | | |",
