@@ -54,18 +54,37 @@ fn api_key(args: &Args) -> Result<Option<String>, String> {
 
 #[tokio::main]
 async fn main() {
+    // One line per request goes to stderr from a thread of its own: written from the request's
+    // thread, a reader that stops reading (a terminal paused with Ctrl-S, a pipe nobody drains)
+    // would stop the server answering once the pipe is full. Lines past the queue are dropped
+    // and counted instead; dropping the guard writes out what is queued.
+    let (log, flush) = tracing_appender::non_blocking(std::io::stderr());
+    let dropped = log.error_counter();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let args = Args::parse();
-    let api_key = api_key(&args).unwrap_or_else(|e| {
+    let outcome = serve(Args::parse()).await;
+    match dropped.dropped_lines() {
+        0 => {}
+        n => tracing::warn!("{n} log lines were dropped: the log's reader fell behind"),
+    }
+    if outcome.is_ok() {
+        tracing::info!("stopped cleanly");
+    }
+    drop(flush);
+    if let Err((code, e)) = outcome {
         eprintln!("mock-server: {e}");
-        std::process::exit(2);
-    });
+        std::process::exit(code);
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C; an error is the exit status and what to say.
+async fn serve(args: Args) -> Result<(), (i32, String)> {
+    let api_key = api_key(&args).map_err(|e| (2, e))?;
     let config = Config {
         db: args.db,
         static_dir: args.static_dir,
@@ -73,22 +92,14 @@ async fn main() {
         api_key,
     };
     let stop = shutdown_signal();
-    let server = match mock_server::start(config, args.listen).await {
-        Ok(server) => server,
-        Err(e) => {
-            eprintln!("mock-server: {e}");
-            std::process::exit(1);
-        }
-    };
+    let server = mock_server::start(config, args.listen)
+        .await
+        .map_err(|e| (1, e))?;
     println!(
         "mock-server listening on http://{0} (console: http://{0}/app/)",
         server.addr
     );
-    if let Err(e) = server.run_until(stop).await {
-        eprintln!("mock-server: {e}");
-        std::process::exit(1);
-    }
-    tracing::info!("stopped cleanly");
+    server.run_until(stop).await.map_err(|e| (1, e.to_string()))
 }
 
 /// Ctrl-C or SIGTERM. The handlers are installed when this is called (before the server says it

@@ -212,6 +212,32 @@ async fn binary_serves_its_flags_and_stops_cleanly_on_sigterm() {
     sigterm_and_wait(again);
 }
 
+/// A log that nobody reads costs log lines, never answers. Here the test reads none of the
+/// binary's stderr until it has stopped: when the request lines were written from the request's
+/// thread, the pipe (64 KiB) was full after about 800 requests and the server stopped answering.
+#[tokio::test]
+async fn a_log_nobody_reads_does_not_stop_the_server() {
+    const REQUESTS: usize = 2_000;
+    let dir = tempfile::tempdir().unwrap();
+    let server = spawn_binary(dir.path().join("log.db").to_str().unwrap(), &[]);
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let until = Instant::now() + Duration::from_secs(120);
+    for i in 0..REQUESTS {
+        let answer = http
+            .get(format!("{}/api", server.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request {i} of {REQUESTS} got no answer: {e}"));
+        assert_eq!(answer.status(), StatusCode::OK);
+        assert!(Instant::now() < until, "{i} requests took two minutes");
+    }
+    let log = sigterm_and_wait(server);
+    assert!(log.contains("GET /api 200"), "the log starts as usual");
+}
+
 #[test]
 fn bad_database_path_is_a_clear_startup_error() {
     let out = Command::new(env!("CARGO_BIN_EXE_mock-server"))
