@@ -13,46 +13,49 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use mock_server::{Config, Seed, Server};
 use serde_json::Value;
 
-/// One Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp/execute`.
+/// One of chromedriver's own commands (beyond WebDriver's): a POST of `body` to `path` under the
+/// session.
 #[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
+struct DriverCommand {
+    path: &'static str,
+    body: Value,
 }
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+impl DriverCommand {
+    /// A Chrome DevTools Protocol command in the current tab.
+    fn cdp(cmd: &str, params: Value) -> Self {
+        let body = serde_json::json!({ "cmd": cmd, "params": params });
+        DriverCommand {
+            path: "goog/cdp/execute",
+            body,
+        }
+    }
+
+    /// The performance log so far (with trace events when the session asked for them).
+    fn performance_log() -> Self {
+        let body = serde_json::json!({ "type": "performance" });
+        DriverCommand {
+            path: "se/log",
+            body,
+        }
+    }
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DriverCommand {
     fn endpoint(
         &self,
         base: &url::Url,
         session: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
+            "session/{}/{}",
+            session.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({ "cmd": self.cmd, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-/// chromedriver's performance log (with trace events when the session asked for them).
-#[derive(Debug)]
-struct PerformanceLog;
-
-impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"performance"}"#.into()))
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 
@@ -349,13 +352,11 @@ impl Browser {
     pub async fn watch_csp(&self) {
         let source = "window.__csp = []; document.addEventListener('securitypolicyviolation', \
             e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));";
-        self.client
-            .issue_cmd(Cdp {
-                cmd: "Page.addScriptToEvaluateOnNewDocument",
-                params: serde_json::json!({ "source": source }),
-            })
-            .await
-            .expect("chromedriver runs the DevTools command");
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
     }
 
     /// The violations recorded since the page loaded (see `watch_csp`).
@@ -457,7 +458,7 @@ impl Browser {
     pub async fn trace_events(&self) -> Vec<Value> {
         let log = self
             .client
-            .issue_cmd(PerformanceLog)
+            .issue_cmd(DriverCommand::performance_log())
             .await
             .unwrap_or_else(|e| panic!("chromedriver hands over its performance log: {e}"));
         log.as_array()
@@ -472,7 +473,7 @@ impl Browser {
     /// Runs one Chrome DevTools Protocol command in the current tab and returns its result.
     pub async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
         self.client
-            .issue_cmd(Cdp { cmd, params })
+            .issue_cmd(DriverCommand::cdp(cmd, params))
             .await
             .unwrap_or_else(|e| panic!("chromedriver runs {cmd}: {e}"))
     }
