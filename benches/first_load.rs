@@ -236,7 +236,7 @@ struct Startup {
 async fn startup(base: &str) -> Startup {
     let (mut functions, mut ms) = (vec![], vec![]);
     for _ in 0..TRACED {
-        let b = Browser::attach_with("bench-trace", base, "v8.wasm,blink.user_timing".into()).await;
+        let b = Browser::attach_with("bench-trace", base, Some("v8.wasm,blink.user_timing")).await;
         install_probe(&b).await;
         b.open(LIST).await;
         wait_number(&b, "window.__painted").await;

@@ -1,9 +1,9 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
-
-use crate::components::effect;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
+
+use crate::components::effect;
 
 /// Opens a native `<dialog>` as modal while `open` is true (the rest of the page is inert and
 /// Escape fires `cancel`), and closes it otherwise. Closing gives focus back to what had it

@@ -4,7 +4,6 @@ use leptos::html::H1;
 use leptos::prelude::*;
 
 use crate::components::effect;
-
 use crate::routes;
 
 /// Set once the first screen has shown: the first screen of a visit keeps the browser's own

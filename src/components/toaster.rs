@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 
 use crate::components::effect;
-
 use crate::state::Toasts;
 
 /// The live region for toasts, at the top of the content (in the flow of the page, so a toast

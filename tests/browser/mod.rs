@@ -122,12 +122,12 @@ impl Browser {
     /// A fresh browser (its own chromedriver and profile: a cold cache) for a server that runs
     /// elsewhere at `base` (the benchmark's); `name` names the screenshot.
     pub async fn attach(name: &str, base: &str) -> Browser {
-        Browser::attach_with(name, base, Value::Null).await
+        Browser::attach_with(name, base, None).await
     }
 
-    /// [`Browser::attach`] with Chromium's trace events of `trace` (comma-separated categories)
-    /// kept for [`Browser::trace_events`]; `Value::Null` keeps none.
-    pub async fn attach_with(name: &str, base: &str, trace: Value) -> Browser {
+    /// [`Browser::attach`], keeping Chromium's trace events of the `trace` categories
+    /// (comma-separated) for [`Browser::trace_events`].
+    pub async fn attach_with(name: &str, base: &str, trace: Option<&str>) -> Browser {
         let port = free_port();
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -153,7 +153,7 @@ impl Browser {
             }
         });
         let mut caps = caps.as_object().unwrap().clone();
-        if let Some(categories) = trace.as_str() {
+        if let Some(categories) = trace {
             caps.insert(
                 "goog:loggingPrefs".into(),
                 serde_json::json!({ "performance": "ALL" }),
