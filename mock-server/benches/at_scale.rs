@@ -192,6 +192,7 @@ async fn main() {
                 static_dir: None,
                 seed: mock_server::Seed::Demo,
                 api_key: None,
+                limits: Default::default(),
             };
             let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
                 .await

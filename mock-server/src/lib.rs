@@ -1,6 +1,7 @@
 //! An Octopus-compatible REST API for HTTP proxies, on SQLite, that also serves the built console.
 //! It is what the demo runs and what every test talks to.
 
+mod connections;
 mod counts;
 mod db;
 mod error;
@@ -25,15 +26,19 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::{middleware as mw, Router, ServiceExt};
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::{middleware as mw, Router};
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tower::Layer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
 
+pub use connections::{default_cap, file_limit, raise_file_limit, Limits};
 pub use error::VALIDATION_SUMMARY;
 pub use middleware::{CONTENT_SECURITY_POLICY, NOT_A_PAGE_POLICY};
 pub use routes::{API_VERSION, SERVER_VERSION};
@@ -66,19 +71,23 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     pub seed: Seed,
     pub api_key: Option<String>,
+    /// Deadlines for clients and the connection cap.
+    pub limits: Limits,
 }
 
 /// A running server; `stop` shuts it down gracefully, finishing requests in flight.
 pub struct Server {
     pub addr: SocketAddr,
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<std::io::Result<()>>,
+    /// Open connections at most.
+    pub max_connections: usize,
+    stop: CancellationToken,
+    task: JoinHandle<()>,
 }
 
 impl Server {
     pub async fn stop(self) -> std::io::Result<()> {
-        let _ = self.stop.send(());
-        self.task.await.map_err(std::io::Error::other)?
+        self.stop.cancel();
+        self.task.await.map_err(std::io::Error::other)
     }
 
     /// Runs until `signal` completes, then stops.
@@ -120,24 +129,31 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
         installation_id: installation_id.into(),
         checks: Arc::new(tokio::sync::Semaphore::new(HEALTH_CHECKS_AT_ONCE)),
     };
-    let listener = TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener =
+        connections::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let limits = config.limits;
     let service = tower::util::MapRequestLayer::new(|req| {
         routes::canonical_api_path(middleware::method_override(req))
     })
-    .layer(app(state));
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let listener = transport::Listener(listener);
-        axum::serve(listener, ServiceExt::<Request>::into_make_service(service))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
-    Ok(Server { addr, stop, task })
+    .layer(app(state, limits.request_timeout));
+    let max_connections = limits
+        .max_connections
+        .unwrap_or_else(|| connections::default_cap(connections::file_limit()));
+    let stop = CancellationToken::new();
+    let task = tokio::spawn(connections::serve(
+        listener,
+        service,
+        limits,
+        max_connections,
+        stop.clone(),
+    ));
+    Ok(Server {
+        addr,
+        max_connections,
+        stop,
+        task,
+    })
 }
 
 /// API answers above this size are compressed (br or gzip, as the client asks); smaller ones
@@ -150,7 +166,7 @@ fn compress_answers() -> CompressionLayer<impl Predicate> {
         .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE)))
 }
 
-fn app(state: AppState) -> Router {
+fn app(state: AppState, request_timeout: Duration) -> Router {
     let api = routes::api()
         .layer(compress_answers())
         .layer(mw::from_fn_with_state(
@@ -161,6 +177,12 @@ fn app(state: AppState) -> Router {
     // Outermost last: the log sees the final status; headers and error bodies apply to all.
     api.merge(static_files::router())
         .with_state(state)
+        // A body that trickles in (or an answer that never comes) ends in 408, not a held
+        // connection; inside json_errors, so the 408 has the error body.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(mw::from_fn(middleware::json_errors))
         .layer(mw::from_fn(middleware::close_if_body_unread))
         .layer(mw::from_fn(middleware::security_headers))

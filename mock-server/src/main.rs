@@ -1,8 +1,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
-use mock_server::{Config, Seed};
+use mock_server::{Config, Limits, Seed};
 
 /// An Octopus-compatible REST API for HTTP proxies, on SQLite, serving the proxy console.
 #[derive(Parser)]
@@ -34,6 +35,29 @@ struct Args {
     /// Read the API key from this file (its first line; surrounding whitespace is ignored).
     #[arg(long, value_name = "PATH", conflicts_with = "api_key")]
     api_key_file: Option<PathBuf>,
+    /// Seconds a client has to send a whole request head, from when its connection opens or
+    /// from its previous answer; a keep-alive connection idle this long is closed too.
+    #[arg(long, value_name = "SECONDS", default_value_t = secs(Limits::default().header_timeout),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds a request's body has to arrive and its answer to start, after which it is
+    /// answered 408 (at least 15: a proxy test may take 10).
+    #[arg(long, value_name = "SECONDS", default_value_t = secs(Limits::default().request_timeout),
+          value_parser = clap::value_parser!(u64).range(15..=3600))]
+    request_timeout: u64,
+    /// Seconds an answer may wait for a client that reads none of it; then the connection is
+    /// closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = secs(Limits::default().write_timeout),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    write_timeout: u64,
+    /// Open connections at most; when one more arrives, the oldest idle one is closed. Default:
+    /// the open-file limit less 128 for the server's own files, at most 10,000.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: Option<u64>,
+}
+
+fn secs(d: Duration) -> u64 {
+    d.as_secs()
 }
 
 /// The key from --api-key-file, --api-key or MOCK_SERVER_API_KEY; an empty key is refused.
@@ -85,16 +109,32 @@ async fn main() {
 /// Serves until SIGTERM or Ctrl-C; an error is the exit status and what to say.
 async fn serve(args: Args) -> Result<(), (i32, String)> {
     let api_key = api_key(&args).map_err(|e| (2, e))?;
+    // Every connection is a file descriptor: take all the system gives a process before
+    // working out how many connections fit.
+    match mock_server::raise_file_limit() {
+        Ok((before, after)) if after > before => {
+            tracing::info!("open file limit raised from {before} to {after}")
+        }
+        Ok((_, limit)) => tracing::info!("open file limit: {limit} (the most the system allows)"),
+        Err(e) => tracing::warn!("cannot raise the open file limit: {e}"),
+    }
     let config = Config {
         db: args.db,
         static_dir: args.static_dir,
         seed: args.seed,
         api_key,
+        limits: Limits {
+            header_timeout: Duration::from_secs(args.header_timeout),
+            request_timeout: Duration::from_secs(args.request_timeout),
+            write_timeout: Duration::from_secs(args.write_timeout),
+            max_connections: args.max_connections.map(|n| n as usize),
+        },
     };
     let stop = shutdown_signal();
     let server = mock_server::start(config, args.listen)
         .await
         .map_err(|e| (1, e))?;
+    tracing::info!("at most {} connections at once", server.max_connections);
     println!(
         "mock-server listening on http://{0} (console: http://{0}/app/)",
         server.addr

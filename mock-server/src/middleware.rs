@@ -109,6 +109,9 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     let message = match status.as_u16() {
         404 => "The resource you requested was not found.".to_owned(),
         405 => "This method is not supported on this resource.".to_owned(),
+        408 => "The request took too long: its body did not arrive, or its answer was not ready, \
+                within the server's request timeout."
+            .to_owned(),
         413 => return ApiError::too_large().into_response(),
         _ => format!(
             "{} {}.",

@@ -107,6 +107,7 @@ impl Browser {
             static_dir: Some(dist_dir()),
             seed,
             api_key: api_key.map(str::to_owned),
+            limits: Default::default(),
         };
         let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
             .await
@@ -516,6 +517,7 @@ impl Browser {
             static_dir: Some(dist_dir()),
             seed: Seed::None,
             api_key: self.api_key.clone(),
+            limits: Default::default(),
         };
         let addr = self.base.trim_start_matches("http://").parse().unwrap();
         self.server = Some(

@@ -31,6 +31,7 @@ pub fn config(seed: Seed) -> Config {
         static_dir: None,
         seed,
         api_key: None,
+        limits: Default::default(),
     }
 }
 
