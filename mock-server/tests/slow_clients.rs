@@ -379,6 +379,56 @@ async fn idle_and_slowloris_connections_do_not_keep_out_real_clients() {
     assert!(log.contains("stopped cleanly"), "{log}");
 }
 
+/// CPU time the process has used so far (user and system), from /proc.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command name (which may hold spaces) start at field 3.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // SAFETY: a plain query.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
+    Duration::from_millis(ticks * 1000 / per_second)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_descriptors_the_server_frees_one_and_neither_spins_nor_goes_quiet() {
+    raise_own_file_limit(ATTACKERS as u64 + 200);
+    // A cap above the file limit: here the kernel, not the cap, runs out first.
+    let mut server = Binary::start(&["--max-connections", "5000"]);
+    let addr = server.addr;
+    let cpu_before = cpu_time(server.child.id());
+    let idle = open_connections(addr, ATTACKERS, b"").await;
+    let start = Instant::now();
+    let probes = probe(addr, start, Duration::from_secs(4)).await.unwrap();
+    let cpu = cpu_time(server.child.id()) - cpu_before;
+    let first = probes.first_answer.expect("a fresh request answered");
+    assert!(
+        first < Duration::from_secs(3),
+        "first answer after {first:?}"
+    );
+    assert_eq!(probes.missed_after, 0, "{probes:?}");
+    assert!(
+        cpu < Duration::from_secs(2),
+        "{cpu:?} of CPU in {:?}: the accept loop spins",
+        start.elapsed()
+    );
+    drop(idle);
+    assert!(server.stop().success());
+    let log = server.log();
+    let warnings = log
+        .matches("cannot accept a connection: Too many open files")
+        .count();
+    assert!(
+        (1..=2).contains(&warnings),
+        "one warning per 10 s, not one per failure: {warnings}\n{log}"
+    );
+}
+
 #[tokio::test]
 async fn a_body_that_trickles_in_is_answered_408_and_the_connection_closed() {
     let api = start_with(mock_server::Config {
