@@ -1,11 +1,7 @@
-//! Readies the console's build for serving. First the wasm's imports get short names, in the
-//! wasm and its JS glue alike (`imports.rs`). Then it writes `NAME.br` (brotli, quality 11) and
-//! `NAME.gz` (gzip, level 9) beside each file that compresses (wasm, JS, CSS, HTML, SVG), so the
-//! server sends them compressed without compressing on every request. Trunk runs it after each
-//! build (the `post_build` hook in Trunk.toml, on `$TRUNK_STAGING_DIR`); by hand, give the
-//! directory.
-
-mod imports;
+//! Readies the console's build for serving: writes `NAME.br` (brotli, quality 11) and `NAME.gz`
+//! (gzip, level 9) beside each file that compresses (wasm, JS, CSS, HTML, SVG), so the server
+//! sends them compressed without compressing on every request. Trunk runs it after each build
+//! (the `post_build` hook in Trunk.toml, on `$TRUNK_STAGING_DIR`); by hand, give the directory.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,36 +20,13 @@ fn main() -> ExitCode {
         eprintln!("usage: precompress DIR (or set TRUNK_STAGING_DIR)");
         return ExitCode::from(2);
     };
-    match shorten_imports(&dir).and_then(|()| compress_dir(&dir)) {
+    match compress_dir(&dir) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("precompress {}: {e}", dir.display());
             ExitCode::FAILURE
         }
     }
-}
-
-/// Each `NAME_bg.wasm` and its glue `NAME.js`, as wasm-bindgen names them.
-fn shorten_imports(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let wasm_path = entry?.path();
-        let name = wasm_path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
-        let Some(stem) = name.strip_suffix("_bg.wasm") else {
-            continue;
-        };
-        let js_path = dir.join(format!("{stem}.js"));
-        let (wasm, js) = imports::shorten(
-            &std::fs::read(&wasm_path)?,
-            &std::fs::read_to_string(&js_path)?,
-        )
-        .map_err(|e| std::io::Error::other(format!("{name}: {e}")))?;
-        std::fs::write(&wasm_path, wasm)?;
-        std::fs::write(&js_path, js)?;
-    }
-    Ok(())
 }
 
 fn compress_dir(dir: &Path) -> std::io::Result<()> {
