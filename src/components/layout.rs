@@ -3,7 +3,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use crate::api;
-use crate::components::{resource, Loaded, Loading, ServerStatus, Toaster};
+use crate::components::{ServerStatus, Toaster};
 use crate::routes;
 use crate::state::{Leave, Session};
 
@@ -13,10 +13,10 @@ pub fn SpaceLayout() -> impl IntoView {
     let session = Session::expect();
     let params = use_params_map();
     let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
-    let spaces = resource(Box::new(move || {
+    let spaces = LocalResource::new(move || {
         session.version.track();
-        Box::pin(async move { session.check(api::spaces().await).map(Loaded::Spaces) }) as Loading
-    }));
+        async move { session.check(api::spaces().await) }
+    });
     let navigate = use_navigate();
     let leave = Leave::expect();
     // Unsaved changes are asked about first; until the answer the picker shows the current space.
@@ -47,7 +47,7 @@ pub fn SpaceLayout() -> impl IntoView {
                         // Until the names are known the current space is shown without its id.
                         let placeholder = if listed.is_none() { "Loading spaces…" } else { "Current space" };
                         let listed = match listed {
-                            Some(Ok(Loaded::Spaces(s))) => s,
+                            Some(Ok(s)) => s,
                             _ => vec![],
                         };
                         let mut options: Vec<(String, String)> = listed

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::components::{effect, ConfirmDialog};
+use crate::components::ConfirmDialog;
 use crate::routes;
 use crate::state::{Exit, Leave};
 
@@ -28,9 +28,7 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
     let armed = Rc::new(Cell::new(false));
     let leaving = RwSignal::new(false);
     let guarding = move || dirty.get_untracked() && !leaving.get_untracked();
-    effect(Box::new(move || {
-        leave.dirty.set(dirty.get() && !leaving.get())
-    }));
+    Effect::new(move || leave.dirty.set(dirty.get() && !leaving.get()));
     on_cleanup(move || {
         leave.dirty.try_set(false);
         leave.asking.try_set(None);
@@ -47,11 +45,11 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
         }
     };
     let arm_on_change = SendWrapper::new(arm.clone());
-    effect(Box::new(move || {
+    Effect::new(move || {
         if dirty.get() {
             arm_on_change();
         }
-    }));
+    });
     {
         let armed = armed.clone();
         on_window("popstate", true, move |e| {

@@ -2,8 +2,11 @@
 //! address, a table loaded one page at a time, the pager and the empty states.
 //!
 //! Each area describes its list as data ([`ListSpec`]) and turns a page of resources into
-//! [`Cell`]s. Leptos compiles every component, closure and resource once per type, so one
-//! shared screen instead of one per area keeps the download within its budget.
+//! [`Cell`]s: the three lists behave alike because they are one screen.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -11,12 +14,9 @@ use leptos_router::NavigateOptions;
 use leptos_use::use_debounce_fn_with_arg;
 
 use crate::api::urls::TAKE_ALL;
-use crate::api::ListQuery;
+use crate::api::{ApiError, ListQuery};
 use crate::components::field::{focus_field, focus_soon};
-use crate::components::{
-    action, effect, loaded, resource, CheckReport, Loaded, Loading, PageHead, Pager, Report,
-    SelectField, Work,
-};
+use crate::components::{loaded, CheckReport, PageHead, Pager, Report, SelectField};
 use crate::fleet::Fleet;
 use crate::routes::{self, page_number, ListState, PAGE_SIZE};
 use crate::state::Session;
@@ -36,9 +36,20 @@ pub enum Cell {
 pub struct Later {
     /// What the column's cells say when their load failed.
     pub unavailable: &'static str,
-    /// Loads the cells for these row keys: (space, keys) to a [`Table`] with only `later`.
-    pub load: fn(String, Vec<String>) -> Loading,
+    /// Loads the cells for these row keys: (space, keys) to each key's cell.
+    pub load: fn(String, Vec<String>) -> LoadLater,
 }
+
+/// A page of a list as it loads. Boxed, as [`LoadLater`] and [`BulkWork`] are: a [`ListSpec`]
+/// is data, and its functions plain `fn`s.
+pub type LoadTable = Pin<Box<dyn Future<Output = Result<Table, ApiError>>>>;
+/// A [`Later`] column's cells as they load, by row key.
+pub type LoadLater = Pin<Box<dyn Future<Output = Result<LaterCells, ApiError>>>>;
+/// What a [`Bulk`] button sets going.
+pub type BulkWork = Pin<Box<dyn Future<Output = ()>>>;
+
+/// A [`Later`] column's cells by row key.
+pub type LaterCells = BTreeMap<String, Cell>;
 
 /// A loaded page: its rows, the list's size, and the choices of each filter (same order as
 /// [`ListSpec::filters`], each without the "all" choice).
@@ -52,8 +63,6 @@ pub struct Table {
     pub keys: Vec<(String, String)>,
     /// The rows whose connection is set elsewhere (Polling Tentacles: on the Tentacle), by id.
     pub set_elsewhere: Vec<String>,
-    /// The [`Later`] column's cells by row key.
-    pub later: std::collections::BTreeMap<String, Cell>,
 }
 
 /// Something to do with the rows a person selects (e.g. check their health): a button above
@@ -61,7 +70,7 @@ pub struct Table {
 pub struct Bulk {
     /// The button's words, after which the number selected follows.
     pub label: &'static str,
-    pub run: fn(String, Vec<String>, RwSignal<Option<Report>>) -> Work,
+    pub run: fn(String, Vec<String>, RwSignal<Option<Report>>) -> BulkWork,
     /// More to do with the selection, beside the button (it reads [`Selection`]).
     pub more: Option<fn() -> AnyView>,
 }
@@ -108,7 +117,7 @@ pub struct ListSpec {
     pub empty_text: &'static str,
     pub no_match_title: &'static str,
     /// Loads a page: (space, API query) to rows.
-    pub load: fn(String, ListQuery) -> Loading,
+    pub load: fn(String, ListQuery) -> LoadTable,
     pub later: Option<Later>,
     pub bulk: Option<Bulk>,
     /// The machines it lists, when it lists a fleet's.
@@ -182,20 +191,20 @@ pub fn ListPage(
             .zip(s.filters.clone())
             .collect(),
     };
-    let table = resource(Box::new(move || {
+    let table = LocalResource::new(move || {
         session.version.track();
         let s = state.get();
         let load = (spec.load)(space.get(), query(&s, (s.page - 1) * PAGE_SIZE, PAGE_SIZE));
-        Box::pin(async move {
+        async move {
             let result = session.check(load.await);
             loaded_for.try_set(Some(s));
             result
-        }) as Loading
-    }));
+        }
+    });
     // The later column, for the rows on screen.
-    let later = resource(Box::new(move || {
+    let later = LocalResource::new(move || {
         let keys: Vec<String> = table.with(|t| match t {
-            Some(Ok(Loaded::Table(t))) => t
+            Some(Ok(t)) => t
                 .rows
                 .iter()
                 .flatten()
@@ -210,34 +219,30 @@ pub fn ListPage(
             (Some(later), false) => Some((later.load)(space.get_untracked(), keys)),
             _ => None,
         };
-        // The same future type as the table's: Leptos compiles its resource code once per type.
-        Box::pin(async move {
+        async move {
             match load {
                 Some(load) => session.check(load.await),
-                None => Ok(Loaded::Table(Table::default())),
+                None => Ok(LaterCells::new()),
             }
-        }) as Loading
-    }));
+        }
+    });
     // A page past the end (an old link, or rows deleted since) goes to the last page.
-    effect(Box::new(move || {
+    Effect::new(move || {
         let total = table.with(|t| match t {
-            Some(Ok(Loaded::Table(t))) if t.rows.is_empty() => Some(t.total),
+            Some(Ok(t)) if t.rows.is_empty() => Some(t.total),
             _ => None,
         });
         let s = state.get_untracked();
         if let Some(last) = total.map(routes::last_page).filter(|last| s.page > *last) {
             go_to(href(&ListState { page: last, ..s }), true);
         }
-    }));
+    });
     // The filters' choices change only with the data, so a reload does not rebuild the selects.
     let choices = Memo::new(move |_| {
         table
             .get()
             .and_then(Result::ok)
-            .and_then(|t| match t {
-                Loaded::Table(t) => Some(t.filter_options),
-                _ => None,
-            })
+            .map(|t| t.filter_options)
             .unwrap_or_default()
     });
 
@@ -246,48 +251,47 @@ pub fn ListPage(
     let selected = RwSignal::new(Vec::<String>::new());
     let matching = RwSignal::new(None::<Rows>);
     let report = RwSignal::new(None::<Report>);
-    effect(Box::new(move || {
+    Effect::new(move || {
         state.track();
         selected.set(vec![]);
         matching.set(None);
-    }));
-    let select_matching = action(Box::new(move || -> Work {
+    });
+    let select_matching = Action::new_local(move |(): &()| {
         let load = (spec.load)(
             space.get_untracked(),
             query(&state.get_untracked(), 0, TAKE_ALL),
         );
-        Box::pin(async move {
+        async move {
             match session.check(load.await) {
-                Ok(Loaded::Table(t)) => {
+                Ok(t) => {
                     selected.try_set(t.keys.iter().map(|(id, _)| id.clone()).collect());
                     matching.try_set(Some((t.keys, t.set_elsewhere)));
                     // The button is replaced by "Clear the selection": focus goes there.
                     focus_soon("clear-selection");
                 }
-                Ok(_) => {}
                 Err(e) => {
                     report.try_set(Some(Report::error(&e)));
                 }
             }
-        })
-    }));
-    let bulk = action(Box::new(move || -> Work {
+        }
+    });
+    let bulk = Action::new_local(move |(): &()| {
         let work = spec
             .bulk
             .as_ref()
             .map(|b| (b.run)(space.get_untracked(), selected.get_untracked(), report));
-        Box::pin(async move {
+        async move {
             if let Some(work) = work {
                 work.await;
                 // What the work changed shows in the table (e.g. the Health column).
                 table.refetch();
                 matching.try_set(None);
             }
-        })
-    }));
+        }
+    });
     let rows = Memo::new(move |_| match (matching.get(), table.get()) {
         (Some(all), _) => all,
-        (None, Some(Ok(Loaded::Table(t)))) => (t.keys, t.set_elsewhere),
+        (None, Some(Ok(t))) => (t.keys, t.set_elsewhere),
         _ => Default::default(),
     });
     provide_context(Selection {
@@ -342,7 +346,6 @@ pub fn ListPage(
         </div>
         {bulk_bar}
         {loaded(table, spec.loading, None, move |t| {
-            let Loaded::Table(t) = t else { return ().into_any() };
             let s = state.get_untracked();
             if t.rows.is_empty() && t.total == 0 {
                 let filtered = !s.search.trim().is_empty() || s.filters.iter().any(|f| !f.is_empty());
@@ -424,11 +427,11 @@ pub fn ListPage(
                                     <td data-label=*label>{match cell {
                                         Cell::Later(key) => (move || match later.get() {
                                             None => pending(),
-                                            Some(Ok(Loaded::Table(t))) => match t.later.get(&key) {
+                                            Some(Ok(cells)) => match cells.get(&key) {
                                                 Some(cell) => cell_view(cell.clone()),
                                                 None => pending(),
                                             },
-                                            Some(Ok(_)) | Some(Err(_)) => view! {
+                                            Some(Err(_)) => view! {
                                                 <span class="muted">{spec.later.as_ref().map(|l| l.unavailable)}</span>" "
                                                 <button type="button" class="button small" on:click=move |_| later.refetch()>"Retry"</button>
                                             }.into_any(),

@@ -24,7 +24,7 @@ pub use error_panel::ErrorPanel;
 pub use field::{FormActions, FormProblems, OptionGroup, SelectField, TextField};
 pub use layout::SpaceLayout;
 pub use leave_guard::LeaveGuard;
-pub use loaded::{action, effect, loaded, resource, Loaded, Loading, Work};
+pub use loaded::loaded;
 pub use page_head::PageHead;
 pub use pager::Pager;
 pub use server_status::ServerStatus;

@@ -3,14 +3,12 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
-use crate::components::effect;
-
 /// Opens a native `<dialog>` as modal while `open` is true (the rest of the page is inert and
 /// Escape fires `cancel`), and closes it otherwise. Closing gives focus back to what had it
 /// before (the button that opened it), if that is still on the page.
 pub fn bind_modal(dialog: NodeRef<Dialog>, open: Signal<bool>) {
     let opener = StoredValue::new(SendWrapper::new(None::<web_sys::HtmlElement>));
-    effect(Box::new(move || {
+    Effect::new(move || {
         let Some(el) = dialog.get() else { return };
         match (open.get(), el.open()) {
             (true, false) => {
@@ -31,5 +29,5 @@ pub fn bind_modal(dialog: NodeRef<Dialog>, open: Signal<bool>) {
             }
             _ => {}
         }
-    }));
+    });
 }

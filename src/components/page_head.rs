@@ -3,7 +3,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use leptos::html::H1;
 use leptos::prelude::*;
 
-use crate::components::effect;
 use crate::routes;
 
 /// Set once the first screen has shown: the first screen of a visit keeps the browser's own
@@ -29,13 +28,13 @@ pub fn PageHead(
     let heading = NodeRef::<H1>::new();
     let item = list.is_some().then_some(title.as_str());
     document().set_title(&routes::document_title(item, area));
-    effect(Box::new(move || {
+    Effect::new(move || {
         if let Some(h1) = heading.get() {
             if SHOWN_ONE.swap(true, Ordering::Relaxed) {
                 let _ = h1.focus();
             }
         }
-    }));
+    });
     let crumb = list.map(|href| {
         view! {
             <nav aria-label="Breadcrumb" class="breadcrumb">

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{loaded, resource, Loaded, Loading};
+use crate::components::loaded;
 use crate::state::Session;
 
 /// Which server the console is talking to, from `GET /api`; "Server unreachable" from a request
@@ -9,11 +9,11 @@ use crate::state::Session;
 #[component]
 pub fn ServerStatus() -> impl IntoView {
     let session = Session::expect();
-    let root = resource(Box::new(move || {
+    let root = LocalResource::new(move || {
         session.version.track();
         session.reachable.track();
-        Box::pin(async move { session.check(api::root().await).map(Loaded::Root) }) as Loading
-    }));
+        async move { session.check(api::root().await) }
+    });
     let status = move || {
         if !session.reachable.get() {
             return view! {
@@ -23,7 +23,6 @@ pub fn ServerStatus() -> impl IntoView {
             .into_any();
         }
         loaded(root, "Connecting to the server…", None, |r| {
-            let Loaded::Root(r) = r else { return ().into_any() };
             view! {
                 <span class="dot" aria-hidden="true"></span>
                 <span data-testid="server-version">{format!("{} {}", r.application, r.version)}</span>

@@ -1,6 +1,5 @@
 use leptos::prelude::*;
 
-use crate::components::effect;
 use crate::state::Toasts;
 
 /// The live region for toasts, at the top of the content (in the flow of the page, so a toast
@@ -11,10 +10,10 @@ use crate::state::Toasts;
 pub fn Toaster() -> impl IntoView {
     let toasts = Toasts::expect();
     let path = leptos_router::hooks::use_location().pathname;
-    effect(Box::new(move || {
+    Effect::new(move || {
         path.track();
         toasts.page_changed();
-    }));
+    });
     view! {
         <div class="toaster" role="status" aria-live="polite">
             {move || toasts.items.get().into_iter().map(|toast| view! {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, HealthCheck};
 use crate::components::field::focus_field;
-use crate::components::{action, CheckReport, Report, Tone, Work};
+use crate::components::{list_page::BulkWork, CheckReport, Report, Tone};
 use crate::forms::target::{health_label, TargetDraft};
 use crate::forms::FormState;
 use crate::state::Session;
@@ -21,11 +21,11 @@ pub fn Discover(
 ) -> impl IntoView {
     let session = Session::expect();
     let report = RwSignal::new(None::<Report>);
-    let discover = action(Box::new(move || -> Work {
+    let discover = Action::new_local(move |(): &()| {
         let space = space.clone();
         let (uri, proxy) =
             draft.with_untracked(|d| (d.uri.clone(), d.via_proxy.then(|| d.proxy.clone())));
-        Box::pin(async move {
+        async move {
             let shown = match session.check(api::discover_thumbprint(space, uri, proxy).await) {
                 Ok(thumbprint) => {
                     draft.try_update(|d| d.thumbprint = thumbprint.clone());
@@ -35,8 +35,8 @@ pub fn Discover(
                 Err(e) => Report::error(&e),
             };
             report.try_set(Some(shown));
-        })
-    }));
+        }
+    });
     let run = move |_| {
         if discover.pending().get_untracked() {
             return;
@@ -86,7 +86,7 @@ fn running(check: &HealthCheck) -> Report {
 
 /// The list's "Check health" for the selected targets: progress, then which could not be reached
 /// and why (the last line each one's check logged).
-pub fn check_health(space: String, ids: Vec<String>, report: RwSignal<Option<Report>>) -> Work {
+pub fn check_health(space: String, ids: Vec<String>, report: RwSignal<Option<Report>>) -> BulkWork {
     let session = Session::expect();
     report.set(Some(Report::new(
         Tone::Running,
@@ -148,9 +148,9 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
     let session = Session::expect();
     let shown = RwSignal::new((health, summary));
     let report = RwSignal::new(None::<Report>);
-    let check = action(Box::new(move || -> Work {
+    let check = Action::new_local(move |(): &()| {
         let (space, id) = (space.clone(), id.clone());
-        Box::pin(async move {
+        async move {
             let followed = api::check_health(space, vec![id], |c| {
                 report.try_set(Some(running(c))).is_none()
             })
@@ -189,8 +189,8 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
                 Err(e) => Report::error(&e),
             };
             report.try_set(Some(outcome));
-        })
-    }));
+        }
+    });
     view! {
         <section class="panel check" aria-labelledby="health-title" data-testid="health">
             <h2 id="health-title">"Health"</h2>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::list_page::Selection;
-use crate::components::{action, CheckReport, ConfirmDialog, Report, Tone, Work};
+use crate::components::{CheckReport, ConfirmDialog, Report, Tone};
 use crate::fleet::TARGETS;
 use crate::forms::at_most;
 use crate::state::Session;
@@ -65,7 +65,7 @@ fn ChangeConnection() -> impl IntoView {
         }
         text
     };
-    let change = action(Box::new(move || -> Work {
+    let change = Action::new_local(move |(): &()| {
         let (ids, _) = plan();
         let proxy = Some(to.get_untracked()).filter(|p| p != DIRECT);
         let space = sel.space.get_untracked();
@@ -73,7 +73,7 @@ fn ChangeConnection() -> impl IntoView {
             || "directly".to_owned(),
             |p| format!("through {}", name_of(p)),
         );
-        Box::pin(async move {
+        async move {
             let shown = match session.check(api::change_proxy(fleet, space, ids, proxy).await) {
                 Ok(answer) => {
                     let list = |key: &str| answer[key].as_array().cloned().unwrap_or_default();
@@ -100,8 +100,8 @@ fn ChangeConnection() -> impl IntoView {
             };
             open.try_set(false);
             report.try_set(Some(shown));
-        })
-    }));
+        }
+    });
     let count = move || sel.selected.with(Vec::len);
     view! {
         <div class="field">

@@ -9,8 +9,8 @@ use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    action, loaded, resource, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded,
-    Loading, OptionGroup, PageHead, SelectField, TextField, Work,
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup, PageHead,
+    SelectField, TextField,
 };
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{differences, style_label, text, TargetDraft};
@@ -43,10 +43,10 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
             )
         })
     });
-    let data = resource(Box::new(move || {
+    let data = LocalResource::new(move || {
         session.version.track();
         let (space, id) = key.get();
-        Box::pin(async move {
+        async move {
             // Together: the names and the target.
             let (names, machine) =
                 futures::join!(api::lookups(space.clone(), fleet, true), async {
@@ -55,12 +55,9 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
                         _ => api::machine(fleet, space, id).await.map(Some),
                     }
                 });
-            Ok(Loaded::Target(
-                session.check(machine)?,
-                session.check(names)?,
-            ))
-        }) as Loading
-    }));
+            Ok((session.check(machine)?, session.check(names)?))
+        }
+    });
     let reload = Callback::new(move |()| data.refetch());
     let detours = Detours::expect();
     // Back from "Add a proxy": the proxy just added, to choose.
@@ -72,42 +69,44 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
         list: list.clone(),
         list_label: fleet.back,
     };
-    loaded(data, fleet.loading, Some(missing), move |loaded| {
-        let Loaded::Target(machine, names) = loaded else {
-            return ().into_any();
-        };
-        let (space, id) = key.get_untracked();
-        let here = routes::item(fleet, &space, &id);
-        // Edits kept while a proxy was added from this form: they come back, on the version
-        // they were made on, with the new proxy chosen.
-        let (machine, start) = match detours.take(&here) {
-            Some(kept) => {
-                let mut draft = kept.draft;
-                if let Some(p) = added
-                    .clone()
-                    .filter(|p| names.proxies.iter().any(|n| n.id == *p))
-                {
-                    draft.via_proxy = true;
-                    draft.proxy = p;
+    loaded(
+        data,
+        fleet.loading,
+        Some(missing),
+        move |(machine, names)| {
+            let (space, id) = key.get_untracked();
+            let here = routes::item(fleet, &space, &id);
+            // Edits kept while a proxy was added from this form: they come back, on the version
+            // they were made on, with the new proxy chosen.
+            let (machine, start) = match detours.take(&here) {
+                Some(kept) => {
+                    let mut draft = kept.draft;
+                    if let Some(p) = added
+                        .clone()
+                        .filter(|p| names.proxies.iter().any(|n| n.id == *p))
+                    {
+                        draft.via_proxy = true;
+                        draft.proxy = p;
+                    }
+                    (kept.original, Some(draft))
                 }
-                (kept.original, Some(draft))
-            }
-            None => (machine, None),
-        };
-        let title = machine
-            .as_ref()
-            .map_or_else(|| format!("Add {}", fleet.noun), |m| text(&m.value, "Name"));
-        let note = machine.as_ref().and_then(|m| {
-            let at = |key| m.value.get(key).and_then(serde_json::Value::as_str);
-            routes::last_modified(at("LastModifiedOn"), at("LastModifiedBy"))
-        });
-        view! {
+                None => (machine, None),
+            };
+            let title = machine
+                .as_ref()
+                .map_or_else(|| format!("Add {}", fleet.noun), |m| text(&m.value, "Name"));
+            let note = machine.as_ref().and_then(|m| {
+                let at = |key| m.value.get(key).and_then(serde_json::Value::as_str);
+                routes::last_modified(at("LastModifiedOn"), at("LastModifiedBy"))
+            });
+            view! {
                 <PageHead title=title area=fleet.title list=list.clone()
                     note=note.unwrap_or_default()/>
                 <TargetForm fleet=fleet space=space here=here original=machine start=start names=names reload=reload/>
             }
             .into_any()
-    })
+        },
+    )
 }
 
 /// A field's element id, which is how a field with an error gets focus.
@@ -230,9 +229,9 @@ fn TargetForm(
     let conflict = RwSignal::new(None::<(Tagged<Machine>, Vec<Difference>)>);
     // What Save sends; the action takes no input, so that every action has one type.
     let to_send = StoredValue::new(Machine::default());
-    let save = action(Box::new(move || -> Work {
+    let save = Action::new_local(move |(): &()| {
         let (space, machine, navigate) = (space.clone(), to_send.get_value(), navigate.clone());
-        Box::pin(async move {
+        async move {
             let id = text(&machine, "Id");
             let result = api::save_machine(fleet, space.clone(), machine, etag.get_value()).await;
             let result = match session.check(result) {
@@ -259,8 +258,8 @@ fn TargetForm(
                     None => focus_soon(PROBLEMS_ID),
                 },
             }
-        })
-    }));
+        }
+    });
     let send = move || {
         if save.pending().get_untracked() {
             return;

@@ -3,8 +3,8 @@ use leptos::prelude::*;
 use super::checks::check_health;
 use super::connection::change_connection;
 use crate::api::{self, ListQuery, Lookups, Named};
-use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, Table};
-use crate::components::{Loaded, Loading};
+use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, LoadTable, Table};
+
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
@@ -78,7 +78,7 @@ pub fn WorkerList() -> impl IntoView {
 }
 
 /// A page of the fleet's machines, with group and proxy names from one request each for the space.
-fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> Loading {
+fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> LoadTable {
     Box::pin(async move {
         // Together: the names (usually cached) and the page.
         let (names, page) = futures::join!(
@@ -91,7 +91,7 @@ fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> Loading {
                 .map(|n| (n.id.clone(), n.name.clone()))
                 .collect()
         };
-        Ok(Loaded::Table(Table {
+        Ok(Table {
             has_next: page.links.contains_key("Page.Next"),
             total: page.total_results,
             rows: page
@@ -121,8 +121,7 @@ fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> Loading {
                     .chain(options(&names.proxies))
                     .collect(),
             ],
-            ..Table::default()
-        }))
+        })
     })
 }
 

@@ -5,7 +5,7 @@ use leptos_router::NavigateOptions;
 
 use super::edit::machine_links;
 use crate::api::{self, ApiError};
-use crate::components::{action, resource, ConfirmDialog, Loaded, Loading, Work};
+use crate::components::ConfirmDialog;
 use crate::fleet::TARGETS;
 use crate::routes;
 use crate::state::{Session, Toasts};
@@ -51,18 +51,17 @@ pub fn DeleteProxy(
     let choices_space = space.clone();
     // The other proxies, asked for when the dialog opens (not with the page).
     let choices = used.then(|| {
-        resource(Box::new(move || {
+        LocalResource::new(move || {
             let (space, wanted) = (choices_space.clone(), open.get());
-            Box::pin(async move {
-                let names = match wanted {
-                    true => api::lookups(space, &TARGETS, false).await?,
-                    false => api::Lookups::default(),
-                };
-                Ok(Loaded::Target(None, names))
-            }) as Loading
-        }))
+            async move {
+                match wanted {
+                    true => api::lookups(space, &TARGETS, false).await,
+                    false => Ok(api::Lookups::default()),
+                }
+            }
+        })
     });
-    let delete = action(Box::new(move || -> Work {
+    let delete = Action::new_local(move |(): &()| {
         let (space, id, list, navigate, etag, deleted) = (
             space.clone(),
             id.clone(),
@@ -77,7 +76,7 @@ pub fn DeleteProxy(
             false => to_move.clone(),
         };
         let to = Some(to).filter(|t| t != "Direct");
-        Box::pin(async move {
+        async move {
             // Each fleet's move, then the delete; the first failure stops the rest.
             let result = async {
                 for (fleet, ids) in moving {
@@ -99,8 +98,8 @@ pub fn DeleteProxy(
                     failure.try_set(Some((e.to_string(), vec![])));
                 }
             }
-        })
-    }));
+        }
+    });
     // A proxy in use cannot be deleted: the dialog says so and lists the targets to switch.
     let (title, confirm_label, cancel_label) = if used {
         (
@@ -136,7 +135,7 @@ pub fn DeleteProxy(
                         <option value="" selected>"Choose a connection"</option>
                         <option value="Direct">"Direct"</option>
                         {move || match choices.and_then(|c| c.get()) {
-                            Some(Ok(Loaded::Target(_, names))) => names.proxies.into_iter()
+                            Some(Ok(names)) => names.proxies.into_iter()
                                 .filter(|p| p.id != proxy_id)
                                 .map(|p| view! { <option value=p.id>{p.name}</option> })
                                 .collect_view()

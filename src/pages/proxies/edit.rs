@@ -10,8 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    action, loaded, resource, ConflictDialog, FormActions, FormProblems, LeaveGuard, Loaded,
-    Loading, PageHead, TextField, Work,
+    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, PageHead, TextField,
 };
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
@@ -50,14 +49,11 @@ pub fn ProxyPage() -> impl IntoView {
 fn EditProxy(id: Memo<String>) -> impl IntoView {
     let session = Session::expect();
     let space = space_param();
-    let proxy = resource(Box::new(move || {
+    let proxy = LocalResource::new(move || {
         session.version.track();
         let (space, id) = (space.get(), id.get());
-        Box::pin(async move {
-            let (proxy, users) = session.check(api::proxy_with_users(space, id).await)?;
-            Ok(Loaded::Proxy(Box::new(proxy), users))
-        }) as Loading
-    }));
+        async move { session.check(api::proxy_with_users(space, id).await) }
+    });
     let reload = Callback::new(move |()| proxy.refetch());
     let missing = Missing {
         title: "This proxy does not exist",
@@ -65,28 +61,30 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
         list: routes::proxies(&space.get_untracked()),
         list_label: "Back to the proxies",
     };
-    loaded(proxy, "Loading the proxy…", Some(missing), move |loaded| {
-        let Loaded::Proxy(p, users) = loaded else {
-            return ().into_any();
-        };
-        let name = p.value.name.clone();
-        let space = space.get_untracked();
-        let note = routes::last_modified(
-            p.value.last_modified_on.as_deref(),
-            p.value.last_modified_by.as_deref(),
-        );
-        let delete = view! {
-            <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
-        };
-        view! {
+    loaded(
+        proxy,
+        "Loading the proxy…",
+        Some(missing),
+        move |(p, users)| {
+            let name = p.value.name.clone();
+            let space = space.get_untracked();
+            let note = routes::last_modified(
+                p.value.last_modified_on.as_deref(),
+                p.value.last_modified_by.as_deref(),
+            );
+            let delete = view! {
+                <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
+            };
+            view! {
             <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
                 {delete}
             </PageHead>
-            <ProxyForm space=space.clone() original=Some(*p) reload=reload back=None address=users.address.clone()/>
+            <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()/>
             <UsedBy space=space users=users/>
         }
         .into_any()
-    })
+        },
+    )
 }
 
 /// The deployment targets and workers that connect through this proxy, each linking to its
@@ -198,14 +196,14 @@ fn ProxyForm(
     // be gone by the time the server answers.
     // What Save sends; the action takes no input, so that every action has one type.
     let to_send = StoredValue::new(ProxyResource::default());
-    let save = action(Box::new(move || -> Work {
+    let save = Action::new_local(move |(): &()| {
         let (space, resource, navigate, back) = (
             space.clone(),
             to_send.get_value(),
             navigate.clone(),
             back.clone(),
         );
-        Box::pin(async move {
+        async move {
             let id = resource.id.clone();
             let result = api::save_proxy(space.clone(), resource, etag.get_value()).await;
             let result = match (session.check(result), id) {
@@ -240,8 +238,8 @@ fn ProxyForm(
                     None => focus_soon(PROBLEMS_ID),
                 },
             }
-        })
-    }));
+        }
+    });
 
     let send = move || {
         if save.pending().get_untracked() {

@@ -2,8 +2,10 @@ use leptos::prelude::*;
 
 use super::about::AboutProxies;
 use crate::api::{self, ListQuery};
-use crate::components::list_page::{Cell, Later, ListPage, ListSpec, Table};
-use crate::components::{Loaded, Loading};
+use crate::components::list_page::{
+    Cell, Later, LaterCells, ListPage, ListSpec, LoadLater, LoadTable, Table,
+};
+
 use crate::forms::proxy::authentication;
 use crate::routes;
 
@@ -37,10 +39,10 @@ pub fn ProxyList() -> impl IntoView {
 }
 
 /// A page of proxies; how many machines use each comes after, in one request for the page.
-fn load(space: String, query: ListQuery) -> Loading {
+fn load(space: String, query: ListQuery) -> LoadTable {
     Box::pin(async move {
         let page = api::proxy_page(space.clone(), query).await?;
-        Ok(Loaded::Table(Table {
+        Ok(Table {
             has_next: page.links.contains_key("Page.Next"),
             total: page.total_results,
             rows: page
@@ -59,28 +61,25 @@ fn load(space: String, query: ListQuery) -> Loading {
                 })
                 .collect(),
             ..Table::default()
-        }))
+        })
     })
 }
 
 /// Each proxy's usage: "3 machines" (deployment targets and workers) linking to the proxy's page,
 /// whose Used by lists them, or "Not used".
-fn usage(space: String, ids: Vec<String>) -> Loading {
+fn usage(space: String, ids: Vec<String>) -> LoadLater {
     Box::pin(async move {
         let usage = api::proxy_usage(space.clone(), ids).await?;
-        // Inserted one by one: collecting into a map sorts first, and sort code is 3 KB.
-        let mut later = std::collections::BTreeMap::new();
-        for (id, count) in usage {
-            let text = routes::used_by(count);
-            let cell = match count {
-                0 => Cell::Text(text),
-                _ => Cell::Link(routes::proxy(&space, &id), text),
-            };
-            later.insert(id, cell);
-        }
-        Ok(Loaded::Table(Table {
-            later,
-            ..Table::default()
-        }))
+        Ok(usage
+            .into_iter()
+            .map(|(id, count)| {
+                let text = routes::used_by(count);
+                let cell = match count {
+                    0 => Cell::Text(text),
+                    _ => Cell::Link(routes::proxy(&space, &id), text),
+                };
+                (id, cell)
+            })
+            .collect::<LaterCells>())
     })
 }

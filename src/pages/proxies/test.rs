@@ -3,7 +3,7 @@ use api_model::ProxyResource;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{action, CheckReport, Report, TextField, Tone, Work};
+use crate::components::{CheckReport, Report, TextField, Tone};
 use crate::forms::proxy::ProxyDraft;
 use crate::state::Session;
 
@@ -20,12 +20,12 @@ pub fn TestProxy(
     let (host, port) = address.map_or_else(Default::default, |(h, p)| (h, p.to_string()));
     let (host, port) = (RwSignal::new(host), RwSignal::new(port));
     let report = RwSignal::new(None::<Report>);
-    let test = action(Box::new(move || -> Work {
+    let test = Action::new_local(move |(): &()| {
         let space = space.clone();
         let proxy = original.with_value(|o| draft.with_untracked(|d| d.as_typed(o.as_ref())));
         let (to_host, to_port) = (host.get_untracked(), port.get_untracked());
         let target = format!("{}:{}", to_host.trim(), to_port.trim());
-        Box::pin(async move {
+        async move {
             let outcome = session.check(api::test_proxy(space, proxy, to_host, to_port).await);
             let shown = match outcome {
                 Ok(r) if r.success => Report::new(
@@ -47,8 +47,8 @@ pub fn TestProxy(
                 Err(e) => Report::error(&e),
             };
             report.try_set(Some(shown));
-        })
-    }));
+        }
+    });
     let run = move |_| {
         if test.pending().get_untracked() {
             return;
