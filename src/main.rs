@@ -1,6 +1,6 @@
 fn main() {
-    // No panic hook: with panic = "abort" a panic is fatal either way, and the hook's message
-    // formatting cost 1.4 KB gzip of a download budget that is nearly used up.
+    // No panic hook: the release build aborts on a panic at once, so no message would reach a
+    // person; the console shows its errors as text in its screens instead.
     // The plain-HTML shell from index.html, painted while the wasm loaded, gives way to the app.
     if let Some(shell) = leptos::prelude::document().get_element_by_id("boot-shell") {
         shell.remove();

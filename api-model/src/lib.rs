@@ -3,6 +3,7 @@
 
 mod collection;
 mod error;
+mod extensions;
 mod links;
 mod machine;
 pub mod machine_validation;
@@ -10,10 +11,15 @@ mod proxy;
 mod root;
 mod sensitive;
 mod space;
+mod task;
 pub mod validation;
 
 pub use collection::ResourceCollection;
 pub use error::ErrorBody;
+pub use extensions::{
+    ChangedMachine, ProxyChange, ProxyChangeResult, ProxyTestRequest, ProxyTestResult, ProxyUsage,
+    Stage,
+};
 pub use links::Links;
 pub use machine::{
     endpoint_address, listening_host_port, url_host_port, AccountResource, EndpointResource,
@@ -23,6 +29,7 @@ pub use proxy::{ProxyResource, DEFAULT_PORT, PROXY_TYPE_HTTP};
 pub use root::{RootResource, SpaceRootResource};
 pub use sensitive::{SecretChange, SensitiveValue};
 pub use space::SpaceResource;
+pub use task::{ActivityElement, ActivityLogElement, TaskDetailsResource, TaskResource};
 
 /// Deserializes `null` as the type's default, so `"Name": null` reads like an absent field.
 pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>

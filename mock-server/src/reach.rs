@@ -5,11 +5,12 @@
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
+use api_model::ProxyTestResult;
+pub use api_model::Stage;
 use base64::Engine;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use serde::Serialize;
 use sha1::{Digest, Sha1};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -35,14 +36,6 @@ pub enum Expect {
     Either,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Stage {
-    Connect,
-    Authenticate,
-    Tunnel,
-    Tls,
-}
-
 /// An HTTP proxy and the credentials to give it.
 pub struct Proxy {
     /// What the admin calls it, for what a person reads (a health summary, a log line).
@@ -53,9 +46,9 @@ pub struct Proxy {
     pub password: Option<String>,
 }
 
-/// How far an attempt got, in the shape the proxy test answers with.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "PascalCase")]
+/// How far an attempt got: what the proxy test answers ([`ProxyTestResult`]), and what a health
+/// check logs beside it.
+#[derive(Debug, Clone)]
 pub struct Outcome {
     pub success: bool,
     pub stage: Stage,
@@ -64,11 +57,21 @@ pub struct Outcome {
     /// SHA-1 of the certificate the far end presented (upper-case hex), after a TLS handshake.
     pub thumbprint: Option<String>,
     /// The far end's SSH banner, when it sent one.
-    #[serde(skip)]
     pub ssh_banner: Option<String>,
     /// Each step that succeeded, with its time ("Connected to the proxy … in 3 ms").
-    #[serde(skip)]
     pub steps: Vec<String>,
+}
+
+impl From<Outcome> for ProxyTestResult {
+    fn from(o: Outcome) -> Self {
+        Self {
+            success: o.success,
+            stage: o.stage,
+            message: o.message,
+            elapsed_milliseconds: o.elapsed_milliseconds,
+            thumbprint: o.thumbprint,
+        }
+    }
 }
 
 /// Reaches `host:port` through `proxy` (or directly), within [`TIME_LIMIT`].

@@ -1,19 +1,13 @@
 //! Checks that make the server connect somewhere: testing a proxy, reading a Listening
 //! Tentacle's thumbprint, and the Health task (started, then followed until it finishes).
 
-use api_model::ProxyResource;
-use serde_json::{json, Value};
+use api_model::{
+    ActivityElement, ProxyResource, ProxyTestRequest, ProxyTestResult, TaskDetailsResource,
+    TaskResource,
+};
+use serde_json::json;
 
 use super::{client, urls, ApiError, Machine};
-
-/// How far a proxy test got, and why it stopped there.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ProxyTestResult {
-    pub success: bool,
-    pub stage: String,
-    pub message: String,
-    pub elapsed_milliseconds: u64,
-}
 
 /// Can the server reach `host:port` through this proxy as the form holds it? A saved proxy
 /// sent without a new password is tested with its stored one. The server checks every value
@@ -24,15 +18,12 @@ pub async fn test_proxy(
     host: String,
     port: String,
 ) -> Result<ProxyTestResult, ApiError> {
-    let body = json!({"Proxy": proxy, "Host": host, "Port": port.trim().parse::<i32>().ok()});
-    // Read through `Value`, like every small answer (a typed reader costs KBs of download).
-    let r: Value = client::post(&urls::proxy_test(&space), &body).await?;
-    Ok(ProxyTestResult {
-        success: r["Success"].as_bool().unwrap_or(false),
-        stage: r["Stage"].as_str().unwrap_or_default().to_owned(),
-        message: r["Message"].as_str().unwrap_or_default().to_owned(),
-        elapsed_milliseconds: r["ElapsedMilliseconds"].as_u64().unwrap_or(0),
-    })
+    let body = ProxyTestRequest {
+        proxy,
+        host: Some(host),
+        port: port.trim().parse().ok(),
+    };
+    client::post(&urls::proxy_test(&space), &body).await
 }
 
 /// The thumbprint of the certificate the Listening Tentacle at `uri` presents, read by the
@@ -72,34 +63,28 @@ pub struct HealthCheck {
 }
 
 impl HealthCheck {
-    /// Reads a task (`POST tasks`) or its details (`GET tasks/{id}/details`).
-    pub fn read(answer: &Value) -> Self {
-        let task = answer.get("Task").unwrap_or(answer);
-        let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
-        let machines = items(answer, "ActivityLogs")
-            .iter()
-            .flat_map(|root| items(root, "Children"))
+    /// A task (`POST tasks`) and its activity log (`GET tasks/{id}/details`; none yet: empty).
+    pub fn read(task: TaskResource, log: Vec<ActivityElement>) -> Self {
+        let machines = log
+            .into_iter()
+            .flat_map(|root| root.children)
             .map(|m| Checked {
-                name: text(m, "Name"),
-                status: text(m, "Status"),
-                lines: items(m, "LogElements")
-                    .iter()
-                    .map(|l| text(l, "MessageText"))
-                    .collect(),
+                name: m.name,
+                status: m.status,
+                lines: m.log_elements.into_iter().map(|l| l.message_text).collect(),
             })
             .collect();
         Self {
-            state: text(task, "State"),
-            done: task["IsCompleted"].as_bool().unwrap_or(false),
-            error: text(task, "ErrorMessage"),
+            state: task.state,
+            done: task.is_completed,
+            error: task.error_message,
             machines,
         }
     }
-}
 
-/// The array at `key`, read in place (none: empty).
-fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v[key].as_array().map_or(&[], Vec::as_slice)
+    fn of_details(details: TaskDetailsResource) -> Self {
+        Self::read(details.task, details.activity_logs)
+    }
 }
 
 /// How often a running check is asked about, and for how long at most (two minutes: each
@@ -116,21 +101,20 @@ pub async fn check_health(
 ) -> Result<HealthCheck, ApiError> {
     let body = json!({"Name": "Health", "SpaceId": space, "Description": "Health check from the console",
                       "Arguments": {"MachineIds": ids}});
-    let task: Value = client::post(&urls::tasks(&space), &body).await?;
-    let id = task["Id"].as_str().unwrap_or_default().to_owned();
-    let mut check = HealthCheck::read(&task);
+    let task: TaskResource = client::post(&urls::tasks(&space), &body).await?;
+    let id = task.id.clone();
+    let mut check = HealthCheck::read(task, vec![]);
     for _ in 0..POLLS {
         if check.done || !progress(&check) {
             break;
         }
         pause(POLL_EVERY_MS).await;
-        check = HealthCheck::read(&client::get(&urls::task_details(&space, &id)).await?);
+        check = HealthCheck::of_details(client::get(&urls::task_details(&space, &id)).await?);
     }
     Ok(check)
 }
 
-/// Waits `ms` milliseconds (the browser's timer, through Leptos, whose timer code is already in
-/// the download; a `Promise` of our own added KBs of closure glue).
+/// Waits `ms` milliseconds on the browser's timer (Leptos's `set_timeout`).
 async fn pause(ms: u64) {
     let (done, wait) = futures::channel::oneshot::channel::<()>();
     leptos::prelude::set_timeout(
@@ -149,7 +133,11 @@ mod tests {
     #[test]
     fn reads_a_task_and_its_log() {
         let queued = HealthCheck::read(
-            &json!({"Id": "ServerTasks-1", "State": "Queued", "IsCompleted": false}),
+            serde_json::from_value(
+                json!({"Id": "ServerTasks-1", "State": "Queued", "IsCompleted": false}),
+            )
+            .unwrap(),
+            vec![],
         );
         assert_eq!(queued.state, "Queued");
         assert!(!queued.done && queued.machines.is_empty());
@@ -160,7 +148,7 @@ mod tests {
                 {"Category": "Error", "MessageText": "Thumbprint mismatch."}
             ]}]}]
         });
-        let failed = HealthCheck::read(&details);
+        let failed = HealthCheck::of_details(serde_json::from_value(details).unwrap());
         assert!(failed.done);
         assert_eq!(failed.state, "Failed");
         assert_eq!(failed.error, "1 of 1 could not be reached: web01.");

@@ -1,3 +1,5 @@
+use api_model::ErrorBody;
+
 /// Every way a request can fail, as a screen needs to tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -30,27 +32,15 @@ impl ApiError {
     /// Maps a non-2xx answer. The Octopus error body is used when there is one; an empty or
     /// non-JSON body still gives a useful message.
     pub fn from_response(status: u16, body: &str) -> Self {
-        // Read through `Value` (its parser is in the download anyway; a typed one cost KBs).
-        let parsed = serde_json::from_str::<serde_json::Value>(body)
+        let parsed = serde_json::from_str::<ErrorBody>(body)
             .ok()
-            .filter(|b| b["ErrorMessage"].as_str().is_some_and(|m| !m.is_empty()));
-        let message = parsed.as_ref().map_or_else(
-            || fallback_message(status, body),
-            |b| b["ErrorMessage"].as_str().unwrap_or_default().to_owned(),
-        );
+            .filter(|b| !b.error_message.is_empty());
+        let (message, errors) = match parsed {
+            Some(b) => (b.error_message, b.errors),
+            None => (fallback_message(status, body), vec![]),
+        };
         match status {
-            400 | 409 => Self::Validation {
-                message,
-                errors: parsed
-                    .and_then(|b| {
-                        b["Errors"].as_array().map(|e| {
-                            e.iter()
-                                .filter_map(|x| x.as_str().map(str::to_owned))
-                                .collect()
-                        })
-                    })
-                    .unwrap_or_default(),
-            },
+            400 | 409 => Self::Validation { message, errors },
             401 | 403 => Self::Unauthorized(message),
             404 => Self::NotFound(message),
             412 => Self::Changed(message),

@@ -7,44 +7,35 @@ mod error;
 pub mod urls;
 
 pub use auth::{api_key, forget_api_key, set_api_key};
-pub use checks::{check_health, discover_thumbprint, test_proxy, HealthCheck, ProxyTestResult};
+pub use checks::{check_health, discover_thumbprint, test_proxy, HealthCheck};
 pub use error::ApiError;
 pub use urls::ListQuery;
 
-use api_model::{ProxyResource, ResourceCollection};
+use api_model::{
+    ProxyChange, ProxyChangeResult, ProxyResource, ProxyUsage, ResourceCollection, RootResource,
+    SpaceResource,
+};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 
 /// `GET /api`: what server this is.
-///
-/// The header's two small documents are read through `Value`, whose parser the download has
-/// anyway: a typed reader each cost KBs for the three words they show.
-pub async fn root() -> Result<Server, ApiError> {
-    let root: Value = client::get(&urls::root()).await?;
-    let text = |key: &str| root[key].as_str().unwrap_or_default().to_owned();
-    Ok(Server {
-        application: text("Application"),
-        version: text("Version"),
-        api_version: text("ApiVersion"),
-    })
-}
-
-/// What `GET /api` says of the server.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Server {
-    pub application: String,
-    pub version: String,
-    pub api_version: String,
+pub async fn root() -> Result<RootResource, ApiError> {
+    client::get(&urls::root()).await
 }
 
 /// Every space (id and name), sorted by name.
 pub async fn spaces() -> Result<Vec<Named>, ApiError> {
-    let page: Value = client::get(&urls::spaces()).await?;
-    Ok(page["Items"]
-        .as_array()
-        .map(|items| items.iter().map(Named::of).collect())
-        .unwrap_or_default())
+    let page: ResourceCollection<SpaceResource> = client::get(&urls::spaces()).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .map(|s| Named {
+            id: s.id,
+            name: s.name,
+        })
+        .collect())
 }
 
 pub async fn proxy_page(
@@ -54,23 +45,11 @@ pub async fn proxy_page(
     client::get(&urls::proxy_page(&space, &query)).await
 }
 
-/// How many deployment targets use each of these proxies: one request for a page of them.
-pub async fn proxy_usage(space: String, ids: Vec<String>) -> Result<Usage, ApiError> {
-    let counts: Value = client::get(&urls::proxy_usage(&space, &ids)).await?;
-    Ok(counts
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .map(|(id, n)| (id.clone(), n.as_i64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default())
+/// How many deployment targets and workers use each of these proxies: one request for a page
+/// of them.
+pub async fn proxy_usage(space: String, ids: Vec<String>) -> Result<ProxyUsage, ApiError> {
+    client::get(&urls::proxy_usage(&space, &ids)).await
 }
-
-/// Proxy id to the number of deployment targets that use it.
-/// (Read as JSON text's `Value`, whose parser is in the download anyway: a map type of its own
-/// added 1 KB gzip.)
-pub type Usage = Vec<(String, i64)>;
 
 /// A resource as loaded, with the ETag that a save sends back as `If-Match`: a save that would
 /// overwrite someone else's change is then refused ([`ApiError::Changed`]) instead of losing it.
@@ -133,15 +112,17 @@ pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, A
     client::get_tagged(&urls::proxy(&space, &id)).await
 }
 
-/// The id and name of anything a screen links to or offers in a select.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The id and name of anything a screen links to or offers in a select (read from any resource:
+/// its other fields are not needed).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Named {
     pub id: String,
     pub name: String,
 }
 
 impl Named {
-    /// A resource's `Id` and `Name`.
+    /// A machine's `Id` and `Name` (machines are kept whole, as [`Machine`]).
     pub fn of(v: &Value) -> Self {
         let text = |key: &str| v[key].as_str().unwrap_or_default().to_owned();
         Self {
@@ -151,14 +132,9 @@ impl Named {
     }
 }
 
-/// The id and name of every item of an array answer (read through `Value`, like every small
-/// answer: typed readers cost KBs of download each).
+/// The id and name of every item of an array answer (`.../all`).
 async fn named(path: &str) -> Result<Vec<Named>, ApiError> {
-    let all: Value = client::get(path).await?;
-    Ok(all
-        .as_array()
-        .map(|items| items.iter().map(Named::of).collect())
-        .unwrap_or_default())
+    client::get(path).await
 }
 
 /// What the machine screens show by name instead of by id.
@@ -271,9 +247,12 @@ pub async fn change_proxy(
     space: String,
     ids: Vec<String>,
     proxy: Option<String>,
-) -> Result<Value, ApiError> {
+) -> Result<ProxyChangeResult, ApiError> {
     forget_names();
-    let body = serde_json::json!({"Ids": ids, "ProxyId": proxy});
+    let body = ProxyChange {
+        ids,
+        proxy_id: proxy,
+    };
     client::post(&urls::machines_proxy(&space, fleet), &body).await
 }
 

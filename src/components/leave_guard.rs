@@ -132,8 +132,8 @@ pub fn LeaveGuard(#[prop(into)] dirty: Signal<bool>) -> impl IntoView {
     }
 }
 
-/// A window listener that lives as long as the calling component. (A plain listener: the
-/// target never changes, so a reactive one would only add weight to the download.)
+/// A window listener that lives as long as the calling component (its target never changes,
+/// so it needs nothing reactive).
 fn on_window(event: &'static str, capture: bool, handler: impl Fn(web_sys::Event) + 'static) {
     let callback = Closure::<dyn Fn(web_sys::Event)>::new(handler);
     let _ = window().add_event_listener_with_callback_and_bool(

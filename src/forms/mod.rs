@@ -56,7 +56,7 @@ pub fn not_saved(error: &ApiError) -> String {
 }
 
 /// Server messages split into those that belong to a field (the first for each field) and the
-/// rest. A form has a dozen fields at most: a list, not a hash map (whose code cost download).
+/// rest. A form has a dozen fields at most, so a list serves.
 pub fn place_server_errors<F: FormField + PartialEq>(
     errors: &[String],
 ) -> (Vec<(F, String)>, Vec<String>) {

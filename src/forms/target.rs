@@ -31,7 +31,7 @@ pub fn style_label(style: &str) -> &str {
 pub fn health_label(status: &str) -> String {
     let mut words = String::new();
     for (i, c) in status.chars().enumerate() {
-        // ASCII only: the statuses are ASCII, and Unicode case tables cost download size.
+        // The statuses are ASCII identifiers.
         if i > 0 && c.is_ascii_uppercase() {
             words.push(' ');
             words.push(c.to_ascii_lowercase());

@@ -2,12 +2,11 @@
 //! connection of many machines at once, e.g. when a proxy moves or before one is retired. All or
 //! nothing, in one transaction; each machine goes through every rule a single save does.
 
-use api_model::POLLING;
+use api_model::{ChangedMachine, ProxyChange, ProxyChangeResult, POLLING};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::fleet::{Fleet, TARGETS, WORKERS_FLEET};
 use super::machines::{check, find, store};
@@ -20,16 +19,6 @@ use crate::state::AppState;
 /// At most this many machines in one request (a space's whole page of "select all" fits).
 pub const MAX_IDS: usize = 10_000;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ProxyChange {
-    #[serde(default)]
-    pub ids: Vec<String>,
-    /// The proxy every machine connects through from now on; `null` (or absent): directly.
-    #[serde(default)]
-    pub proxy_id: Option<String>,
-}
-
 /// 200 with what changed (`Changed`: each machine with the proxy it had before) and what
 /// already connected that way (`Unchanged`); 400 naming every machine that cannot change (a
 /// Polling Tentacle, an unknown id, a proxy that does not exist), and then nothing changes.
@@ -37,7 +26,7 @@ pub async fn change_targets(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(body): JsonBody<ProxyChange>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProxyChangeResult>> {
     change(&TARGETS, state, scope, body).await
 }
 
@@ -45,7 +34,7 @@ pub async fn change_workers(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(body): JsonBody<ProxyChange>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProxyChangeResult>> {
     change(&WORKERS_FLEET, state, scope, body).await
 }
 
@@ -54,7 +43,7 @@ async fn change(
     state: AppState,
     scope: Scope,
     body: ProxyChange,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ProxyChangeResult>> {
     let ProxyChange { mut ids, proxy_id } = body;
     let proxy_id = proxy_id.filter(|p| !p.trim().is_empty());
     let mut seen = std::collections::HashSet::new();
@@ -94,8 +83,12 @@ async fn change(
                     ));
                     continue;
                 }
-                let row = json!({"Id": id, "Name": name, "PreviousProxyId": before});
-                if before.as_str() == proxy_id.as_deref() {
+                let row = ChangedMachine {
+                    id: id.clone(),
+                    name,
+                    previous_proxy_id: before.as_str().map(str::to_owned),
+                };
+                if row.previous_proxy_id == proxy_id {
                     unchanged.push(row);
                     continue;
                 }
@@ -120,7 +113,11 @@ async fn change(
                 return Err(ApiError::validation(errors));
             }
             tx.commit()?;
-            Ok(json!({"ProxyId": proxy_id, "Changed": changed, "Unchanged": unchanged}))
+            Ok(ProxyChangeResult {
+                proxy_id,
+                changed,
+                unchanged,
+            })
         })
         .await?;
     Ok(Json(answer))

@@ -254,7 +254,7 @@ pub async fn usage(
     State(state): State<AppState>,
     scope: Scope,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<std::collections::BTreeMap<String, i64>>> {
+) -> ApiResult<Json<api_model::ProxyUsage>> {
     let q = ListQuery::parse(raw.as_deref(), &[])?;
     let counts = state
         .db

@@ -3,39 +3,27 @@
 //! stored password is used unless a new one is sent, so it can be tested without retyping it.
 
 use api_model::validation::{normalize, validate_host, validate_port, validate_proxy, ProxyField};
-use api_model::{ProxyResource, SecretChange, SensitiveValue};
+use api_model::{ProxyResource, ProxyTestRequest, ProxyTestResult, SecretChange, SensitiveValue};
 use axum::extract::State;
 use axum::Json;
 use rusqlite::params;
-use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::error::ApiResult;
 use crate::extract::{JsonBody, Scope};
-use crate::reach::{self, Outcome};
+use crate::reach;
 use crate::routes::proxies::find;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ProxyTest {
-    #[serde(default)]
-    pub proxy: ProxyResource,
-    #[serde(default)]
-    pub host: Option<String>,
-    #[serde(default)]
-    pub port: Option<i32>,
-}
-
-/// 200 with how far the attempt got ([`Outcome`]), whether it succeeded or not; 400 when the
+/// 200 with how far the attempt got ([`ProxyTestResult`]), whether it succeeded or not; 400 when the
 /// proxy or the host and port to reach are not valid.
 pub async fn test(
     State(state): State<AppState>,
     scope: Scope,
-    JsonBody(body): JsonBody<ProxyTest>,
-) -> ApiResult<Json<Outcome>> {
-    let ProxyTest {
+    JsonBody(body): JsonBody<ProxyTestRequest>,
+) -> ApiResult<Json<ProxyTestResult>> {
+    let ProxyTestRequest {
         mut proxy,
         host,
         port,
@@ -77,7 +65,7 @@ pub async fn test(
         password,
     };
     let outcome = reach::reach(Some(&via), &host, port as u16, reach::Expect::Either).await;
-    Ok(Json(outcome))
+    Ok(Json(outcome.into()))
 }
 
 /// The host rules of a proxy, said of the host to reach.

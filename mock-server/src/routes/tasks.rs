@@ -3,6 +3,7 @@
 //! directly) in the background, a few at a time over all tasks, sets each machine's
 //! `HealthStatus` and `StatusSummary`, and logs every step with its time.
 
+use api_model::{ActivityElement, ActivityLogElement};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,13 +36,21 @@ struct ToCheck {
 }
 
 /// One machine's part of the log: its name, outcome and lines.
-fn entry(name: &str, status: &str, lines: Vec<Value>) -> Value {
-    json!({"Name": name, "Status": status, "LogElements": lines})
+fn entry(name: &str, status: &str, lines: Vec<ActivityLogElement>) -> ActivityElement {
+    ActivityElement {
+        name: name.to_owned(),
+        status: status.to_owned(),
+        children: vec![],
+        log_elements: lines,
+    }
 }
 
-fn line(category: &str, text: impl Into<String>) -> Value {
-    json!({"Category": category, "MessageText": text.into(),
-           "OccurredAt": chrono_now()})
+fn line(category: &str, text: impl Into<String>) -> ActivityLogElement {
+    ActivityLogElement {
+        category: category.to_owned(),
+        message_text: text.into(),
+        occurred_at: chrono_now(),
+    }
 }
 
 /// Now, as the database writes times (UTC, ISO 8601).
@@ -281,8 +290,8 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
     }
     let unavailable: Vec<&str> = results
         .iter()
-        .filter(|r| r["Status"] == "Failed")
-        .filter_map(|r| r["Name"].as_str())
+        .filter(|r| r.status == "Failed")
+        .map(|r| r.name.as_str())
         .collect();
     let (outcome, error) = match unavailable.len() {
         0 => ("Success", String::new()),
@@ -295,7 +304,7 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
             ),
         ),
     };
-    let log = Value::from(results).to_string();
+    let log = serde_json::to_string(&results).unwrap_or_default();
     let _ = state
         .db
         .write(move |c| {
@@ -314,7 +323,7 @@ async fn check(
     state: &AppState,
     m: ToCheck,
     via: Result<Option<Arc<reach::Proxy>>, String>,
-) -> Value {
+) -> ActivityElement {
     let style = m.endpoint["CommunicationStyle"]
         .as_str()
         .unwrap_or_default();
@@ -368,7 +377,7 @@ async fn reach_and_compare(
     m: &ToCheck,
     style: &str,
     via: Option<&reach::Proxy>,
-    lines: &mut Vec<Value>,
+    lines: &mut Vec<ActivityLogElement>,
 ) -> (&'static str, String) {
     let (host, port) = api_model::endpoint_address(&m.endpoint).unwrap_or_default();
     let expect = match style {

@@ -2,6 +2,7 @@
 //! at once (the server's `machines/proxy` or `workers/proxy`, all or nothing). Polling Tentacles
 //! are left out and said so: their proxy is set on the Tentacle.
 
+use api_model::ChangedMachine;
 use leptos::prelude::*;
 
 use crate::api;
@@ -76,23 +77,26 @@ fn ChangeConnection() -> impl IntoView {
         async move {
             let shown = match session.check(api::change_proxy(fleet, space, ids, proxy).await) {
                 Ok(answer) => {
-                    let list = |key: &str| answer[key].as_array().cloned().unwrap_or_default();
-                    let was = |row: &serde_json::Value| match row["PreviousProxyId"].as_str() {
+                    let was = |m: &ChangedMachine| match &m.previous_proxy_id {
                         Some(p) => format!("was through {}", name_of(p)),
                         None => "was direct".into(),
                     };
-                    let lines: Vec<String> = list("Changed")
+                    let lines: Vec<String> = answer
+                        .changed
                         .iter()
-                        .map(|r| format!("{}: {}", r["Name"].as_str().unwrap_or_default(), was(r)))
-                        .chain(list("Unchanged").iter().map(|r| {
-                            format!("{}: unchanged", r["Name"].as_str().unwrap_or_default())
-                        }))
+                        .map(|m| format!("{}: {}", m.name, was(m)))
+                        .chain(
+                            answer
+                                .unchanged
+                                .iter()
+                                .map(|m| format!("{}: unchanged", m.name)),
+                        )
                         .collect();
                     sel.selected.try_set(vec![]);
                     sel.reload.run(());
                     Report::new(
                         Tone::Passed,
-                        format!("{} now connect {way}.", fleet.count(list("Changed").len())),
+                        format!("{} now connect {way}.", fleet.count(answer.changed.len())),
                         at_most(lines, 20),
                     )
                 }

@@ -22,8 +22,7 @@ fn space_param() -> Memo<String> {
     Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()))
 }
 
-/// `proxies/new` adds a proxy; `proxies/{id}` edits one. (One route, not two: every route
-/// adds to the download.)
+/// `proxies/new` adds a proxy; `proxies/{id}` edits one (one route: the form is the same).
 #[component]
 pub fn ProxyPage() -> impl IntoView {
     let params = use_params_map();
