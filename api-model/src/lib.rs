@@ -29,7 +29,9 @@ pub use proxy::{ProxyResource, DEFAULT_PORT, PROXY_TYPE_HTTP};
 pub use root::{RootResource, SpaceRootResource};
 pub use sensitive::{SecretChange, SensitiveValue};
 pub use space::SpaceResource;
-pub use task::{ActivityElement, ActivityLogElement, TaskDetailsResource, TaskResource};
+pub use task::{
+    ActivityElement, ActivityLogElement, TaskDetailsResource, TaskProgress, TaskResource,
+};
 
 /// Deserializes `null` as the type's default, so `"Name": null` reads like an absent field.
 pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>

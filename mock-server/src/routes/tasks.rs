@@ -3,7 +3,9 @@
 //! directly) in the background, a few at a time over all tasks, sets each machine's
 //! `HealthStatus` and `StatusSummary`, and logs every step with its time.
 
-use api_model::{ActivityElement, ActivityLogElement};
+use api_model::{
+    ActivityElement, ActivityLogElement, TaskDetailsResource, TaskProgress, TaskResource,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -40,8 +42,8 @@ fn entry(name: &str, status: &str, lines: Vec<ActivityLogElement>) -> ActivityEl
     ActivityElement {
         name: name.to_owned(),
         status: status.to_owned(),
-        children: vec![],
         log_elements: lines,
+        ..ActivityElement::default()
     }
 }
 
@@ -97,7 +99,7 @@ pub async fn create(
     State(state): State<AppState>,
     scope: Scope,
     JsonBody(body): JsonBody<Value>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, Json<TaskResource>)> {
     let name = body.get("Name").and_then(Value::as_str).unwrap_or_default();
     if !name.eq_ignore_ascii_case(HEALTH) {
         return Err(ApiError::bad_request(
@@ -439,7 +441,7 @@ fn through(proxy: Option<&reach::Proxy>) -> String {
 }
 
 /// A task as Octopus shows it; `space` limits it to one space (scoped routes).
-fn find_task(c: &Connection, space: Option<i64>, seq: i64) -> ApiResult<Value> {
+fn find_task(c: &Connection, space: Option<i64>, seq: i64) -> ApiResult<TaskResource> {
     let row = c
         .query_row(
             "SELECT space_seq, name, description, arguments, state, queue_time, start_time, completed_time, last_updated, error_message
@@ -471,20 +473,39 @@ fn find_task(c: &Connection, space: Option<i64>, seq: i64) -> ApiResult<Value> {
     };
     let id = ids::format(TASKS, seq);
     let done = !matches!(task_state.as_str(), "Queued" | "Executing" | "Cancelling");
-    Ok(json!({
-        "Id": id, "SpaceId": ids::format(SPACES, space_seq), "Name": name, "Description": description,
-        "Arguments": serde_json::from_str::<Value>(&arguments).unwrap_or_default(),
-        "State": task_state, "Completed": if done { "Completed" } else { "" },
-        "QueueTime": queue_time, "QueueTimeExpiry": null, "StartTime": start,
-        "LastUpdatedTime": updated, "CompletedTime": completed, "ServerNode": "mock-server",
-        "Duration": "", "ErrorMessage": error, "HasBeenPickedUpByProcessor": task_state != "Queued",
-        "IsCompleted": done, "FinishedSuccessfully": task_state == "Success",
-        "HasPendingInterruptions": false, "CanRerun": false,
-        "HasWarningsOrErrors": task_state == "Failed",
-        "Links": {"Self": format!("/api/tasks/{id}"), "Web": format!("/app#/tasks/{id}"),
-                  "Details": format!("/api/tasks/{id}/details{{?verbose,tail}}"),
-                  "Raw": format!("/api/tasks/{id}/raw")}
-    }))
+    let links = [
+        ("Self", format!("/api/tasks/{id}")),
+        ("Web", format!("/app#/tasks/{id}")),
+        (
+            "Details",
+            format!("/api/tasks/{id}/details{{?verbose,tail}}"),
+        ),
+        ("Raw", format!("/api/tasks/{id}/raw")),
+    ];
+    Ok(TaskResource {
+        space_id: ids::format(SPACES, space_seq),
+        name,
+        description,
+        arguments: serde_json::from_str(&arguments).unwrap_or_default(),
+        completed: if done { "Completed" } else { "" }.to_owned(),
+        queue_time,
+        queue_time_expiry: None,
+        start_time: start,
+        last_updated_time: updated,
+        completed_time: completed,
+        server_node: "mock-server".to_owned(),
+        duration: String::new(),
+        error_message: error,
+        has_been_picked_up_by_processor: task_state != "Queued",
+        is_completed: done,
+        finished_successfully: task_state == "Success",
+        has_pending_interruptions: false,
+        can_rerun: false,
+        has_warnings_or_errors: task_state == "Failed",
+        links: links.map(|(k, v)| (k.to_owned(), v)).into(),
+        state: task_state,
+        id,
+    })
 }
 
 fn scoped_seq(scope: &Scope) -> ApiResult<i64> {
@@ -493,7 +514,7 @@ fn scoped_seq(scope: &Scope) -> ApiResult<i64> {
 }
 
 /// `GET tasks/{id}`.
-pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<TaskResource>> {
     let seq = scoped_seq(&scope)?;
     let task = state
         .db
@@ -506,7 +527,10 @@ pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<
 }
 
 /// `GET tasks/{id}/details`: the task and its activity log, one child per machine.
-pub async fn details(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+pub async fn details(
+    State(state): State<AppState>,
+    scope: Scope,
+) -> ApiResult<Json<TaskDetailsResource>> {
     let seq = scoped_seq(&scope)?;
     let (task, log) = state
         .db
@@ -518,37 +542,47 @@ pub async fn details(State(state): State<AppState>, scope: Scope) -> ApiResult<J
             Ok((task, log))
         })
         .await?;
-    let children: Vec<Value> = serde_json::from_str(&log).unwrap_or_default();
-    let id = task["Id"].as_str().unwrap_or_default().to_owned();
-    let status = match task["State"].as_str().unwrap_or_default() {
+    let children: Vec<ActivityElement> = serde_json::from_str(&log).unwrap_or_default();
+    let id = task.id.clone();
+    let status = match task.state.as_str() {
         "Success" => "Success",
         "Failed" => "Failed",
         "Queued" => "Pending",
         _ => "Running",
     };
-    let children: Vec<Value> = children
+    let children = children
         .into_iter()
         .enumerate()
-        .map(|(i, mut child)| {
-            child["Id"] = json!(format!("{id}_machine_{}", i + 1));
-            child["Children"] = json!([]);
-            child["ShowAtSummaryLevel"] = json!(true);
-            child
+        .map(|(i, child)| ActivityElement {
+            id: format!("{id}_machine_{}", i + 1),
+            children: vec![],
+            show_at_summary_level: true,
+            ..child
         })
         .collect();
-    let done = task["IsCompleted"] == true;
-    Ok(Json(json!({
-        "Id": id, "Task": task,
-        "ActivityLogs": [{
-            "Id": format!("{id}_root"), "Name": "Check deployment target health",
-            "Status": status, "Started": task["StartTime"], "Ended": task["CompletedTime"],
-            "ShowAtSummaryLevel": true, "LogElements": [], "Children": children,
-            "ProgressPercentage": if done { 100 } else { 0 }, "ProgressMessage": ""
+    let percentage = if task.is_completed { 100 } else { 0 };
+    Ok(Json(TaskDetailsResource {
+        id: id.clone(),
+        activity_logs: vec![ActivityElement {
+            id: format!("{id}_root"),
+            name: "Check deployment target health".to_owned(),
+            status: status.to_owned(),
+            started: task.start_time.clone(),
+            ended: task.completed_time.clone(),
+            show_at_summary_level: true,
+            log_elements: vec![],
+            children,
+            progress_percentage: percentage,
+            progress_message: String::new(),
         }],
-        "Progress": {"ProgressPercentage": if done { 100 } else { 0 }, "EstimatedTimeRemaining": ""},
-        "PhysicalLogSize": log.len(),
-        "Links": {"Self": format!("/api/tasks/{id}/details")}
-    })))
+        progress: TaskProgress {
+            progress_percentage: percentage,
+            estimated_time_remaining: String::new(),
+        },
+        physical_log_size: log.len() as u64,
+        links: [("Self".to_owned(), format!("/api/tasks/{id}/details"))].into(),
+        task,
+    }))
 }
 
 #[cfg(test)]
