@@ -1,5 +1,6 @@
-//! The whole download (wasm + js + css of the release build) stays within its gzip budget, and
-//! what the server sends of the console's files (their brotli twins) within issue 10's goal.
+//! The whole download (wasm + js + css of the release build) and what the server sends of the
+//! console's files (their brotli twins) stay within what was measured after issue 22, plus a
+//! small margin: a change that grows the download has to say so here, and why.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -8,20 +9,18 @@ mod browser;
 use std::path::Path;
 use std::process::Command;
 
-/// The budget for everything a browser downloads to run the console: 300 KiB for Proxies,
-/// Deployment Targets and Workers with issue 11's checks. Issue 3 set 250 KiB for Proxies alone,
-/// issue 4 raised it to 310 KiB, issue 11 to 332 KiB; issue 10's work (session 8) took the
-/// download to 296 KB and the budget down with it. The README's "The download" says why each
-/// change was made and what it measured.
-const BUDGET_GZIP_BYTES: usize = 300 * 1024;
+/// gzip -9 of the wasm, the JS glue, boot.js and the CSS. Issue 22 (session 10) traded size for
+/// code written as Leptos and serde are meant to be used (a typed resource per screen, an
+/// `Action` per change, typed readers of every answer shared with the server): 296,512 bytes
+/// before, 342,243 after. The margin (about 1%) covers the JS minifier, which orders hoisted
+/// constants differently from build to build. The README's "The download" has the steps.
+const BUDGET_GZIP_BYTES: usize = 338 * 1024;
 
-/// Issue 10's goal is at most 250,000 bytes on the wire for the first load of the targets list.
-/// The first screen's API answers, the icon and every response's headers took 8,231 bytes of it
-/// in `scripts/bench`'s run of 2026-12-03 16:48 (BENCHMARKS.md), which leaves this much for the
-/// console's own files as the server sends them (brotli): index.html, the JS glue, boot.js, the
-/// CSS and the wasm (236,566 bytes then).
-const BUDGET_BROTLI_BYTES: usize = 250_000 - BESIDE;
-const BESIDE: usize = 8_300;
+/// The brotli twins of the five files the first load asks for (index.html, the glue, boot.js,
+/// the CSS, the wasm): 270,016 bytes after issue 22 (236,552 before), plus about 1%. With the
+/// first screen's API answers, the icon and the headers, the first load is 278,203 bytes on the
+/// wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000, a trade issue 22 asked for.
+const BUDGET_BROTLI_BYTES: usize = 273_000;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
 fn gzip_len(path: &Path) -> usize {
@@ -55,7 +54,7 @@ fn total(files: &[(String, usize)]) -> usize {
 }
 
 #[test]
-fn what_the_server_sends_of_the_console_fits_issue_10s_goal() {
+fn what_the_server_sends_of_the_console_fits_its_budget() {
     // The brotli twins (precompress wrote them) of what the first load asks for.
     let first_load = |name: &str| {
         name.strip_suffix(".br").is_some_and(|served| {
@@ -70,7 +69,7 @@ fn what_the_server_sends_of_the_console_fits_issue_10s_goal() {
     let total = total(&files);
     assert!(
         total <= BUDGET_BROTLI_BYTES,
-        "the server sends {total} bytes of the console's files, over the {BUDGET_BROTLI_BYTES} left of issue 10's 250,000"
+        "the server sends {total} bytes of the console's files, over the {BUDGET_BROTLI_BYTES} budget"
     );
 }
 
