@@ -50,28 +50,11 @@ pub struct Proxy {
 /// check logs beside it.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub success: bool,
-    pub stage: Stage,
-    pub message: String,
-    pub elapsed_milliseconds: u64,
-    /// SHA-1 of the certificate the far end presented (upper-case hex), after a TLS handshake.
-    pub thumbprint: Option<String>,
+    pub result: ProxyTestResult,
     /// The far end's SSH banner, when it sent one.
     pub ssh_banner: Option<String>,
     /// Each step that succeeded, with its time ("Connected to the proxy … in 3 ms").
     pub steps: Vec<String>,
-}
-
-impl From<Outcome> for ProxyTestResult {
-    fn from(o: Outcome) -> Self {
-        Self {
-            success: o.success,
-            stage: o.stage,
-            message: o.message,
-            elapsed_milliseconds: o.elapsed_milliseconds,
-            thumbprint: o.thumbprint,
-        }
-    }
 }
 
 /// Reaches `host:port` through `proxy` (or directly), within [`TIME_LIMIT`].
@@ -96,11 +79,13 @@ pub async fn reach(proxy: Option<&Proxy>, host: &str, port: u16, expect: Expect)
         Found::Nothing => (None, None),
     };
     Outcome {
-        success,
-        stage,
-        message,
-        elapsed_milliseconds: started.elapsed().as_millis() as u64,
-        thumbprint,
+        result: ProxyTestResult {
+            success,
+            stage,
+            message,
+            elapsed_milliseconds: started.elapsed().as_millis() as u64,
+            thumbprint,
+        },
         ssh_banner,
         steps: steps.1,
     }

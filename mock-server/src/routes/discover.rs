@@ -82,18 +82,18 @@ pub async fn discover(
     let outcome = reach::reach(via.as_ref(), host, port as u16, expect).await;
     // Not reached at all: the reason as it is. Reached, but a failed handshake or no banner:
     // something else answers there.
-    if !outcome.success && outcome.stage != reach::Stage::Tls {
-        return Err(ApiError::bad_request(outcome.message));
+    if !outcome.result.success && outcome.result.stage != reach::Stage::Tls {
+        return Err(ApiError::bad_request(outcome.result.message));
     }
     let host = host.trim_matches(['[', ']']);
     let authority = reach::authority(host, port as u16);
     let not_a = |what: &str, missing: &str| {
         ApiError::bad_request(format!(
             "{authority} answered, but not as {what} does ({missing}): {}",
-            outcome.message
+            outcome.result.message
         ))
     };
-    let endpoint = match (style, &outcome.thumbprint, &outcome.ssh_banner) {
+    let endpoint = match (style, &outcome.result.thumbprint, &outcome.ssh_banner) {
         (LISTENING, Some(thumbprint), _) => json!({
             "CommunicationStyle": LISTENING, "Uri": format!("https://{authority}/"),
             "Thumbprint": thumbprint, "ProxyId": proxy_id}),

@@ -65,7 +65,7 @@ pub async fn test(
         password,
     };
     let outcome = reach::reach(Some(&via), &host, port as u16, reach::Expect::Either).await;
-    Ok(Json(outcome.into()))
+    Ok(Json(outcome.result))
 }
 
 /// The host rules of a proxy, said of the host to reach.

@@ -388,8 +388,8 @@ async fn reach_and_compare(
     };
     let outcome = reach::reach(via, &host, port, expect).await;
     lines.extend(outcome.steps.iter().map(|s| line("Info", s.clone())));
-    if !outcome.success {
-        return ("Unavailable", outcome.message);
+    if !outcome.result.success {
+        return ("Unavailable", outcome.result.message);
     }
     if style == api_model::SSH {
         // Expect::Ssh succeeds only on a banner.
@@ -414,7 +414,7 @@ async fn reach_and_compare(
         );
     }
     let expected = m.endpoint["Thumbprint"].as_str().unwrap_or_default();
-    match &outcome.thumbprint {
+    match &outcome.result.thumbprint {
         Some(t) if t.eq_ignore_ascii_case(expected) => (
             "Healthy",
             format!(
