@@ -137,10 +137,19 @@ pub async fn serve<S>(
         let accepted = tokio::select! {
             _ = stop.cancelled() => break,
             accepted = async {
-                registry.room(cap).await;
-                listener.accept().await
+                let closed = registry.room(cap).await;
+                (closed, listener.accept().await)
             } => accepted,
         };
+        let (closed, accepted) = accepted;
+        if closed > 0 {
+            if let Some(more) = evictions.report() {
+                tracing::warn!(
+                    "{cap} connections are open (the limit): closed the oldest idle one to \
+                     accept another ({more} more since the last report)"
+                );
+            }
+        }
         let tcp = match accepted {
             Ok((tcp, _)) => tcp,
             // The client gave up before it was accepted: nothing to do.
@@ -169,15 +178,6 @@ pub async fn serve<S>(
             }
         };
         backoff = MIN_BACKOFF;
-        let closed = registry.make_room(cap);
-        if closed > 0 {
-            if let Some(more) = evictions.report() {
-                tracing::warn!(
-                    "{cap} connections are open (the limit): closed the oldest idle one to \
-                     accept another ({more} more since the last report)"
-                );
-            }
-        }
         let conn = registry.open(stop.child_token());
         tasks.spawn(serve_connection(
             http.clone(),
@@ -274,10 +274,6 @@ struct Slot {
 }
 
 impl Slots {
-    fn counted(&self) -> usize {
-        self.open.len() - self.closing
-    }
-
     /// The idle connection to close first: one that never sent a whole request before one that
     /// did, then the longest idle.
     fn oldest_idle(&self) -> Option<u64> {
@@ -323,32 +319,29 @@ impl Registry {
         }
     }
 
-    /// Waits until a connection can be accepted: fewer than `cap` are open, or one is idle.
-    async fn room(&self, cap: usize) {
+    /// Waits until one more connection fits under `cap`: at the cap, closes the oldest idle
+    /// connection and waits for it to be gone (its descriptor with it), or, when every
+    /// connection has a request in progress, for one to finish. How many it closed.
+    async fn room(&self, cap: usize) -> usize {
+        let mut closed = 0;
         loop {
             let changed = self.changed.notified();
             tokio::pin!(changed);
             changed.as_mut().enable();
             {
-                let slots = self.lock();
-                if slots.counted() < cap || slots.oldest_idle().is_some() {
-                    return;
+                let mut slots = self.lock();
+                if slots.open.len() < cap {
+                    return closed;
+                }
+                if slots.closing == 0 {
+                    if let Some(id) = slots.oldest_idle() {
+                        slots.close(id);
+                        closed += 1;
+                    }
                 }
             }
             changed.await;
         }
-    }
-
-    /// Closes the oldest idle connections until one more fits under `cap`; how many it closed.
-    fn make_room(&self, cap: usize) -> usize {
-        let mut slots = self.lock();
-        let mut closed = 0;
-        while slots.counted() >= cap {
-            let Some(id) = slots.oldest_idle() else { break };
-            slots.close(id);
-            closed += 1;
-        }
-        closed
     }
 
     /// Closes the oldest idle connection, if one is idle.
@@ -491,26 +484,47 @@ mod tests {
         let silent = registry.open(root.child_token());
         let working = registry.open(root.child_token());
         let _request = working.busy();
-        assert_eq!(registry.make_room(5), 0, "room for a fifth");
-        assert_eq!(registry.make_room(4), 1);
-        assert!(
-            silent.stop.is_cancelled(),
-            "the one that sent nothing goes first"
-        );
-        assert_eq!(registry.make_room(4), 0, "one closing no longer counts");
-        assert_eq!(registry.make_room(3), 1);
-        assert!(old_client.stop.is_cancelled(), "then the longest idle");
-        assert!(!client.stop.is_cancelled() && !working.stop.is_cancelled());
-        drop(silent);
-        drop(old_client);
-        assert_eq!(registry.make_room(2), 1);
-        assert!(client.stop.is_cancelled());
+        let mut order = vec![];
+        let mut slots = registry.lock();
+        while let Some(id) = slots.oldest_idle() {
+            slots.close(id);
+            order.push(id);
+        }
+        drop(slots);
         assert_eq!(
-            registry.make_room(1),
-            0,
-            "a connection with a request is never closed"
+            order,
+            [silent.id, old_client.id, client.id],
+            "the one that sent nothing, then the longest idle; never one with a request"
         );
+        assert!(silent.stop.is_cancelled() && client.stop.is_cancelled());
         assert!(!working.stop.is_cancelled());
+    }
+
+    /// Waits for `task` to finish (at most 5 s).
+    async fn finished<T>(task: tokio::task::JoinHandle<T>) -> T {
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .expect("finished in time")
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn at_the_cap_the_oldest_idle_is_closed_and_its_place_taken_once_it_is_gone() {
+        let registry = Arc::new(Registry::default());
+        let root = CancellationToken::new();
+        assert_eq!(registry.room(2).await, 0, "room under the cap");
+        let idle = registry.open(root.child_token());
+        let working = registry.open(root.child_token());
+        let _request = working.busy();
+        let waiting = tokio::spawn({
+            let registry = registry.clone();
+            async move { registry.room(2).await }
+        });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(idle.stop.is_cancelled(), "the idle one is told to close");
+        assert!(!waiting.is_finished(), "its descriptor is still open");
+        drop(idle);
+        assert_eq!(finished(waiting).await, 1);
     }
 
     #[tokio::test]
@@ -523,11 +537,11 @@ mod tests {
             async move { registry.room(1).await }
         });
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!waiting.is_finished());
+        assert!(!waiting.is_finished() && !conn.stop.is_cancelled());
         drop(request);
-        tokio::time::timeout(Duration::from_secs(5), waiting)
-            .await
-            .expect("room once the request is answered")
-            .unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(conn.stop.is_cancelled(), "idle once answered, then closed");
+        drop(conn);
+        assert_eq!(finished(waiting).await, 1);
     }
 }
