@@ -193,6 +193,7 @@ async fn main() {
                 seed: mock_server::Seed::Demo,
                 api_key: None,
                 limits: Default::default(),
+                api: Default::default(),
             };
             let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
                 .await

@@ -39,6 +39,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use connections::{default_cap, file_limit, raise_file_limit, Limits};
+
 pub use error::VALIDATION_SUMMARY;
 pub use middleware::{CONTENT_SECURITY_POLICY, NOT_A_PAGE_POLICY};
 pub use routes::{API_VERSION, SERVER_VERSION};
@@ -63,6 +64,18 @@ pub enum Seed {
     None,
 }
 
+/// Which API the server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ApiMode {
+    /// The Octopus API with this server's extensions (usage counts, the proxy test, bulk proxy
+    /// changes, the `proxyIds` filter, ETags), each advertised in the root documents' links.
+    #[default]
+    Extended,
+    /// Exactly the documented Octopus API: the extension routes answer 404, `proxyIds` is
+    /// ignored, no ETag is sent and `If-Match` is ignored, and no extension is linked.
+    Octopus,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// A file path, or `:memory:` to keep nothing.
@@ -73,6 +86,7 @@ pub struct Config {
     pub api_key: Option<String>,
     /// Deadlines for clients and the connection cap.
     pub limits: Limits,
+    pub api: ApiMode,
 }
 
 /// A running server; `stop` shuts it down gracefully, finishing requests in flight.
@@ -128,6 +142,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
         static_dir: config.static_dir,
         installation_id: installation_id.into(),
         checks: Arc::new(tokio::sync::Semaphore::new(HEALTH_CHECKS_AT_ONCE)),
+        api: config.api,
     };
     let listener =
         connections::listen(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -167,7 +182,8 @@ fn compress_answers() -> CompressionLayer<impl Predicate> {
 }
 
 fn app(state: AppState, request_timeout: Duration) -> Router {
-    let api = routes::api()
+    let api = routes::api(state.api)
+        .layer(mw::from_fn_with_state(state.api, middleware::octopus_only))
         .layer(compress_answers())
         .layer(mw::from_fn_with_state(
             state.clone(),

@@ -3,6 +3,8 @@
 
 use api_model::Links;
 
+use crate::ApiMode;
+
 pub const ROOT: &str = "/api";
 pub const WEB: &str = "/app";
 pub const SPACES_TEMPLATE: &str = "/api/spaces{/id}{?skip,ids,take,partialName}";
@@ -42,16 +44,24 @@ pub const WORKER_FILTERS: &str =
     "skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint";
 pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
 
-/// The space-scoped collection links, shared by the root and space root documents.
-pub fn space_scoped(space_id: &str) -> Links {
-    Links::from([
+/// The space-scoped collection links, shared by the root and space root documents. The extended
+/// API adds its routes under names no Octopus link uses, and its `proxyIds` filter to the
+/// machine lists' templates, so a client learns what it may use from the first document it reads
+/// (Octopus's clients ignore links they do not know).
+pub fn space_scoped(space_id: &str, mode: ApiMode) -> Links {
+    let extended = mode == ApiMode::Extended;
+    let machine_filters = |filters: &str| match extended {
+        true => format!("{filters},proxyIds"),
+        false => filters.to_owned(),
+    };
+    let mut links = Links::from([
         (
             "Proxies".into(),
             item_template(space_id, "proxies", SIMPLE_FILTERS),
         ),
         (
             "Machines".into(),
-            item_template(space_id, "machines", MACHINE_FILTERS),
+            item_template(space_id, "machines", &machine_filters(MACHINE_FILTERS)),
         ),
         (
             "Environments".into(),
@@ -63,7 +73,7 @@ pub fn space_scoped(space_id: &str) -> Links {
         ),
         (
             "Workers".into(),
-            item_template(space_id, "workers", WORKER_FILTERS),
+            item_template(space_id, "workers", &machine_filters(WORKER_FILTERS)),
         ),
         (
             "WorkerPools".into(),
@@ -73,7 +83,25 @@ pub fn space_scoped(space_id: &str) -> Links {
             "DiscoverWorker".into(),
             format!("/api/{space_id}/workers/discover{{?host,port,type,proxyId}}"),
         ),
-    ])
+    ]);
+    if extended {
+        links.extend([
+            (
+                "ProxyUsage".into(),
+                format!("/api/{space_id}/proxies/usage{{?ids}}"),
+            ),
+            ("ProxyTest".into(), format!("/api/{space_id}/proxies/test")),
+            (
+                "MachinesProxy".into(),
+                format!("/api/{space_id}/machines/proxy"),
+            ),
+            (
+                "WorkersProxy".into(),
+                format!("/api/{space_id}/workers/proxy"),
+            ),
+        ]);
+    }
+    links
 }
 
 pub fn self_only(href: String) -> Links {

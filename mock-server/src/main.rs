@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
-use mock_server::{Config, Limits, Seed};
+use mock_server::{ApiMode, Config, Limits, Seed};
 
 /// An Octopus-compatible REST API for HTTP proxies, on SQLite, serving the proxy console.
 #[derive(Parser)]
@@ -54,6 +54,11 @@ struct Args {
     /// the open-file limit less 128 for the server's own files, at most 10,000.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: Option<u64>,
+    /// `extended`: the Octopus API with this server's extensions, each linked from `GET /api`.
+    /// `octopus`: exactly the documented Octopus API, to try a client (the console) as it runs
+    /// against a real Octopus server.
+    #[arg(long, value_enum, default_value = "extended")]
+    api: ApiMode,
 }
 
 fn secs(d: Duration) -> u64 {
@@ -129,6 +134,7 @@ async fn serve(args: Args) -> Result<(), (i32, String)> {
             write_timeout: Duration::from_secs(args.write_timeout),
             max_connections: args.max_connections.map(|n| n as usize),
         },
+        api: args.api,
     };
     let stop = shutdown_signal();
     let server = mock_server::start(config, args.listen)

@@ -14,4 +14,6 @@ pub struct AppState {
     pub installation_id: Arc<str>,
     /// Machines being reached at once by health tasks, over all of them.
     pub checks: Arc<tokio::sync::Semaphore>,
+    /// With or without this server's extensions.
+    pub api: crate::ApiMode,
 }

@@ -405,7 +405,7 @@ async fn root_documents_link_to_workers_and_pools() {
         let links = api.get(doc).await.json()["Links"].clone();
         assert_eq!(
             links["Workers"],
-            "/api/Spaces-1/workers{/id}{?skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint}",
+            "/api/Spaces-1/workers{/id}{?skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint,proxyIds}",
             "{doc}"
         );
         assert_eq!(

@@ -108,6 +108,7 @@ impl Browser {
             seed,
             api_key: api_key.map(str::to_owned),
             limits: Default::default(),
+            api: Default::default(),
         };
         let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
             .await
@@ -518,6 +519,7 @@ impl Browser {
             seed: Seed::None,
             api_key: self.api_key.clone(),
             limits: Default::default(),
+            api: Default::default(),
         };
         let addr = self.base.trim_start_matches("http://").parse().unwrap();
         self.server = Some(

@@ -17,11 +17,12 @@ pub(crate) mod worker_pools;
 pub use root::{API_VERSION, SERVER_VERSION};
 
 use axum::http::Method;
-use axum::routing::{delete, get, post, put, MethodRouter};
+use axum::routing::{any, delete, get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::ApiMode;
 
 /// What an endpoint does, for the OpenAPI document: its shape decides parameters and answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,11 +52,21 @@ pub struct Endpoint {
     pub schema: &'static str,
     pub summary: &'static str,
     pub handler: fn() -> MethodRouter<AppState>,
+    /// Not in Octopus: not served in the Octopus mode.
+    pub extension: bool,
 }
 
 macro_rules! endpoint {
     ($method:ident $path:literal, scoped: $scoped:literal, $kind:expr, $schema:literal,
      $summary:literal, $route:ident($handler:path)) => {
+        endpoint!(@ false, $method $path, $scoped, $kind, $schema, $summary, $route($handler))
+    };
+    (extension $method:ident $path:literal, scoped: $scoped:literal, $kind:expr, $schema:literal,
+     $summary:literal, $route:ident($handler:path)) => {
+        endpoint!(@ true, $method $path, $scoped, $kind, $schema, $summary, $route($handler))
+    };
+    (@ $extension:literal, $method:ident $path:literal, $scoped:literal, $kind:expr,
+     $schema:literal, $summary:literal, $route:ident($handler:path)) => {
         Endpoint {
             method: Method::$method,
             path: $path,
@@ -64,6 +75,7 @@ macro_rules! endpoint {
             schema: $schema,
             summary: $summary,
             handler: || $route($handler),
+            extension: $extension,
         }
     };
 }
@@ -71,15 +83,15 @@ macro_rules! endpoint {
 /// Every route of the API.
 pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "", scoped: false, Kind::Other, "Root", "The root document: server version and link templates (no API key needed).", get(root::root)),
-    endpoint!(GET "/openapi.json", scoped: false, Kind::Other, "OpenApi", "This document.", get(crate::openapi::document)),
+    endpoint!(extension GET "/openapi.json", scoped: false, Kind::Other, "OpenApi", "This document.", get(crate::openapi::document)),
     endpoint!(GET "/spaces", scoped: false, Kind::List { filters: &[] }, "Space", "Spaces, sorted by name.", get(spaces::list)),
     endpoint!(GET "/spaces/{id}", scoped: false, Kind::Get, "Space", "One space.", get(spaces::get)),
     endpoint!(GET "/{spaceId}", scoped: false, Kind::Other, "SpaceRoot", "A space's root document: its link templates.", get(root::space_root)),
     endpoint!(GET "/proxies", scoped: true, Kind::List { filters: &[] }, "Proxy", "Proxies, sorted by name.", get(proxies::list)),
     endpoint!(POST "/proxies", scoped: true, Kind::Create, "Proxy", "Create a proxy.", post(proxies::create)),
     endpoint!(GET "/proxies/all", scoped: true, Kind::All, "Proxy", "Every proxy of the space.", get(proxies::all)),
-    endpoint!(POST "/proxies/test", scoped: true, Kind::Other, "ProxyTestResult", "Extension: can the server reach a host and port through this proxy (saved or not)? Connects, opens a CONNECT tunnel and makes a TLS handshake.", post(proxy_test::test)),
-    endpoint!(GET "/proxies/usage", scoped: true, Kind::Other, "ProxyUsage", "Extension: how many deployment targets use each proxy (all, or `ids`).", get(proxies::usage)),
+    endpoint!(extension POST "/proxies/test", scoped: true, Kind::Other, "ProxyTestResult", "Extension: can the server reach a host and port through this proxy (saved or not)? Connects, opens a CONNECT tunnel and makes a TLS handshake.", post(proxy_test::test)),
+    endpoint!(extension GET "/proxies/usage", scoped: true, Kind::Other, "ProxyUsage", "Extension: how many deployment targets use each proxy (all, or `ids`).", get(proxies::usage)),
     endpoint!(GET "/proxies/{id}", scoped: true, Kind::Get, "Proxy", "One proxy.", get(proxies::get)),
     endpoint!(PUT "/proxies/{id}", scoped: true, Kind::Update, "Proxy", "Change a proxy.", put(proxies::update)),
     endpoint!(DELETE "/proxies/{id}", scoped: true, Kind::Delete, "Proxy", "Delete a proxy no target uses (409 names the targets that do).", delete(proxies::delete)),
@@ -97,7 +109,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(POST "/machines", scoped: true, Kind::Create, "Machine", "Create a deployment target.", post(machines::targets::create)),
     endpoint!(GET "/machines/all", scoped: true, Kind::All, "Machine", "Every deployment target of the space (the list's filters apply).", get(machines::targets::all)),
     endpoint!(GET "/machines/discover", scoped: true, Kind::Other, "Machine", "A deployment target's template, not stored, with its endpoint read from the machine (through `proxyId`, or directly): the Tentacle's thumbprint for `TentaclePassive`; for `Ssh` the banner is checked, the host key is not read.", get(discover::discover)),
-    endpoint!(POST "/machines/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many deployment targets at once (`{\"Ids\": [...], \"ProxyId\": \"Proxies-2\" | null}`): all or nothing; Polling Tentacles are refused by name.", post(machine_proxy::change_targets)),
+    endpoint!(extension POST "/machines/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many deployment targets at once (`{\"Ids\": [...], \"ProxyId\": \"Proxies-2\" | null}`): all or nothing; Polling Tentacles are refused by name.", post(machine_proxy::change_targets)),
     endpoint!(GET "/machines/{id}", scoped: true, Kind::Get, "Machine", "One deployment target.", get(machines::targets::get)),
     endpoint!(PUT "/machines/{id}", scoped: true, Kind::Update, "Machine", "Change a deployment target.", put(machines::targets::update)),
     endpoint!(DELETE "/machines/{id}", scoped: true, Kind::Delete, "Machine", "Delete a deployment target.", delete(machines::targets::delete)),
@@ -105,7 +117,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(POST "/workers", scoped: true, Kind::Create, "Worker", "Create a worker (in at least one worker pool).", post(machines::workers::create)),
     endpoint!(GET "/workers/all", scoped: true, Kind::All, "Worker", "Every worker of the space (the list's filters apply).", get(machines::workers::all)),
     endpoint!(GET "/workers/discover", scoped: true, Kind::Other, "Machine", "A worker's template, not stored, read from the machine as `machines/discover` does.", get(discover::discover)),
-    endpoint!(POST "/workers/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many workers at once, as `machines/proxy` does.", post(machine_proxy::change_workers)),
+    endpoint!(extension POST "/workers/proxy", scoped: true, Kind::Other, "MachineProxyChanged", "Extension: change the connection of many workers at once, as `machines/proxy` does.", post(machine_proxy::change_workers)),
     endpoint!(GET "/workers/{id}", scoped: true, Kind::Get, "Worker", "One worker.", get(machines::workers::get)),
     endpoint!(PUT "/workers/{id}", scoped: true, Kind::Update, "Worker", "Change a worker.", put(machines::workers::update)),
     endpoint!(DELETE "/workers/{id}", scoped: true, Kind::Delete, "Worker", "Delete a worker.", delete(machines::workers::delete)),
@@ -170,12 +182,21 @@ pub fn canonical_api_path(mut req: axum::extract::Request) -> axum::extract::Req
     req
 }
 
-pub fn api() -> Router<AppState> {
+pub fn api(mode: ApiMode) -> Router<AppState> {
     let mut router = Router::new().route("/api/", get(root::root));
     for e in ENDPOINTS {
         for path in router_paths(e) {
-            router = router.route(&path, (e.handler)());
+            // An extension's path in the Octopus mode is not found, whatever the method (not a
+            // 405 from a neighbouring `{id}` route).
+            router = match e.extension && mode == ApiMode::Octopus {
+                true => router.route(&path, any(not_found)),
+                false => router.route(&path, (e.handler)()),
+            };
         }
     }
-    router.fallback(|| async { ApiError::not_found("The resource you requested was not found.") })
+    router.fallback(not_found)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("The resource you requested was not found.")
 }

@@ -17,7 +17,7 @@ pub const API_VERSION: &str = "3.0.0";
 /// database is.
 pub async fn root(State(state): State<AppState>) -> ApiResult<Json<RootResource>> {
     let installation_id = state.installation_id.to_string();
-    let mut links = links::space_scoped(DEFAULT_SPACE_ID);
+    let mut links = links::space_scoped(DEFAULT_SPACE_ID, state.api);
     links.extend([
         ("Self".into(), links::ROOT.into()),
         ("Spaces".into(), links::SPACES_TEMPLATE.into()),
@@ -43,7 +43,7 @@ pub async fn space_root(
     let lookup = space_id.clone();
     let seq = state.db.read(move |c| space_seq(c, &lookup)).await?;
     let id = crate::ids::format(crate::ids::SPACES, seq);
-    let mut links = links::space_scoped(&id);
+    let mut links = links::space_scoped(&id, state.api);
     links.insert("Self".into(), links::space_home(&id));
     links.insert("Web".into(), links::WEB.into());
     Ok(Json(SpaceRootResource { id, links }))

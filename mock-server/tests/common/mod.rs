@@ -32,6 +32,7 @@ pub fn config(seed: Seed) -> Config {
         seed,
         api_key: None,
         limits: Default::default(),
+        api: Default::default(),
     }
 }
 
