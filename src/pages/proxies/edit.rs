@@ -75,13 +75,13 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
                 <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
             };
             view! {
-            <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
-                {delete}
-            </PageHead>
-            <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()/>
-            <UsedBy space=space users=users/>
-        }
-        .into_any()
+                <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
+                    {delete}
+                </PageHead>
+                <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()/>
+                <UsedBy space=space users=users/>
+            }
+            .into_any()
         },
     )
 }
