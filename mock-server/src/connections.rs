@@ -259,8 +259,6 @@ struct Registry {
 struct Slots {
     next_id: u64,
     open: HashMap<u64, Slot>,
-    /// Of `open`, those told to close that have not closed yet.
-    closing: usize,
 }
 
 struct Slot {
@@ -268,8 +266,9 @@ struct Slot {
     /// Requests whose answer is not yet sent.
     busy: usize,
     /// Has sent a whole request head at least once.
-    answered_before: bool,
+    had_request: bool,
     idle_since: Instant,
+    /// Told to close, and not closed yet.
     closing: bool,
 }
 
@@ -280,7 +279,7 @@ impl Slots {
         self.open
             .iter()
             .filter(|(_, s)| s.busy == 0 && !s.closing)
-            .min_by_key(|(_, s)| (s.answered_before, s.idle_since))
+            .min_by_key(|(_, s)| (s.had_request, s.idle_since))
             .map(|(id, _)| *id)
     }
 
@@ -288,7 +287,6 @@ impl Slots {
         if let Some(slot) = self.open.get_mut(&id) {
             slot.closing = true;
             slot.stop.cancel();
-            self.closing += 1;
         }
     }
 }
@@ -307,7 +305,7 @@ impl Registry {
             Slot {
                 stop: stop.clone(),
                 busy: 0,
-                answered_before: false,
+                had_request: false,
                 idle_since: Instant::now(),
                 closing: false,
             },
@@ -333,7 +331,7 @@ impl Registry {
                 if slots.open.len() < cap {
                     return closed;
                 }
-                if slots.closing == 0 {
+                if !slots.open.values().any(|s| s.closing) {
                     if let Some(id) = slots.oldest_idle() {
                         slots.close(id);
                         closed += 1;
@@ -363,7 +361,7 @@ impl Conn {
     fn busy(&self) -> Busy {
         if let Some(slot) = self.registry.lock().open.get_mut(&self.id) {
             slot.busy += 1;
-            slot.answered_before = true;
+            slot.had_request = true;
         }
         Busy {
             registry: self.registry.clone(),
@@ -382,13 +380,7 @@ impl Conn {
 
 impl Drop for Conn {
     fn drop(&mut self) {
-        let mut slots = self.registry.lock();
-        if let Some(slot) = slots.open.remove(&self.id) {
-            if slot.closing {
-                slots.closing -= 1;
-            }
-        }
-        drop(slots);
+        self.registry.lock().open.remove(&self.id);
         self.registry.changed.notify_waiters();
     }
 }

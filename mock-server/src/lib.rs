@@ -38,7 +38,7 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove}
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub use connections::{default_cap, file_limit, raise_file_limit, Limits};
+pub use connections::{raise_file_limit, Limits};
 
 pub use error::VALIDATION_SUMMARY;
 pub use middleware::{CONTENT_SECURITY_POLICY, NOT_A_PAGE_POLICY};
@@ -183,7 +183,10 @@ fn compress_answers() -> CompressionLayer<impl Predicate> {
 
 fn app(state: AppState, request_timeout: Duration) -> Router {
     let api = routes::api(state.api)
-        .layer(mw::from_fn_with_state(state.api, middleware::octopus_only))
+        .layer(mw::from_fn_with_state(
+            state.api,
+            middleware::no_etags_in_octopus_mode,
+        ))
         .layer(compress_answers())
         .layer(mw::from_fn_with_state(
             state.clone(),

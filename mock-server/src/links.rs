@@ -3,6 +3,7 @@
 
 use api_model::Links;
 
+use crate::routes::fleet::PROXY_FILTER;
 use crate::ApiMode;
 
 pub const ROOT: &str = "/api";
@@ -51,7 +52,7 @@ pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
 pub fn space_scoped(space_id: &str, mode: ApiMode) -> Links {
     let extended = mode == ApiMode::Extended;
     let machine_filters = |filters: &str| match extended {
-        true => format!("{filters},proxyIds"),
+        true => format!("{filters},{PROXY_FILTER}"),
         false => filters.to_owned(),
     };
     let mut links = Links::from([

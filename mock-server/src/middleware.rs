@@ -95,43 +95,22 @@ pub async fn require_api_key(State(state): State<AppState>, req: Request, next: 
     }
 }
 
-/// In the Octopus mode, what Octopus does not have is not there: `If-Match` is not read, no
-/// `ETag` is sent, and the `proxyIds` filter is dropped before a list reads its parameters, as
-/// Octopus ignores parameters it does not know. (The extension routes themselves are not routed:
-/// `routes::api`.)
-pub async fn octopus_only(State(api): State<ApiMode>, mut req: Request, next: Next) -> Response {
+/// In the Octopus mode there is no optimistic concurrency: `If-Match` is not read and no `ETag`
+/// is sent. (The extension routes are not routed, `routes::api`; `proxyIds` is not read,
+/// `routes::machines`.)
+pub async fn no_etags_in_octopus_mode(
+    State(api): State<ApiMode>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if api != ApiMode::Octopus {
         return next.run(req).await;
     }
     req.headers_mut().remove(header::IF_MATCH);
-    let has_filter = |query: &str| {
-        form_urlencoded::parse(query.as_bytes())
-            .any(|(k, _)| k.eq_ignore_ascii_case(EXTENSION_FILTER))
-    };
-    if let Some(query) = req.uri().query().filter(|q| has_filter(q)) {
-        let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
-            .filter(|(k, _)| !k.eq_ignore_ascii_case(EXTENSION_FILTER))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(kept)
-            .finish();
-        let path = req.uri().path();
-        let uri = match query.is_empty() {
-            true => path.to_owned(),
-            false => format!("{path}?{query}"),
-        };
-        if let Ok(uri) = uri.parse() {
-            *req.uri_mut() = uri;
-        }
-    }
     let mut res = next.run(req).await;
     res.headers_mut().remove(header::ETAG);
     res
 }
-
-/// The list parameter only the extended API knows.
-const EXTENSION_FILTER: &str = "proxyIds";
 
 /// Every error carries the Octopus error body, including the ones axum and tower-http make
 /// themselves (404, 405, 413, …), which come without one.

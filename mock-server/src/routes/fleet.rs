@@ -36,14 +36,18 @@ pub struct Fleet {
     pub link_filters: &'static str,
 }
 
-/// The lists' own parameters besides the common ones (`proxyIds` is an extension).
+/// The extended API's list parameter (the Octopus mode ignores it, as Octopus ignores any
+/// parameter it does not know).
+pub const PROXY_FILTER: &str = "proxyIds";
+
+/// The lists' own parameters besides the common ones.
 pub const TARGET_FILTERS: &[&str] = &[
     "environmentIds",
     "commStyles",
     "roles",
     "isDisabled",
     "healthStatuses",
-    "proxyIds",
+    PROXY_FILTER,
     "thumbprint",
 ];
 pub const WORKER_FILTERS: &[&str] = &[
@@ -51,7 +55,7 @@ pub const WORKER_FILTERS: &[&str] = &[
     "commStyles",
     "isDisabled",
     "healthStatuses",
-    "proxyIds",
+    PROXY_FILTER,
     "thumbprint",
 ];
 

@@ -22,10 +22,11 @@ use crate::ids::{self, PROXIES, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
 use crate::routes::environments::ACCOUNT_TABLE;
-use crate::routes::fleet::{Fleet, TARGETS, WORKERS_FLEET};
+use crate::routes::fleet::{Fleet, PROXY_FILTER, TARGETS, WORKERS_FLEET};
 use crate::routes::proxies::PROXY_TABLE;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
+use crate::ApiMode;
 
 const SSH_ACCOUNT_TYPES: [&str; 2] = ["SshKeyPair", "UsernamePassword"];
 
@@ -286,7 +287,7 @@ fn filter(fleet: &Fleet, space: i64, q: &ListQuery) -> ApiResult<Filter> {
         .list(q, fleet.table.prefix, "seq", "name")
         .any_of("comm_style", texts("commStyles"))
         .any_of("health", texts("healthStatuses"));
-    let proxy_ids = q.list_param("proxyIds");
+    let proxy_ids = q.list_param(PROXY_FILTER);
     let direct = proxy_ids.iter().any(|id| id.eq_ignore_ascii_case(DIRECT));
     let proxies: Vec<SqlValue> = proxy_ids
         .iter()
@@ -330,13 +331,24 @@ fn filter(fleet: &Fleet, space: i64, q: &ListQuery) -> ApiResult<Filter> {
     Ok(f)
 }
 
+/// A list's parameters as this server reads them: the Octopus mode leaves out `proxyIds`, so
+/// the list (and its paging links) are the whole list, as on Octopus.
+fn list_query(fleet: &Fleet, api: ApiMode, raw: Option<&str>) -> ApiResult<ListQuery> {
+    let mut q = ListQuery::parse(raw, fleet.filters)?;
+    if api == ApiMode::Octopus {
+        q.extra
+            .retain(|(key, _)| !key.eq_ignore_ascii_case(PROXY_FILTER));
+    }
+    Ok(q)
+}
+
 async fn list_in(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
     raw: Option<String>,
 ) -> ApiResult<Json<ResourceCollection<Box<RawValue>>>> {
-    let q = ListQuery::parse(raw.as_deref(), fleet.filters)?;
+    let q = list_query(fleet, state.api, raw.as_deref())?;
     let page = state
         .db
         .read(move |c| {
@@ -368,7 +380,7 @@ async fn all_in(
     scope: Scope,
     raw: Option<String>,
 ) -> ApiResult<Json<Vec<Box<RawValue>>>> {
-    let q = ListQuery::parse(raw.as_deref(), fleet.filters)?;
+    let q = list_query(fleet, state.api, raw.as_deref())?;
     let items = state
         .db
         .read(move |c| {
