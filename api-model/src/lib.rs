@@ -22,8 +22,9 @@ pub use extensions::{
 };
 pub use links::Links;
 pub use machine::{
-    endpoint_address, listening_host_port, url_host_port, AccountResource, EndpointResource,
-    EnvironmentResource, MachineResource, KUBERNETES, LISTENING, POLLING, SSH, TENTACLE_PORT,
+    connection, endpoint_address, listening_host_port, url_host_port, AccountResource, Connection,
+    EndpointResource, EnvironmentResource, MachineResource, KUBERNETES, LISTENING, POLLING, SSH,
+    TENTACLE_PORT,
 };
 pub use proxy::{ProxyResource, DEFAULT_PORT, PROXY_TYPE_HTTP};
 pub use root::{RootResource, SpaceRootResource};

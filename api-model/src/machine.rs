@@ -59,6 +59,28 @@ pub fn endpoint_address(endpoint: &Value) -> Option<(String, u16)> {
     }
 }
 
+/// How the server reaches a machine, as far as proxies go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// Through this proxy (`Endpoint.ProxyId`).
+    Proxy(String),
+    /// Directly: a Listening Tentacle, SSH or Kubernetes endpoint without a proxy.
+    Direct,
+    /// Not set here: a Polling Tentacle connects out and its proxy is set on the Tentacle (and
+    /// a style this product does not manage has no proxy setting).
+    Elsewhere,
+}
+
+/// A machine's [`Connection`], from its endpoint.
+pub fn connection(endpoint: &Value) -> Connection {
+    let style = endpoint.get("CommunicationStyle").and_then(Value::as_str);
+    match endpoint.get("ProxyId").and_then(Value::as_str) {
+        Some(id) if !id.is_empty() => Connection::Proxy(id.to_owned()),
+        _ if matches!(style, Some(LISTENING | SSH | KUBERNETES)) => Connection::Direct,
+        _ => Connection::Elsewhere,
+    }
+}
+
 /// A deployment target (`DeploymentTargetResource`). Only the fields this product reads are
 /// typed; everything else is kept in `extra`, so a round trip loses nothing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -166,6 +188,35 @@ mod tests {
         assert_eq!(hp("https://[fe80::1]"), ("fe80::1".into(), TENTACLE_PORT));
         assert_eq!(hp("web02:1"), ("web02".into(), 1));
         assert_eq!(hp("https://web01:port/"), ("web01".into(), TENTACLE_PORT));
+    }
+
+    #[test]
+    fn a_machine_connects_through_its_proxy_directly_or_as_set_elsewhere() {
+        let of = |e: Value| connection(&e);
+        use serde_json::json;
+        assert_eq!(
+            of(json!({"CommunicationStyle": SSH, "ProxyId": "Proxies-2"})),
+            Connection::Proxy("Proxies-2".into())
+        );
+        for style in [LISTENING, SSH, KUBERNETES] {
+            assert_eq!(
+                of(json!({"CommunicationStyle": style, "ProxyId": null})),
+                Connection::Direct
+            );
+            assert_eq!(
+                of(json!({"CommunicationStyle": style, "ProxyId": ""})),
+                Connection::Direct
+            );
+            assert_eq!(of(json!({"CommunicationStyle": style})), Connection::Direct);
+        }
+        assert_eq!(
+            of(json!({"CommunicationStyle": POLLING})),
+            Connection::Elsewhere
+        );
+        assert_eq!(
+            of(json!({"CommunicationStyle": "OfflineDrop"})),
+            Connection::Elsewhere
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ use api_model::{
     ActivityElement, ProxyResource, ProxyTestRequest, ProxyTestResult, TaskDetailsResource,
     TaskResource,
 };
+use api_model::{LISTENING, SSH};
 use serde_json::json;
 
 use super::{client, urls, ApiError, Machine};
@@ -34,12 +35,38 @@ pub async fn discover_thumbprint(
     proxy: Option<String>,
 ) -> Result<String, ApiError> {
     let (host, port) = api_model::listening_host_port(uri.trim());
-    let url = urls::discover(&space, &host, port, proxy.as_deref());
+    let url = urls::discover(&space, &host, port, LISTENING, proxy.as_deref());
     let template: Machine = client::get(&url).await?;
     Ok(template["Endpoint"]["Thumbprint"]
         .as_str()
         .unwrap_or_default()
         .to_owned())
+}
+
+/// The SSH port: a test through a saved proxy there asks discovery for an SSH server, anywhere
+/// else for a Listening Tentacle.
+const SSH_PORT: u16 = 22;
+
+/// Can the server reach `host:port` through the saved proxy `proxy`? On a server without the
+/// proxy test (Octopus), discovery through the proxy answers it: what it found there, or why
+/// it could not (the server's 400 says it in plain words).
+pub async fn test_saved_proxy(
+    space: String,
+    proxy: String,
+    host: String,
+    port: u16,
+) -> Result<String, ApiError> {
+    let style = if port == SSH_PORT { SSH } else { LISTENING };
+    let url = urls::discover(&space, host.trim(), port, style, Some(&proxy));
+    let template: Machine = client::get(&url).await?;
+    let endpoint = &template["Endpoint"];
+    Ok(
+        match endpoint["Thumbprint"].as_str().filter(|t| !t.is_empty()) {
+            Some(thumbprint) => format!("A Listening Tentacle answered (thumbprint {thumbprint})."),
+            None if style == SSH => "An SSH server answered.".to_owned(),
+            None => "The far end answered.".to_owned(),
+        },
+    )
 }
 
 /// One machine's part of a health check, from the task's activity log.

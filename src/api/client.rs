@@ -21,13 +21,19 @@ fn request(method: Method, path: &str) -> RequestBuilder {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let (text, _) = send_get(path).await?;
+    let (text, _) = send_get(path, Cancel::WithView).await?;
+    parse(&text)
+}
+
+/// A GET whose answer several screens share (`GET /api`): no screen's departure cancels it.
+pub async fn get_shared<T: DeserializeOwned>(path: String) -> Result<T, ApiError> {
+    let (text, _) = send_get(&path, Cancel::Never).await?;
     parse(&text)
 }
 
 /// A resource and the ETag it came with, to send back as `If-Match` when saving it.
 pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<Tagged<T>, ApiError> {
-    let (text, etag) = send_get(path).await?;
+    let (text, etag) = send_get(path, Cancel::WithView).await?;
     Ok(Tagged {
         value: parse(&text)?,
         etag,
@@ -35,7 +41,12 @@ pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<Tagged<T>, Ap
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let (text, _) = send(request(Method::POST, path), Some(json(body)?)).await?;
+    let (text, _) = send(
+        request(Method::POST, path),
+        Some(json(body)?),
+        Cancel::WithView,
+    )
+    .await?;
     parse(&text)
 }
 
@@ -46,13 +57,13 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     if_match: Option<&str>,
 ) -> Result<T, ApiError> {
     let builder = with_if_match(request(Method::PUT, path), if_match);
-    let (text, _) = send(builder, Some(json(body)?)).await?;
+    let (text, _) = send(builder, Some(json(body)?), Cancel::WithView).await?;
     parse(&text)
 }
 
 pub async fn delete(path: &str, if_match: Option<&str>) -> Result<(), ApiError> {
     let builder = with_if_match(request(Method::DELETE, path), if_match);
-    send(builder, None).await.map(|_| ())
+    send(builder, None, Cancel::WithView).await.map(|_| ())
 }
 
 fn with_if_match(builder: RequestBuilder, etag: Option<&str>) -> RequestBuilder {
@@ -71,7 +82,7 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 }
 
 /// A GET: the answer boot.js already asked for, if it holds one for this address, else a request.
-async fn send_get(path: &str) -> Result<(String, Option<String>), ApiError> {
+async fn send_get(path: &str, cancel: Cancel) -> Result<(String, Option<String>), ApiError> {
     if let Some(answer) = take_prefetched(&format!("{}{path}", auth::api_base())) {
         // A failed one is asked again, as if it had never been sent.
         if let Ok(response) = wasm_bindgen_futures::JsFuture::from(answer).await {
@@ -80,7 +91,7 @@ async fn send_get(path: &str) -> Result<(String, Option<String>), ApiError> {
             }
         }
     }
-    send(request(Method::GET, path), None).await
+    send(request(Method::GET, path), None, cancel).await
 }
 
 /// The answer boot.js asked for at `url` before the wasm arrived (index.html's first screen),
@@ -97,20 +108,29 @@ fn take_prefetched(url: &str) -> Option<js_sys::Promise> {
     answer.dyn_into().ok()
 }
 
+/// Whether a request ends with the view that asked for it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cancel {
+    /// Aborted when the view is cleaned up (e.g. the user navigated away).
+    WithView,
+    Never,
+}
+
 /// The answer's text and ETag, or the error it maps to.
 async fn send(
     builder: RequestBuilder,
     body: Option<String>,
+    cancel: Cancel,
 ) -> Result<(String, Option<String>), ApiError> {
-    // Abort the request if the view that asked for it is cleaned up (e.g. the user navigated away).
-    let controller = web_sys::AbortController::new().ok();
+    let controller = match cancel {
+        Cancel::WithView => web_sys::AbortController::new().ok(),
+        Cancel::Never => None,
+    };
     let signal = controller.as_ref().map(|c| c.signal());
-    let controller = SendWrapper::new(controller);
-    on_cleanup(move || {
-        if let Some(c) = controller.take() {
-            c.abort();
-        }
-    });
+    if let Some(controller) = controller {
+        let controller = SendWrapper::new(controller);
+        on_cleanup(move || controller.abort());
+    }
     let builder = builder.abort_signal(signal.as_ref());
     let request = match body {
         Some(body) => builder

@@ -1,29 +1,29 @@
 //! The only code that speaks HTTP. Screens call these typed functions and get typed errors.
 
 mod auth;
+mod cache;
+mod change;
 mod checks;
 mod client;
 mod error;
+mod server;
 pub mod urls;
+mod usage;
+mod versions;
 
 pub use auth::{api_key, forget_api_key, set_api_key};
-pub use checks::{check_health, discover_thumbprint, test_proxy, HealthCheck};
+pub use change::{all_or_none, change_connection, ConnectionChange};
+pub use checks::{check_health, discover_thumbprint, test_proxy, test_saved_proxy, HealthCheck};
 pub use error::ApiError;
+pub use server::{extensions, known_extensions, root, Extensions, PROXY_FILTER};
 pub use urls::ListQuery;
+pub use usage::{proxy_usage, proxy_with_users, Users, DIRECT};
 
-use api_model::{
-    ProxyChange, ProxyChangeResult, ProxyResource, ProxyUsage, ResourceCollection, RootResource,
-    SpaceResource,
-};
+use api_model::{ProxyResource, ResourceCollection, SpaceResource};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::fleet::{Fleet, TARGETS, WORKERS};
-
-/// `GET /api`: what server this is.
-pub async fn root() -> Result<RootResource, ApiError> {
-    client::get(&urls::root()).await
-}
+use crate::fleet::Fleet;
 
 /// Every space (id and name), sorted by name.
 pub async fn spaces() -> Result<Vec<Named>, ApiError> {
@@ -45,67 +45,12 @@ pub async fn proxy_page(
     client::get(&urls::proxy_page(&space, &query)).await
 }
 
-/// How many deployment targets and workers use each of these proxies: one request for a page
-/// of them.
-pub async fn proxy_usage(space: String, ids: Vec<String>) -> Result<ProxyUsage, ApiError> {
-    client::get(&urls::proxy_usage(&space, &ids)).await
-}
-
 /// A resource as loaded, with the ETag that a save sends back as `If-Match`: a save that would
 /// overwrite someone else's change is then refused ([`ApiError::Changed`]) instead of losing it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tagged<T> {
     pub value: T,
     pub etag: Option<String>,
-}
-
-/// The machines that use a proxy: the deployment targets' names, the workers' names, and where
-/// the first one the server connects to is reached (to offer for a test of the proxy).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Users {
-    pub targets: Vec<Named>,
-    pub workers: Vec<Named>,
-    pub address: Option<(String, u16)>,
-}
-
-impl Users {
-    /// Each fleet with its machines that use the proxy.
-    pub fn by_fleet(&self) -> [(&'static Fleet, &Vec<Named>); 2] {
-        [(&TARGETS, &self.targets), (&WORKERS, &self.workers)]
-    }
-
-    pub fn count(&self) -> usize {
-        self.targets.len() + self.workers.len()
-    }
-}
-
-/// A proxy and the deployment targets and workers that use it (three requests, together).
-pub async fn proxy_with_users(
-    space: String,
-    id: String,
-) -> Result<(Tagged<ProxyResource>, Users), ApiError> {
-    let query = ListQuery {
-        take: urls::TAKE_ALL,
-        filters: vec![("proxyIds", id.clone())],
-        ..ListQuery::default()
-    };
-    let (proxy, targets, workers) = futures::join!(
-        proxy(space.clone(), id),
-        machine_page(&TARGETS, space.clone(), query.clone()),
-        machine_page(&WORKERS, space, query)
-    );
-    let (targets, workers) = (targets?.items, workers?.items);
-    Ok((
-        proxy?,
-        Users {
-            targets: targets.iter().map(Named::of).collect(),
-            workers: workers.iter().map(Named::of).collect(),
-            address: targets
-                .iter()
-                .chain(&workers)
-                .find_map(|m| api_model::endpoint_address(&m["Endpoint"])),
-        },
-    ))
 }
 
 pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, ApiError> {
@@ -119,17 +64,6 @@ pub async fn proxy(space: String, id: String) -> Result<Tagged<ProxyResource>, A
 pub struct Named {
     pub id: String,
     pub name: String,
-}
-
-impl Named {
-    /// A machine's `Id` and `Name` (machines are kept whole, as [`Machine`]).
-    pub fn of(v: &Value) -> Self {
-        let text = |key: &str| v[key].as_str().unwrap_or_default().to_owned();
-        Self {
-            id: text("Id"),
-            name: text("Name"),
-        }
-    }
 }
 
 /// The id and name of every item of an array answer (`.../all`).
@@ -155,34 +89,27 @@ impl Lookups {
     }
 }
 
-/// How long the names of a space's groups, proxies and accounts are used before they are
-/// asked for again (a change made in this console forgets them at once).
-const NAMES_MAX_AGE_MS: f64 = 60_000.0;
-
-/// The last names loaded: (space, groups collection, with accounts, when, names).
-type Cached = (String, &'static str, bool, f64, Lookups);
+/// The last names loaded: the space, the groups' collection, whether with accounts.
+type Names = (&'static str, bool, Lookups);
 
 thread_local! {
-    static NAMES: std::cell::RefCell<Option<Cached>> = const { std::cell::RefCell::new(None) };
+    static NAMES: std::cell::RefCell<Option<cache::Entry<Names>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Forgets the cached names: called after every change this console makes.
+/// Forgets every kept answer (names, machines' connections): called after every change this
+/// console makes.
 fn forget_names() {
     NAMES.with(|n| n.borrow_mut().take());
+    usage::forget();
 }
 
 /// The space's groups of the fleet (environments or worker pools) and proxies, and its SSH
 /// accounts when `accounts` is asked for: one request each, all at once, however many rows the
 /// page shows; kept for a minute, so paging and filtering a list do not ask again.
 pub async fn lookups(space: String, fleet: &Fleet, accounts: bool) -> Result<Lookups, ApiError> {
-    let now = js_sys::Date::now();
     let groups = fleet.groups_collection;
-    let cached = NAMES.with(|n| match &*n.borrow() {
-        Some((s, g, a, at, names))
-            if *s == space && *g == groups && (*a || !accounts) && now - at < NAMES_MAX_AGE_MS =>
-        {
-            Some(names.clone())
-        }
+    let cached = NAMES.with(|n| match cache::fresh(&n.borrow(), &space) {
+        Some((g, a, names)) if g == groups && (a || !accounts) => Some(names),
         _ => None,
     });
     if let Some(names) = cached {
@@ -202,7 +129,9 @@ pub async fn lookups(space: String, fleet: &Fleet, accounts: bool) -> Result<Loo
         proxies: proxies?,
         accounts: account_list?,
     };
-    NAMES.with(|n| *n.borrow_mut() = Some((space, groups, accounts, now, names.clone())));
+    NAMES.with(|n| {
+        *n.borrow_mut() = Some(cache::Entry::new(&space, (groups, accounts, names.clone())))
+    });
     Ok(names)
 }
 
@@ -210,12 +139,24 @@ pub async fn lookups(space: String, fleet: &Fleet, accounts: bool) -> Result<Loo
 /// document, so a save changes only the fields the form edits and loses nothing it does not know.
 pub type Machine = Value;
 
+/// A page of a fleet's list. Filtered by proxy on a server that does not know that filter, the
+/// console filters (see [`usage`]).
 pub async fn machine_page(
     fleet: &Fleet,
     space: String,
     query: ListQuery,
 ) -> Result<ResourceCollection<Machine>, ApiError> {
-    client::get(&urls::machine_page(&space, fleet, &query)).await
+    let by_proxy = query
+        .filters
+        .iter()
+        .find(|(k, v)| *k == PROXY_FILTER && !v.is_empty())
+        .map(|(_, v)| v.clone());
+    match by_proxy {
+        Some(wanted) if !server::extensions().await?.proxy_filter => {
+            usage::filtered_page(fleet, &space, &query, &wanted).await
+        }
+        _ => client::get(&urls::machine_page(&space, fleet, &query)).await,
+    }
 }
 
 pub async fn machine(
@@ -226,50 +167,49 @@ pub async fn machine(
     client::get_tagged(&urls::machine(&space, fleet, &id)).await
 }
 
-/// Creates the machine, or updates it when it has an `Id` (only if it still has `etag`).
+/// Creates the machine, or updates it when it has an `Id`, only if it is still the version
+/// `loaded` (the ETag it came with, or a fresh read compared: see [`versions`]).
 pub async fn save_machine(
     fleet: &Fleet,
     space: String,
     machine: Machine,
-    etag: Option<String>,
+    loaded: Option<Tagged<Machine>>,
 ) -> Result<Machine, ApiError> {
     forget_names();
-    match machine.get("Id").and_then(Value::as_str) {
-        Some(id) => client::put(&urls::machine(&space, fleet, id), &machine, etag.as_deref()).await,
-        None => client::post(&urls::machines(&space, fleet), &machine).await,
-    }
-}
-
-/// Points every machine of the fleet in `ids` at `proxy` (none: Direct), all or none of them:
-/// the server's answer, whose `Changed` lists each with the proxy it had (`PreviousProxyId`).
-pub async fn change_proxy(
-    fleet: &Fleet,
-    space: String,
-    ids: Vec<String>,
-    proxy: Option<String>,
-) -> Result<ProxyChangeResult, ApiError> {
-    forget_names();
-    let body = ProxyChange {
-        ids,
-        proxy_id: proxy,
+    let Some(id) = machine.get("Id").and_then(Value::as_str).map(str::to_owned) else {
+        return client::post(&urls::machines(&space, fleet), &machine).await;
     };
-    client::post(&urls::machines_proxy(&space, fleet), &body).await
+    let read = self::machine(fleet, space.clone(), id.clone());
+    let etag = versions::check(loaded.as_ref(), read, versions::same_machine).await?;
+    client::put(
+        &urls::machine(&space, fleet, &id),
+        &machine,
+        etag.as_deref(),
+    )
+    .await
 }
 
-/// Creates the proxy, or updates it when it has an `Id` (only if it still has `etag`).
+/// Creates the proxy, or updates it when it has an `Id`, only if it is still the version
+/// `loaded`.
 pub async fn save_proxy(
     space: String,
     proxy: ProxyResource,
-    etag: Option<String>,
+    loaded: Option<Tagged<ProxyResource>>,
 ) -> Result<ProxyResource, ApiError> {
     forget_names();
-    match proxy.id.clone() {
-        Some(id) => client::put(&urls::proxy(&space, &id), &proxy, etag.as_deref()).await,
-        None => client::post(&urls::proxies(&space), &proxy).await,
-    }
+    let Some(id) = proxy.id.clone() else {
+        return client::post(&urls::proxies(&space), &proxy).await;
+    };
+    let read = self::proxy(space.clone(), id.clone());
+    let etag = versions::check(loaded.as_ref(), read, versions::same_proxy).await?;
+    client::put(&urls::proxy(&space, &id), &proxy, etag.as_deref()).await
 }
 
-pub async fn delete_proxy(space: String, id: String, etag: Option<String>) -> Result<(), ApiError> {
+/// Deletes the proxy, only if it is still the version `loaded`.
+pub async fn delete_proxy(space: String, loaded: Tagged<ProxyResource>) -> Result<(), ApiError> {
     forget_names();
+    let id = loaded.value.id.clone().unwrap_or_default();
+    let read = self::proxy(space.clone(), id.clone());
+    let etag = versions::check(Some(&loaded), read, versions::same_proxy).await?;
     client::delete(&urls::proxy(&space, &id), etag.as_deref()).await
 }

@@ -90,13 +90,14 @@ pub fn proxy_test(space: &str) -> String {
     format!("{}/test", proxies(space))
 }
 
-/// A Listening Tentacle's template read through a proxy (or directly): its thumbprint.
-pub fn discover(space: &str, host: &str, port: u16, proxy: Option<&str>) -> String {
+/// A machine's template read through a proxy (or directly): a Listening Tentacle's
+/// (`style` TentaclePassive) thumbprint, or that an SSH server (`Ssh`) answers.
+pub fn discover(space: &str, host: &str, port: u16, style: &str, proxy: Option<&str>) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     query
         .append_pair("host", host)
         .append_pair("port", &port.to_string())
-        .append_pair("type", api_model::LISTENING);
+        .append_pair("type", style);
     if let Some(p) = proxy {
         query.append_pair("proxyId", p);
     }
@@ -196,12 +197,12 @@ mod tests {
             "/api/Spaces-1/workers/proxy"
         );
         assert_eq!(
-            discover("Spaces-1", "web 01", 10933, Some("Proxies-2")),
+            discover("Spaces-1", "web 01", 10933, api_model::LISTENING, Some("Proxies-2")),
             "/api/Spaces-1/machines/discover?host=web+01&port=10933&type=TentaclePassive&proxyId=Proxies-2"
         );
         assert_eq!(
-            discover("Spaces-1", "::1", 1, None),
-            "/api/Spaces-1/machines/discover?host=%3A%3A1&port=1&type=TentaclePassive"
+            discover("Spaces-1", "::1", 22, api_model::SSH, None),
+            "/api/Spaces-1/machines/discover?host=%3A%3A1&port=22&type=Ssh"
         );
         assert_eq!(
             task_details("Spaces-1", "ServerTasks-3"),

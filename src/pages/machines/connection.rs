@@ -1,20 +1,74 @@
 //! "Change connection" for the selected targets or workers: Direct or one proxy for all of them
-//! at once (the server's `machines/proxy` or `workers/proxy`, all or nothing). Polling Tentacles
-//! are left out and said so: their proxy is set on the Tentacle.
+//! (all or nothing on a server with `machines/proxy`; else one by one, and the confirmation says
+//! so). Polling Tentacles are left out and said so: their proxy is set on the Tentacle.
 
 use api_model::ChangedMachine;
 use leptos::prelude::*;
 
-use crate::api;
+use crate::api::{self, ConnectionChange, Named};
 use crate::components::list_page::Selection;
 use crate::components::{CheckReport, ConfirmDialog, Report, Tone};
+use crate::fleet::Fleet;
 use crate::fleet::TARGETS;
 use crate::forms::at_most;
 use crate::state::Session;
 
 /// The proxy filter's choices (Direct, then the space's proxies) are what a connection can be.
 const CONNECTION_CHOICES: usize = 2;
-const DIRECT: &str = "Direct";
+const DIRECT: &str = api::DIRECT;
+
+/// What the confirmation of a change of many says on a server that changes them one by one.
+pub const ONE_BY_ONE: &str = "They are changed one at a time: if one cannot be changed, those not yet changed stay as they are, and the report says which changed.";
+
+/// "12 of 37 changed…" while a change goes one by one.
+pub fn progress_text(done: usize, total: usize) -> String {
+    format!("{done} of {total} changed…")
+}
+
+/// The report of a change: each machine changed with how it connected before, then (after a
+/// failure) which one failed and why, and those not changed.
+pub fn change_report(
+    fleet: &Fleet,
+    change: &ConnectionChange,
+    way: &str,
+    name_of: impl Fn(&str) -> String,
+) -> Report {
+    let was = |m: &ChangedMachine| match &m.previous_proxy_id {
+        Some(p) => format!("{}: was through {}", m.name, name_of(p)),
+        None => format!("{}: was direct", m.name),
+    };
+    let mut lines: Vec<String> = change.changed.iter().map(was).collect();
+    lines.extend(
+        change
+            .unchanged
+            .iter()
+            .map(|m| format!("{}: unchanged", m.name)),
+    );
+    match &change.failed {
+        None => Report::new(
+            Tone::Passed,
+            format!("{} now connect {way}.", fleet.count(change.changed.len())),
+            at_most(lines, 20),
+        ),
+        Some((failed, e)) => {
+            let mut lines = at_most(lines, 20);
+            lines.push(format!("{}: not changed: {e}", failed.name));
+            if !change.not_changed.is_empty() {
+                let names = change.not_changed.iter().map(|m| m.name.clone()).collect();
+                lines.push(format!("Not changed: {}", at_most(names, 20).join(", ")));
+            }
+            Report::new(
+                Tone::Failed,
+                format!(
+                    "Stopped after a failure: {} changed, {} not.",
+                    fleet.count(change.changed.len()),
+                    1 + change.not_changed.len()
+                ),
+                lines,
+            )
+        }
+    }
+}
 
 pub fn change_connection() -> AnyView {
     view! { <ChangeConnection/> }.into_any()
@@ -38,17 +92,26 @@ fn ChangeConnection() -> impl IntoView {
             .find(|(v, _)| v == id)
             .map_or_else(|| id.to_owned(), |(_, name)| name)
     };
+    let progress = RwSignal::new(None::<(usize, usize)>);
     // The selected targets that can change, and the names of those that cannot.
     let plan = move || {
         let chosen = sel.selected.get();
         sel.rows.with(|(rows, elsewhere)| {
             let (fixed, movable): (Vec<_>, Vec<_>) =
                 chosen.into_iter().partition(|id| elsewhere.contains(id));
-            let names = fixed
-                .iter()
-                .filter_map(|id| rows.iter().find(|(r, _)| r == id).map(|(_, n)| n.clone()))
-                .collect::<Vec<_>>();
-            (movable, names)
+            let named = |ids: Vec<String>| {
+                ids.into_iter()
+                    .map(|id| {
+                        let name = rows.iter().find(|(r, _)| *r == id).map(|(_, n)| n.clone());
+                        Named {
+                            name: name.unwrap_or_else(|| id.clone()),
+                            id,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let skipped = named(fixed).into_iter().map(|n| n.name).collect::<Vec<_>>();
+            (named(movable), skipped)
         })
     };
     let summary = move || {
@@ -64,44 +127,39 @@ fn ChangeConnection() -> impl IntoView {
                 at_most(skipped, 10).join(", ")
             ));
         }
+        if !api::all_or_none() {
+            text.push(' ');
+            text.push_str(ONE_BY_ONE);
+        }
         text
     };
     let change = Action::new_local(move |(): &()| {
-        let (ids, _) = plan();
+        let (machines, _) = plan();
+        let total = machines.len();
         let proxy = Some(to.get_untracked()).filter(|p| p != DIRECT);
         let space = sel.space.get_untracked();
         let way = proxy.as_deref().map_or_else(
             || "directly".to_owned(),
             |p| format!("through {}", name_of(p)),
         );
+        progress.set(None);
         async move {
-            let shown = match session.check(api::change_proxy(fleet, space, ids, proxy).await) {
-                Ok(answer) => {
-                    let was = |m: &ChangedMachine| match &m.previous_proxy_id {
-                        Some(p) => format!("was through {}", name_of(p)),
-                        None => "was direct".into(),
-                    };
-                    let lines: Vec<String> = answer
-                        .changed
-                        .iter()
-                        .map(|m| format!("{}: {}", m.name, was(m)))
-                        .chain(
-                            answer
-                                .unchanged
-                                .iter()
-                                .map(|m| format!("{}: unchanged", m.name)),
-                        )
-                        .collect();
-                    sel.selected.try_set(vec![]);
+            let step = |done| {
+                progress.try_set(Some((done, total)));
+            };
+            let answer = api::change_connection(fleet, space, machines, proxy, step).await;
+            let shown = match session.check(answer) {
+                Ok(change) => {
+                    if change.complete() {
+                        sel.selected.try_set(vec![]);
+                    }
+                    // What changed shows in the table, after a failure too.
                     sel.reload.run(());
-                    Report::new(
-                        Tone::Passed,
-                        format!("{} now connect {way}.", fleet.count(answer.changed.len())),
-                        at_most(lines, 20),
-                    )
+                    change_report(fleet, &change, &way, name_of)
                 }
                 Err(e) => Report::error(&e),
             };
+            progress.try_set(None);
             open.try_set(false);
             report.try_set(Some(shown));
         }
@@ -123,6 +181,9 @@ fn ChangeConnection() -> impl IntoView {
             confirm_label=Signal::derive(move || if plan().0.is_empty() { String::new() } else { "Change connection".into() })
             busy=change.pending() on_confirm=move |_| { change.dispatch_local(()); } on_cancel=move |_| open.set(false)>
             <p data-testid="connect-summary">{summary}</p>
+            <p class="field-hint" role="status" data-testid="connect-progress">
+                {move || progress.get().map(|(done, total)| progress_text(done, total))}
+            </p>
         </ConfirmDialog>
         <CheckReport report=report testid="connect-report"/>
     }

@@ -233,7 +233,11 @@ fn TargetForm(
         let (space, machine, navigate) = (space.clone(), to_send.get_value(), navigate.clone());
         async move {
             let id = text(&machine, "Id");
-            let result = api::save_machine(fleet, space.clone(), machine, etag.get_value()).await;
+            let loaded = (!is_new).then(|| Tagged {
+                value: original.get_value(),
+                etag: etag.get_value(),
+            });
+            let result = api::save_machine(fleet, space.clone(), machine, loaded).await;
             let result = match session.check(result) {
                 // Someone saved it since: fetch what is stored now to show beside the form.
                 Err(ApiError::Changed(_)) if !id.is_empty() => session

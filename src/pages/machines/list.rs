@@ -10,8 +10,7 @@ use crate::forms::target::{health_label, style_label, text, texts};
 use crate::routes;
 use api_model::POLLING;
 
-/// The `proxyIds` value for machines that connect directly (the mock server's extension).
-const DIRECT: &str = "Direct";
+use crate::api::{DIRECT, PROXY_FILTER};
 
 const BULK: Bulk = Bulk {
     label: "Check health",
@@ -28,7 +27,7 @@ static TARGET_LIST: ListSpec = ListSpec {
     filters: &[
         Filter { key: routes::MACHINE_FILTERS[0], label: "Environment", param: "environmentIds", all: "All environments" },
         Filter { key: routes::MACHINE_FILTERS[1], label: "Communication style", param: "commStyles", all: "All styles" },
-        Filter { key: routes::MACHINE_FILTERS[2], label: "Proxy", param: "proxyIds", all: "Any connection" },
+        Filter { key: routes::MACHINE_FILTERS[2], label: "Proxy", param: PROXY_FILTER, all: "Any connection" },
     ],
     table_label: "Deployment targets",
     columns: &["Name", "Communication", "Environments", "Roles", "Health", "Connection"],
@@ -51,7 +50,7 @@ static WORKER_LIST: ListSpec = ListSpec {
     filters: &[
         Filter { key: routes::WORKER_FILTERS[0], label: "Worker pool", param: "workerPoolIds", all: "All worker pools" },
         Filter { key: routes::WORKER_FILTERS[1], label: "Communication style", param: "commStyles", all: "All styles" },
-        Filter { key: routes::WORKER_FILTERS[2], label: "Proxy", param: "proxyIds", all: "Any connection" },
+        Filter { key: routes::WORKER_FILTERS[2], label: "Proxy", param: PROXY_FILTER, all: "Any connection" },
     ],
     table_label: "Workers",
     columns: &["Name", "Communication", "Worker pools", "Health", "Connection"],

@@ -2,7 +2,7 @@
 //! each with the same list and the same settings page.
 
 mod checks;
-mod connection;
+pub mod connection;
 mod edit;
 mod list;
 

@@ -7,6 +7,7 @@ use super::edit::machine_links;
 use crate::api::{self, ApiError};
 use crate::components::ConfirmDialog;
 use crate::fleet::TARGETS;
+use crate::pages::machines::connection::{change_report, progress_text};
 use crate::routes;
 use crate::state::{Session, Toasts};
 
@@ -27,27 +28,26 @@ pub fn DeleteProxy(
     // Why a delete was refused, and what the server listed (e.g. the targets that use the proxy).
     let failure = RwSignal::new(None::<(String, Vec<String>)>);
     let name = proxy.name.clone();
+    let proxy_name = StoredValue::new(name.clone());
     let used = users.count() > 0;
-    let id = proxy.id.clone().unwrap_or_default();
-    let proxy_id = id.clone();
+    let proxy_id = proxy.id.clone().unwrap_or_default();
+    // What a delete checks is still stored (the version loaded).
+    let loaded = api::Tagged { value: proxy, etag };
     let list = routes::proxies(&space);
     let links = machine_links(&space, &users);
     // The answer is handled in the action itself (try_set: the page may be gone by then).
     let deleted = format!("Proxy \u{201c}{name}\u{201d} deleted");
     // Where its machines go first: "" (not chosen), "Direct" or another proxy's id.
     let move_to = RwSignal::new(String::new());
-    // Each fleet's machines to move, those of a fleet in one all-or-nothing change.
+    // Each fleet's machines to move.
     let to_move: Vec<_> = users
         .by_fleet()
         .into_iter()
         .filter(|(_, names)| !names.is_empty())
-        .map(|(fleet, names)| {
-            (
-                fleet,
-                names.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
-            )
-        })
+        .map(|(fleet, names)| (fleet, names.clone()))
         .collect();
+    let total = users.count();
+    let progress = RwSignal::new(None::<usize>);
     let choices_space = space.clone();
     // The other proxies, asked for when the dialog opens (not with the page).
     let choices = used.then(|| {
@@ -62,12 +62,11 @@ pub fn DeleteProxy(
         })
     });
     let delete = Action::new_local(move |(): &()| {
-        let (space, id, list, navigate, etag, deleted) = (
+        let (space, loaded, list, navigate, deleted) = (
             space.clone(),
-            id.clone(),
+            loaded.clone(),
             list.clone(),
             navigate.clone(),
-            etag.clone(),
             deleted.clone(),
         );
         let to = move_to.get_untracked();
@@ -75,16 +74,40 @@ pub fn DeleteProxy(
             true => vec![],
             false => to_move.clone(),
         };
-        let to = Some(to).filter(|t| t != "Direct");
+        let to = Some(to).filter(|t| t != api::DIRECT);
+        progress.set(None);
         async move {
-            // Each fleet's move, then the delete; the first failure stops the rest.
-            let result = async {
-                for (fleet, ids) in moving {
-                    api::change_proxy(fleet, space.clone(), ids, to.clone()).await?;
+            // Each fleet's move, then the delete; the first failure stops the rest, and the
+            // proxy is deleted only when every machine moved.
+            let mut done = 0;
+            for (fleet, machines) in moving {
+                let count = machines.len();
+                let step = |n| {
+                    progress.try_set(Some(done + n));
+                };
+                let moved =
+                    api::change_connection(fleet, space.clone(), machines, to.clone(), step).await;
+                match session.check(moved) {
+                    Ok(change) if change.complete() => done += count,
+                    Ok(change) => {
+                        // Each machine moved came from this proxy.
+                        let report = change_report(fleet, &change, "", |_| proxy_name.get_value());
+                        failure.try_set(Some((
+                            format!("{} The proxy was not deleted.", report.title),
+                            report.lines,
+                        )));
+                        progress.try_set(None);
+                        return;
+                    }
+                    Err(e) => {
+                        failure.try_set(Some((e.to_string(), vec![])));
+                        progress.try_set(None);
+                        return;
+                    }
                 }
-                api::delete_proxy(space, id, etag).await
             }
-            .await;
+            progress.try_set(None);
+            let result = api::delete_proxy(space, loaded).await;
             match session.check(result) {
                 Ok(()) => {
                     open.try_set(false);
@@ -143,7 +166,14 @@ pub fn DeleteProxy(
                             _ => ().into_any(),
                         }}
                     </select>
-                    <p class="field-hint">"The deployment targets are moved together (all or none), then the workers, then the proxy is deleted."</p>
+                    <p class="field-hint">{if api::all_or_none() {
+                        "The deployment targets are moved together (all or none), then the workers, then the proxy is deleted."
+                    } else {
+                        "The machines are moved one at a time, deployment targets first: if one cannot be moved, those not yet moved stay as they are and the proxy is not deleted."
+                    }}</p>
+                    <p class="field-hint" role="status" data-testid="delete-progress">
+                        {move || progress.get().map(|done| progress_text(done, total))}
+                    </p>
                 }.into_any()
             } else {
                 view! { <p>"This cannot be undone. A proxy that deployment targets or workers still use is not deleted: switch them to another proxy or to a direct connection first."</p> }.into_any()

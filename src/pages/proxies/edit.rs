@@ -204,7 +204,11 @@ fn ProxyForm(
         );
         async move {
             let id = resource.id.clone();
-            let result = api::save_proxy(space.clone(), resource, etag.get_value()).await;
+            let loaded = original.get_value().map(|value| api::Tagged {
+                value,
+                etag: etag.get_value(),
+            });
+            let result = api::save_proxy(space.clone(), resource, loaded).await;
             let result = match (session.check(result), id) {
                 // Someone saved it since: fetch what is stored now to show beside the form.
                 (Err(ApiError::Changed(_)), Some(id)) => session
