@@ -17,6 +17,8 @@
   if (key) headers['X-Octopus-ApiKey'] = key;
   var all = 2147483647;
   var urls = [api, api + '/spaces?skip=0&take=' + all];
+  // The requests that depend on which server this is (with our extensions or not).
+  var byServer = null;
 
   // Ids as the console's own links carry them: anything else is left to the app.
   var id = '([A-Za-z0-9_-]+)';
@@ -26,12 +28,14 @@
   if (location.pathname.indexOf(root) === 0 && screen && screen[3] !== 'new') {
     var space = api + '/' + screen[1];
     var query = new URLSearchParams(location.search);
-    var list = function (collection, filters) {
+    // A list page as src/api/urls.rs asks for it; `every`: all rows from the first (the
+    // console then pages them itself).
+    var list = function (collection, filters, every) {
       var page = parseInt((query.get('page') || '').trim(), 10);
       page = page >= 1 && page <= 4294967295 ? page : 1;
       var params = new URLSearchParams();
-      params.append('skip', (page - 1) * 30);
-      params.append('take', 30);
+      params.append('skip', every ? 0 : (page - 1) * 30);
+      params.append('take', every ? all : 30);
       var name = (query.get('q') || '').trim();
       if (name) params.append('partialName', name);
       filters.forEach(function (f) {
@@ -44,26 +48,57 @@
     var targets = screen[2] === 'machines';
     var names = [targets ? 'environments' : 'workerpools', 'proxies']
       .map(function (c) { return space + '/' + c + '/all'; });
+    var machinesAll = ['machines', 'workers'].map(function (c) { return space + '/' + c + '/all'; });
     if (screen[2] !== 'proxies' && !screen[3]) {
-      urls = urls.concat(names, list(screen[2], [[targets ? 'environment' : 'pool',
-        targets ? 'environmentIds' : 'workerPoolIds'], ['style', 'commStyles'], ['proxy', 'proxyIds']]));
+      var filters = [[targets ? 'environment' : 'pool', targets ? 'environmentIds' : 'workerPoolIds'],
+        ['style', 'commStyles']];
+      urls = urls.concat(names);
+      if (query.get('proxy')) {
+        // Filtered by proxy: the server filters if it has the filter, else the console does.
+        byServer = function (ext) {
+          return ext.filter ? [list(screen[2], filters.concat([['proxy', 'proxyIds']]))]
+            : [list(screen[2], filters, true)];
+        };
+      } else {
+        urls.push(list(screen[2], filters));
+      }
     } else if (screen[2] !== 'proxies') {
       urls = urls.concat(names, space + '/accounts/all', space + '/' + screen[2] + '/' + screen[3]);
     } else if (!screen[3]) {
       urls.push(list('proxies', []));
+      // The usage counts: by the server (for the ids of the page: the app asks), or from every
+      // machine of the space.
+      byServer = function (ext) { return ext.usage ? [] : machinesAll; };
     } else {
       urls.push(space + '/proxies/' + screen[3]);
-      ['machines', 'workers'].forEach(function (c) {
-        urls.push(space + '/' + c + '?skip=0&take=' + all + '&proxyIds=' + screen[3]);
-      });
+      byServer = function (ext) {
+        return !ext.filter ? machinesAll : ['machines', 'workers'].map(function (c) {
+          return space + '/' + c + '?skip=0&take=' + all + '&proxyIds=' + screen[3];
+        });
+      };
     }
   }
   var answers = {};
-  urls.forEach(function (url) {
+  var ask = function (url) {
     answers[url] = fetch(url, {headers: headers, credentials: 'same-origin'});
     // Taken or not, a failure here is the app's to report when it asks again.
     answers[url].catch(function () {});
-  });
+  };
+  urls.forEach(ask);
+  if (byServer) {
+    // What the server's root document links (src/api/server.rs reads it the same way), read
+    // before the app gets that answer, so the screen's own requests are already under way.
+    answers[api] = answers[api].then(function (r) {
+      return r.clone().json().then(function (rootDoc) {
+        var links = rootDoc.Links || {};
+        var filters = function (name) { return /[?,]proxyIds[,}]/.test(links[name] || ''); };
+        var ext = {usage: 'ProxyUsage' in links, filter: filters('Machines') && filters('Workers')};
+        if (window.__prefetched === answers) byServer(ext).forEach(ask);
+        return r;
+      }, function () { return r; });
+    });
+    answers[api].catch(function () {});
+  }
   window.__prefetched = answers;
   var drop = function () { delete window.__prefetched; };
   ['click', 'keydown', 'input', 'submit', 'popstate'].forEach(function (type) {

@@ -17,6 +17,11 @@
 //!
 //! compares two builds (two servers on copies of one database) side by side: first painted
 //! rows on both links, in turn, with where the time went and the wasm functions compiled.
+//!
+//!   cargo bench --profile dev --bench first_load -- servers http://EXTENDED http://OCTOPUS
+//!
+//! compares one console against the extended API and against `--api octopus` on one database:
+//! the lists' first rows and the proxies list's counts.
 //! Times are taken in the page (`performance.now()`, from navigation start), not by the driver.
 
 #[path = "../tests/browser/mod.rs"]
@@ -470,6 +475,86 @@ async fn compare(before: &str, after: &str) {
     );
 }
 
+/// Notes when the proxies list's Used by column has every count of the page (no cell waiting).
+const COUNTS_PROBE: &str = r#"
+(() => {
+  window.__counted = null;
+  const obs = new MutationObserver(() => {
+    const cells = document.querySelectorAll('main tbody td[data-label="Used by"]');
+    if (cells.length < ROWS || document.querySelector('main tbody td[data-label="Used by"] [aria-busy]')) return;
+    obs.disconnect();
+    window.__counted = performance.now();
+  });
+  obs.observe(document, {childList: true, subtree: true});
+})();
+"#;
+
+/// One cold loopback load of the proxies list: (rows painted, every count shown), ms.
+async fn proxies_and_counts(base: &str) -> (f64, f64) {
+    let b = Browser::attach("bench-counts", base).await;
+    install_probe(&b).await;
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": COUNTS_PROBE.replace("ROWS", &ROWS.to_string()) }),
+    )
+    .await;
+    b.open(PROXIES).await;
+    let painted = wait_number(&b, "window.__painted").await;
+    let counted = wait_number(&b, "window.__counted").await;
+    let _ = b.client.clone().close().await;
+    (painted, counted)
+}
+
+/// The same console against the API with the mock's extensions and against the documented
+/// Octopus API alone (`--api octopus`, same database), cold loads in turn on loopback: the
+/// lists' first rows, and the proxies list's counts, which the console works out itself from
+/// every machine of the space when the server has no usage route.
+async fn servers(extended: &str, octopus: &str) {
+    const FILTERED: &str = "/app/Spaces-1/infrastructure/machines?proxy=Proxies-10";
+    let bases = [extended, octopus];
+    let mut rows = vec![];
+    for (label, path) in [
+        ("targets list, first rows", LIST),
+        ("targets list filtered by a proxy, first rows", FILTERED),
+    ] {
+        let mut times = [vec![], vec![]];
+        for _ in 0..RUNS {
+            for (i, base) in bases.into_iter().enumerate() {
+                times[i].push(first_rows(base, path, Link::Loopback).await.painted);
+            }
+        }
+        rows.push((label, times));
+    }
+    let (mut painted, mut counted) = ([vec![], vec![]], [vec![], vec![]]);
+    for _ in 0..RUNS {
+        for (i, base) in bases.into_iter().enumerate() {
+            let (p, c) = proxies_and_counts(base).await;
+            painted[i].push(p);
+            counted[i].push(c);
+        }
+    }
+    rows.push(("proxies list, first rows", painted));
+    rows.push(("proxies list, every count shown", counted));
+    println!("\n### The console on a server without the extensions\n");
+    println!(
+        "The same console and database, cold loads in turn on loopback (median of {RUNS}, ms from \
+         navigation start): against the API with the mock's extensions, and against `--api octopus` \
+         (the documented Octopus API alone: the console counts each proxy's machines from \
+         `machines/all` and `workers/all`, and filters by proxy itself).\n"
+    );
+    println!("| screen | extended API | Octopus API | Octopus / extended | extended runs | Octopus runs |");
+    println!("|---|---:|---:|---:|---|---|");
+    for (label, [e, o]) in rows {
+        let (me, mo) = (median(&e), median(&o));
+        println!(
+            "| {label} | {me:.0} ms | {mo:.0} ms | {:.2} | {} | {} |",
+            mo / me,
+            list(&e),
+            list(&o)
+        );
+    }
+}
+
 /// Keystroke to repainted rows in the proxies search, with 500 proxies in the space.
 async fn keystrokes(base: &str) {
     let b = Browser::attach("bench-search", base).await;
@@ -529,6 +614,7 @@ async fn main() {
         "static-page" => static_page(base, &dir).await,
         "measure" => measure(base, &dir).await,
         "compare" => compare(base, dir.to_str().unwrap()).await,
+        "servers" => servers(base, dir.to_str().unwrap()).await,
         other => panic!("unknown mode {other}"),
     }
 }

@@ -5,7 +5,7 @@
 mod browser;
 
 use browser::Browser;
-use mock_server::Seed;
+use mock_server::{ApiMode, Seed};
 
 #[tokio::test]
 async fn shell_shows_the_server_version_from_the_api() {
@@ -74,8 +74,8 @@ async fn the_shell_paints_before_the_wasm_and_says_so_if_it_never_comes() {
     b.finish().await;
 }
 
-/// Records every fetch with whether boot.js made it (it runs as a script; the app's requests
-/// come later, from the wasm), before any of the page's own scripts run.
+/// Records every fetch with whether boot.js made it (its call stack runs through boot.js, which
+/// the app's requests, from the wasm, never do), before any of the page's own scripts run.
 const RECORD_FETCHES: &str = r#"
 window.__fetches = [];
 const realFetch = window.fetch;
@@ -84,7 +84,7 @@ window.fetch = function (request, init) {
   const url = new URL(raw, location.href);
   // gloo-net ends a query with '&'; the address is the same.
   const key = (url.pathname + url.search).replace(/&$/, '');
-  window.__fetches.push([key, !!(document.currentScript && document.currentScript.src.endsWith('/boot.js'))]);
+  window.__fetches.push([key, (new Error().stack || '').includes('/boot.js')]);
   return realFetch.apply(this, arguments);
 };
 "#;
@@ -100,7 +100,19 @@ async fn fetches(b: &Browser) -> Vec<(String, bool)> {
 
 #[tokio::test]
 async fn the_first_screens_requests_start_before_the_wasm_and_are_not_asked_again() {
-    let b = Browser::start("console-prefetch", Seed::Demo, None).await;
+    first_screens("console-prefetch", ApiMode::Extended).await;
+}
+
+/// On a server without the extensions the screens ask for other things (every machine of the
+/// space, a list without the proxy filter): boot.js reads the root document first and asks
+/// for those.
+#[tokio::test]
+async fn the_first_screens_requests_start_early_on_a_server_without_the_extensions() {
+    first_screens("console-prefetch-octopus", ApiMode::Octopus).await;
+}
+
+async fn first_screens(name: &str, api: ApiMode) {
+    let b = Browser::start_with(name, Seed::Demo, None, api).await;
     b.cdp(
         "Page.addScriptToEvaluateOnNewDocument",
         serde_json::json!({ "source": RECORD_FETCHES }),

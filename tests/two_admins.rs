@@ -6,7 +6,7 @@
 mod browser;
 
 use browser::Browser;
-use mock_server::Seed;
+use mock_server::{ApiMode, Seed};
 use reqwest::Method;
 use serde_json::json;
 
@@ -31,7 +31,18 @@ async fn conflict_rows(b: &Browser) -> Vec<(String, String, String)> {
 
 #[tokio::test]
 async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_when_asked() {
-    let b = Browser::start("two-admins-proxy", Seed::Demo, None).await;
+    stale_proxy_save("two-admins-proxy", ApiMode::Extended).await;
+}
+
+/// The same on a server without ETags (the documented Octopus API): the console reads the
+/// proxy again before it writes.
+#[tokio::test]
+async fn a_stale_proxy_save_is_caught_on_a_server_without_etags() {
+    stale_proxy_save("two-admins-proxy-octopus", ApiMode::Octopus).await;
+}
+
+async fn stale_proxy_save(name: &str, api: ApiMode) {
+    let b = Browser::start_with(name, Seed::Demo, None, api).await;
     // Tab A opens the proxy first.
     b.open(PROXY).await;
     b.wait_for_text("main h1", "Squid in the DMZ").await;
@@ -99,7 +110,16 @@ async fn a_stale_proxy_save_in_one_tab_shows_both_versions_and_saves_over_only_w
 
 #[tokio::test]
 async fn a_stale_target_save_offers_reload_which_shows_what_is_stored() {
-    let b = Browser::start("two-admins-target", Seed::Demo, None).await;
+    stale_target_save("two-admins-target", ApiMode::Extended).await;
+}
+
+#[tokio::test]
+async fn a_stale_target_save_is_caught_on_a_server_without_etags() {
+    stale_target_save("two-admins-target-octopus", ApiMode::Octopus).await;
+}
+
+async fn stale_target_save(name: &str, api: ApiMode) {
+    let b = Browser::start_with(name, Seed::Demo, None, api).await;
     b.open(TARGET).await;
     b.wait_for_text("main h1", "web-dev-01").await;
     // Another admin adds a role meanwhile.

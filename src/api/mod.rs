@@ -15,7 +15,7 @@ pub use auth::{api_key, forget_api_key, set_api_key};
 pub use change::{all_or_none, change_connection, ConnectionChange};
 pub use checks::{check_health, discover_thumbprint, test_proxy, test_saved_proxy, HealthCheck};
 pub use error::ApiError;
-pub use server::{extensions, known_extensions, root, Extensions, PROXY_FILTER};
+pub use server::{extensions, forget_root, known_extensions, root, Extensions, PROXY_FILTER};
 pub use urls::ListQuery;
 pub use usage::{proxy_usage, proxy_with_users, Users, DIRECT};
 

@@ -73,6 +73,12 @@ pub async fn root() -> Result<RootResource, ApiError> {
     answer
 }
 
+/// Forgets the root document, so the next [`root`] asks the server again (whether it answers at
+/// all, after a request got no answer).
+pub fn forget_root() {
+    ROOT.with(|r| r.borrow_mut().take());
+}
+
 /// The server's extensions (none if it is not known yet: the documented way works on both).
 pub async fn extensions() -> Result<Extensions, ApiError> {
     root().await.map(|r| Extensions::of(&r))

@@ -7,8 +7,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use api_model::{connection, Connection, ProxyResource, ProxyUsage, ResourceCollection};
-use serde::Deserialize;
-use serde_json::Value;
 
 use super::server::{extensions, PROXY_FILTER};
 use super::{cache, client, urls, ApiError, ListQuery, Machine, Named, Tagged};
@@ -17,21 +15,11 @@ use crate::fleet::{Fleet, TARGETS, WORKERS};
 /// The `proxyIds` value (and the Proxy filter's choice) for machines that connect directly.
 pub const DIRECT: &str = "Direct";
 
-/// A machine as the usage needs it: its id, name and endpoint (the rest is not read).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Listed {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub endpoint: Value,
-}
-
 /// Every deployment target and worker of a space.
 #[derive(Debug, Default)]
 pub struct Fleets {
-    pub targets: Vec<Listed>,
-    pub workers: Vec<Listed>,
+    pub targets: Vec<Machine>,
+    pub workers: Vec<Machine>,
 }
 
 thread_local! {
@@ -68,9 +56,12 @@ pub async fn proxy_usage(space: String, ids: Vec<String>) -> Result<ProxyUsage, 
         return client::get(&urls::proxy_usage(&space, &ids)).await;
     }
     let fleets = fleets(&space).await?;
-    let mut usage: ProxyUsage = ids.iter().map(|id| (id.clone(), 0)).collect();
+    let mut usage = ProxyUsage::new();
+    for id in ids {
+        usage.insert(id, 0);
+    }
     for m in fleets.targets.iter().chain(&fleets.workers) {
-        if let Connection::Proxy(p) = connection(&m.endpoint) {
+        if let Connection::Proxy(p) = connection(&m["Endpoint"]) {
             if let Some(n) = usage.get_mut(&p) {
                 *n += 1;
             }
@@ -98,14 +89,15 @@ impl Users {
         self.targets.len() + self.workers.len()
     }
 
-    fn of(targets: &[Listed], workers: &[Listed], proxy: &str) -> Self {
-        let uses = |m: &&Listed| connection(&m.endpoint) == Connection::Proxy(proxy.to_owned());
-        let named = |list: &[Listed]| {
+    fn of(targets: &[Machine], workers: &[Machine], proxy: &str) -> Self {
+        let uses = |m: &&Machine| connection(&m["Endpoint"]) == Connection::Proxy(proxy.to_owned());
+        let text = |m: &Machine, key: &str| m[key].as_str().unwrap_or_default().to_owned();
+        let named = |list: &[Machine]| {
             list.iter()
                 .filter(uses)
                 .map(|m| Named {
-                    id: m.id.clone(),
-                    name: m.name.clone(),
+                    id: text(m, "Id"),
+                    name: text(m, "Name"),
                 })
                 .collect()
         };
@@ -116,7 +108,7 @@ impl Users {
                 .iter()
                 .chain(workers)
                 .filter(uses)
-                .find_map(|m| api_model::endpoint_address(&m.endpoint)),
+                .find_map(|m| api_model::endpoint_address(&m["Endpoint"])),
         }
     }
 }
@@ -141,8 +133,8 @@ pub async fn proxy_with_users(
     let [targets, workers] = [&TARGETS, &WORKERS].map(|f| urls::machine_page(&space, f, &query));
     let (proxy, targets, workers) = futures::join!(
         proxy,
-        client::get::<ResourceCollection<Listed>>(&targets),
-        client::get::<ResourceCollection<Listed>>(&workers)
+        client::get::<ResourceCollection<Machine>>(&targets),
+        client::get::<ResourceCollection<Machine>>(&workers)
     );
     Ok((proxy?, Users::of(&targets?.items, &workers?.items, &id)))
 }
@@ -219,14 +211,10 @@ fn page_of(rows: &[Machine], skip: u32, take: u32) -> ResourceCollection<Machine
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
-    fn listed(id: &str, endpoint: Value) -> Listed {
-        Listed {
-            id: id.into(),
-            name: format!("{id} name"),
-            endpoint,
-        }
+    fn listed(id: &str, endpoint: Value) -> Machine {
+        json!({"Id": id, "Name": format!("{id} name"), "Endpoint": endpoint})
     }
 
     #[test]

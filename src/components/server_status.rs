@@ -4,14 +4,18 @@ use crate::api;
 use crate::components::loaded;
 use crate::state::Session;
 
-/// Which server the console is talking to, from `GET /api`; "Server unreachable" from a request
-/// that got no answer until one that gets any (then `GET /api` is asked again).
+/// Which server the console is talking to, from `GET /api` (read once for every screen);
+/// "Server unreachable" from a request that got no answer until one that gets any (then
+/// `GET /api` is asked again).
 #[component]
 pub fn ServerStatus() -> impl IntoView {
     let session = Session::expect();
     let root = LocalResource::new(move || {
         session.version.track();
-        session.reachable.track();
+        // A request got no answer: ask the server itself again, not the answer kept.
+        if !session.reachable.get() {
+            api::forget_root();
+        }
         async move { session.check(api::root().await) }
     });
     let status = move || {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use mock_server::{Config, Seed, Server};
+use mock_server::{ApiMode, Config, Seed, Server};
 use serde_json::Value;
 
 /// One of chromedriver's own commands (beyond WebDriver's): a POST of `body` to `path` under the
@@ -70,6 +70,8 @@ pub struct Browser {
     /// None while stopped ([`Browser::stop_server`]).
     pub server: Option<Server>,
     pub base: String,
+    /// The API the server speaks (kept for a restart).
+    pub api_mode: ApiMode,
     name: String,
     _driver: Driver,
     _profile: tempfile::TempDir,
@@ -101,6 +103,17 @@ fn free_port() -> u16 {
 impl Browser {
     /// A fresh server with the demo data (or none) and a fresh browser; `name` names the screenshot.
     pub async fn start(name: &str, seed: Seed, api_key: Option<&str>) -> Browser {
+        Browser::start_with(name, seed, api_key, ApiMode::default()).await
+    }
+
+    /// [`Browser::start`] with the server speaking `api`: `ApiMode::Octopus` answers as the
+    /// documented Octopus API does, without the mock's extensions.
+    pub async fn start_with(
+        name: &str,
+        seed: Seed,
+        api_key: Option<&str>,
+        api: ApiMode,
+    ) -> Browser {
         let data = tempfile::tempdir().unwrap();
         let config = Config {
             db: data.path().join("test.db").to_str().unwrap().to_owned(),
@@ -108,7 +121,7 @@ impl Browser {
             seed,
             api_key: api_key.map(str::to_owned),
             limits: Default::default(),
-            api: Default::default(),
+            api,
         };
         let server = mock_server::start(config, "127.0.0.1:0".parse().unwrap())
             .await
@@ -117,6 +130,7 @@ impl Browser {
         browser.api_key = api_key.map(str::to_owned);
         browser.db_path = data.path().join("test.db");
         browser.server = Some(server);
+        browser.api_mode = api;
         browser._data = Some(data);
         browser
     }
@@ -187,6 +201,7 @@ impl Browser {
             db_path: PathBuf::new(),
             server: None,
             base: base.to_owned(),
+            api_mode: ApiMode::default(),
             name: name.to_owned(),
             _driver: Driver(driver),
             _profile: profile,
@@ -519,7 +534,7 @@ impl Browser {
             seed: Seed::None,
             api_key: self.api_key.clone(),
             limits: Default::default(),
-            api: Default::default(),
+            api: self.api_mode,
         };
         let addr = self.base.trim_start_matches("http://").parse().unwrap();
         self.server = Some(

@@ -150,9 +150,13 @@ fn ChangeConnection() -> impl IntoView {
             let answer = api::change_connection(fleet, space, machines, proxy, step).await;
             let shown = match session.check(answer) {
                 Ok(change) => {
-                    if change.complete() {
-                        sel.selected.try_set(vec![]);
-                    }
+                    // Those not changed stay selected, to try again.
+                    let left = change
+                        .failed
+                        .iter()
+                        .map(|(m, _)| m)
+                        .chain(&change.not_changed);
+                    sel.selected.try_set(left.map(|m| m.id.clone()).collect());
                     // What changed shows in the table, after a failure too.
                     sel.reload.run(());
                     change_report(fleet, &change, &way, name_of)
