@@ -12,15 +12,21 @@ use std::process::Command;
 /// gzip -9 of the wasm, the JS glue, boot.js and the CSS. Issue 22 (session 10) traded size for
 /// code written as Leptos and serde are meant to be used (a typed resource per screen, an
 /// `Action` per change, typed readers of every answer shared with the server): 296,512 bytes
-/// before, 342,243 after. The margin (about 1%) covers the JS minifier, which orders hoisted
-/// constants differently from build to build. The README's "The download" has the steps.
-const BUDGET_GZIP_BYTES: usize = 338 * 1024;
+/// before, 342,243 after. Issue 23 (session 11) made every feature work on a server without the
+/// mock's extensions (the documented way beside each extension: counts from every machine, the
+/// proxy filter and paging in the console, changes one machine at a time with a report, the test
+/// through discovery, a re-read before each write without ETags, boot.js asking for what either
+/// server's screen needs): 364,276 after. The margin (about 1%) covers the JS minifier, which
+/// orders hoisted constants differently from build to build. The README's "The download" has the
+/// steps.
+const BUDGET_GZIP_BYTES: usize = 359 * 1024;
 
 /// The brotli twins of the five files the first load asks for (index.html, the glue, boot.js,
-/// the CSS, the wasm): 270,016 bytes after issue 22 (236,552 before), plus about 1%. With the
-/// first screen's API answers, the icon and the headers, the first load is 278,203 bytes on the
-/// wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000, a trade issue 22 asked for.
-const BUDGET_BROTLI_BYTES: usize = 273_000;
+/// the CSS, the wasm): 270,016 bytes after issue 22 (236,552 before), 285,094 after issue 23,
+/// plus about 1%. With the first screen's API answers, the icon and the headers, the first load
+/// is about 293,000 bytes on the wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000,
+/// a trade issues 22 and 23 asked for.
+const BUDGET_BROTLI_BYTES: usize = 288_000;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
 fn gzip_len(path: &Path) -> usize {

@@ -227,6 +227,7 @@ async fn change_the_connection_of_two_targets_one_by_one() {
         summary.contains("changed one at a time"),
         "the confirmation says it is not all or nothing: {summary}"
     );
+    b.screenshot("confirm").await;
     b.click_text("dialog[open] .dialog-actions button", "Change connection")
         .await;
     let report = b
