@@ -7,7 +7,8 @@
 //! `static-page` writes `DIR/bench-static.html`: the targets list exactly as the console painted
 //! it (its first 30 rows, the same CSS), without scripts. `DIR` is the directory the server
 //! serves under /app/ (scripts/bench compresses the page like every other file there).
-//! `measure` prints Markdown tables: first painted rows, console against that page, cold cache
+//! `measure` prints Markdown tables: first painted rows, console against that page and against
+//! the Leptos floor (`DIR/floor/index.html`, when scripts/bench built it), cold cache
 //! (a new browser and profile for every run), on loopback and on an emulated 20 Mbit/s, 20 ms
 //! link; how many wasm functions Chromium compiled before the rows (three more loads, traced);
 //! the bytes of the first load by request and encoding; keystroke to repainted rows in the
@@ -35,6 +36,9 @@ use serde_json::{json, Value};
 
 const LIST: &str = "/app/Spaces-1/infrastructure/machines";
 const STATIC: &str = "/app/bench-static.html";
+/// The Leptos floor (`../shared/bench/leptos-floor`, built by scripts/bench into `DIR/floor`):
+/// the smallest honest Leptos app that makes the same three requests and paints the same rows.
+const FLOOR: &str = "/app/floor/index.html";
 const PROXIES: &str = "/app/Spaces-1/infrastructure/proxies";
 /// Cold loads per page and link (the issue asks for a median of at least 7).
 const RUNS: usize = 7;
@@ -207,7 +211,12 @@ async fn first_rows(base: &str, path: &str, link: Link) -> Load {
     b.open(path).await;
     let painted = wait_number(&b, "window.__painted").await;
     let phases = match path {
-        LIST => serde_json::from_value(b.js(PHASES).await).unwrap_or_default(),
+        // A step the page does not have (the floor has no plain shell) is NaN.
+        LIST | FLOOR => serde_json::from_value::<Vec<Option<f64>>>(b.js(PHASES).await)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.unwrap_or(f64::NAN))
+            .collect(),
         _ => vec![],
     };
     let wire = match (link, path) {
@@ -238,12 +247,12 @@ struct Startup {
     ms: f64,
 }
 
-async fn startup(base: &str) -> Startup {
+async fn startup(base: &str, path: &str) -> Startup {
     let (mut functions, mut ms) = (vec![], vec![]);
     for _ in 0..TRACED {
         let b = Browser::attach_with("bench-trace", base, Some("v8.wasm,blink.user_timing")).await;
         install_probe(&b).await;
-        b.open(LIST).await;
+        b.open(path).await;
         wait_number(&b, "window.__painted").await;
         let events = b.trace_events().await;
         let rows_in = events
@@ -274,7 +283,11 @@ fn median(xs: &[f64]) -> f64 {
 
 /// The median of step `k` over the runs that reached it (NaN when none did).
 fn step_median(runs: &[Vec<f64>], k: usize) -> f64 {
-    let xs: Vec<f64> = runs.iter().filter_map(|p| p.get(k).copied()).collect();
+    let xs: Vec<f64> = runs
+        .iter()
+        .filter_map(|p| p.get(k).copied())
+        .filter(|x| !x.is_nan())
+        .collect();
     match xs.is_empty() {
         true => f64::NAN,
         false => median(&xs),
@@ -337,63 +350,121 @@ async fn measure(base: &str, dir: &Path) {
         dir.join("bench-static.html").exists(),
         "run `static-page` first"
     );
-    let mut times: Vec<[Vec<f64>; 2]> = vec![Default::default(), Default::default()];
-    let mut phases: Vec<Vec<Vec<f64>>> = vec![vec![], vec![]];
+    let floor = dir.join("floor/index.html").exists();
+    // Per link: the console, the static page, the floor (when built).
+    let mut times: Vec<[Vec<f64>; 3]> = vec![Default::default(), Default::default()];
+    let mut phases: Vec<[Vec<Vec<f64>>; 2]> = vec![Default::default(), Default::default()];
     let mut wire = None;
-    // Interleaved, so a noisy moment on this shared machine falls on both pages alike.
+    // Interleaved, so a noisy moment on this shared machine falls on every page alike.
     for _ in 0..RUNS {
         for (i, link) in [Link::Loopback, Link::Emulated].into_iter().enumerate() {
             let console = first_rows(base, LIST, link).await;
             let page = first_rows(base, STATIC, link).await;
             times[i][0].push(console.painted);
             times[i][1].push(page.painted);
-            phases[i].push(console.phases);
+            phases[i][0].push(console.phases);
             wire = wire.or(console.wire);
+            if floor {
+                let f = first_rows(base, FLOOR, link).await;
+                times[i][2].push(f.painted);
+                phases[i][1].push(f.phases);
+            }
         }
     }
-    println!("### First painted rows: the Deployment Targets list against a static page\n");
+    println!("### First painted rows: the Deployment Targets list against a static page and the Leptos floor\n");
     println!(
         "Milliseconds from navigation start until the first {ROWS} rows (of 10,000 targets) are painted, \
-         cold cache (a new browser and profile each time), median of {RUNS}, both pages in turn. \
+         cold cache (a new browser and profile each time), median of {RUNS}, the pages in turn. \
          The static page is the console's own painted list saved without scripts, with the same CSS, \
-         served by the same server.\n"
+         served by the same server. The Leptos floor (`../shared/bench/leptos-floor`) is the smallest \
+         honest Leptos 0.8 app that makes the same three requests and paints the same rows, built as \
+         the Leptos book says: what Leptos itself costs for this screen.\n"
     );
-    println!("| link | console | static page | ratio | target | console runs | static runs |");
-    println!("|---|---:|---:|---:|---:|---|---|");
+    println!("| link | static page | Leptos floor | console | console / floor | target | console / static | target | static runs | floor runs | console runs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
     for (i, link) in [Link::Loopback, Link::Emulated].into_iter().enumerate() {
         let (c, s) = (median(&times[i][0]), median(&times[i][1]));
+        let f = if floor {
+            median(&times[i][2])
+        } else {
+            f64::NAN
+        };
         println!(
-            "| {} | {c:.0} ms | {s:.0} ms | {:.2}× | ≤ {}× | {} | {} |",
+            "| {} | {s:.0} ms | {f:.0} ms | {c:.0} ms | {:.2}× | ≤ 1.3× | {:.2}× | ≤ {}× | {} | {} | {} |",
             link.label(),
+            c / f,
             c / s,
             link.target(),
-            list(&times[i][0]),
-            list(&times[i][1])
+            list(&times[i][1]),
+            list(&times[i][2]),
+            list(&times[i][0])
         );
     }
 
-    println!("\nWhere the console's time goes (median ms from navigation start, same runs):\n");
-    println!("| step | loopback | emulated link |\n|---|---:|---:|");
+    println!("\nWhere the time goes (median ms from navigation start, same runs; the floor asks for its data once its wasm runs, the console's `boot.js` before):\n");
+    println!("| step | console, loopback | floor, loopback | console, emulated | floor, emulated |\n|---|---:|---:|---:|---:|");
     for (k, step) in PHASE_NAMES.iter().enumerate() {
         println!(
-            "| {step} | {:.0} | {:.0} |",
-            step_median(&phases[0], k),
-            step_median(&phases[1], k)
+            "| {step} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            step_median(&phases[0][0], k),
+            step_median(&phases[0][1], k),
+            step_median(&phases[1][0], k),
+            step_median(&phases[1][1], k)
         );
     }
     println!(
-        "| rows painted | {:.0} | {:.0} |",
+        "| rows painted | {:.0} | {:.0} | {:.0} | {:.0} |",
         median(&times[0][0]),
-        median(&times[1][0])
+        if floor {
+            median(&times[0][2])
+        } else {
+            f64::NAN
+        },
+        median(&times[1][0]),
+        if floor {
+            median(&times[1][2])
+        } else {
+            f64::NAN
+        }
     );
-    let start = startup(base).await;
+    // From the wasm downloaded to the rows in the document: the main thread's work of the start
+    // (compiling, running, building the rows), with any wait for an answer.
+    let start_to_rows = |runs: &Vec<Vec<f64>>| {
+        let xs: Vec<f64> = runs
+            .iter()
+            .filter_map(|p| Some(p.get(6)? - p.first()?))
+            .filter(|x| !x.is_nan())
+            .collect();
+        if xs.is_empty() {
+            f64::NAN
+        } else {
+            median(&xs)
+        }
+    };
+    println!(
+        "| wasm downloaded → rows in | {:.0} | {:.0} | {:.0} | {:.0} |",
+        start_to_rows(&phases[0][0]),
+        start_to_rows(&phases[0][1]),
+        start_to_rows(&phases[1][0]),
+        start_to_rows(&phases[1][1])
+    );
+    let start = startup(base, LIST).await;
+    let floor_start = match floor {
+        true => Some(startup(base, FLOOR).await),
+        false => None,
+    };
     println!(
         "\nChromium compiles a wasm function on the main thread when it is first called. Before \
          the rows were in, the console's first screen had it compile **{}** functions, {:.0} ms \
-         of the main thread (loopback, {TRACED} more loads traced for it, median). The count \
+         of the main thread (loopback, {TRACED} more loads traced for it, median){}. The count \
          is the same in every load of one build, so it measures a change where times are noise.",
         thousands(start.functions),
-        start.ms
+        start.ms,
+        floor_start.map_or_else(String::new, |f| format!(
+            "; the Leptos floor **{}** functions, {:.0} ms",
+            thousands(f.functions),
+            f.ms
+        ))
     );
 
     println!("\n### Bytes on the wire: the first load of the Deployment Targets list\n");
@@ -463,7 +534,7 @@ async fn compare(before: &str, after: &str) {
             at(&phases[1][1])
         );
     }
-    let (b, a) = (startup(before).await, startup(after).await);
+    let (b, a) = (startup(before, LIST).await, startup(after, LIST).await);
     println!(
         "| wasm functions compiled before the rows (median of {TRACED} traced loads) | {} | {} | | |",
         thousands(b.functions),
