@@ -79,8 +79,14 @@
     }
   }
   var answers = {};
+  // Each answer is read whole here ({status, etag, text}: src/api/client.rs takes it so), so
+  // once the wasm runs the first screen's rows wait for nothing more from the network.
   var ask = function (url) {
-    answers[url] = fetch(url, {headers: headers, credentials: 'same-origin'});
+    answers[url] = fetch(url, {headers: headers, credentials: 'same-origin'}).then(function (r) {
+      return r.text().then(function (text) {
+        return {status: r.status, etag: r.headers.get('etag'), text: text};
+      });
+    });
     // Taken or not, a failure here is the app's to report when it asks again.
     answers[url].catch(function () {});
   };
@@ -88,14 +94,14 @@
   if (byServer) {
     // What the server's root document links (src/api/server.rs reads it the same way), read
     // before the app gets that answer, so the screen's own requests are already under way.
-    answers[api] = answers[api].then(function (r) {
-      return r.clone().json().then(function (rootDoc) {
-        var links = rootDoc.Links || {};
+    answers[api] = answers[api].then(function (answer) {
+      try {
+        var links = JSON.parse(answer.text).Links || {};
         var filters = function (name) { return /[?,]proxyIds[,}]/.test(links[name] || ''); };
         var ext = {usage: 'ProxyUsage' in links, filter: filters('Machines') && filters('Workers')};
         if (window.__prefetched === answers) byServer(ext).forEach(ask);
-        return r;
-      }, function () { return r; });
+      } catch (e) {}
+      return answer;
     });
     answers[api].catch(function () {});
   }

@@ -19,6 +19,12 @@
 //! compares two builds (two servers on copies of one database) side by side: first painted
 //! rows on both links, in turn, with where the time went and the wasm functions compiled.
 //!
+//!   cargo bench --profile dev --bench first_load -- startup http://HOST:PORT -
+//!
+//! traces the console's and the floor's first screens only: the wasm functions compiled before
+//! the rows and the main thread's work by kind (with `BENCH_LAZY=FILE`, the compiled functions'
+//! indices are written to `FILE-<path length>`, to name them from a build kept with names).
+//!
 //!   cargo bench --profile dev --bench first_load -- servers http://EXTENDED http://OCTOPUS
 //!
 //! compares one console against the extended API and against `--api octopus` on one database:
@@ -245,12 +251,115 @@ struct Startup {
     functions: u64,
     /// Main-thread ms in those compilations (the trace itself slows them a little).
     ms: f64,
+    /// The main thread's time from navigation start to the rows, by kind of work (median ms).
+    work: Vec<(&'static str, f64)>,
+}
+
+/// The kinds of main-thread work a trace event is counted under (its own time, without the
+/// events inside it); anything else is "other".
+const WORK: [(&str, &[&str]); 6] = [
+    ("compiling wasm", &["wasm.CompileLazy"]),
+    (
+        "running script and wasm",
+        &[
+            "FunctionCall",
+            "EvaluateScript",
+            "v8.run",
+            "RunMicrotasks",
+            "TimerFire",
+            "FireAnimationFrame",
+            "EventDispatch",
+            "v8.callFunction",
+            "v8.evaluateModule",
+        ],
+    ),
+    (
+        "compiling script",
+        &["v8.compile", "v8.compileModule", "CompileScript"],
+    ),
+    (
+        "style and layout",
+        &[
+            "UpdateLayoutTree",
+            "Layout",
+            "RecalcStyle",
+            "ScheduleStyleRecalculation",
+            "InvalidateLayout",
+            "HitTest",
+        ],
+    ),
+    (
+        "parsing HTML and CSS",
+        &["ParseHTML", "ParseAuthorStyleSheet"],
+    ),
+    (
+        "painting",
+        &[
+            "Paint",
+            "PaintImage",
+            "UpdateLayer",
+            "Layerize",
+            "PrePaint",
+            "Commit",
+            "UpdateLayerTree",
+        ],
+    ),
+];
+
+/// Each kind's main-thread ms before `until` (trace µs), on the thread that marked the rows.
+fn main_thread_work(events: &[Value], until: f64) -> Vec<(&'static str, f64)> {
+    let mark = events.iter().find(|e| e["name"] == "rows-in").unwrap();
+    let (pid, tid) = (mark["pid"].clone(), mark["tid"].clone());
+    let start = events
+        .iter()
+        .find(|e| e["name"] == "navigationStart" && e["pid"] == pid)
+        .and_then(|e| e["ts"].as_f64())
+        .unwrap_or(0.0);
+    let mut spans: Vec<(f64, f64, &str)> = events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["pid"] == pid && e["tid"] == tid)
+        .filter_map(|e| Some((e["ts"].as_f64()?, e["dur"].as_f64()?, e["name"].as_str()?)))
+        .filter(|(ts, _, _)| *ts >= start && *ts < until)
+        .collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    // Own time: an event's duration less that of the events directly inside it.
+    let mut own = std::collections::HashMap::<&str, f64>::new();
+    let mut open: Vec<(f64, &str)> = vec![]; // (end, name)
+    for (ts, dur, name) in spans {
+        while open.last().is_some_and(|(end, _)| *end <= ts) {
+            open.pop();
+        }
+        let end = (ts + dur).min(until);
+        if let Some((_, parent)) = open.last() {
+            *own.entry(parent).or_default() -= end - ts;
+        }
+        *own.entry(name).or_default() += end - ts;
+        open.push((ts + dur, name));
+    }
+    let mut work: Vec<(&'static str, f64)> = WORK.iter().map(|(k, _)| (*k, 0.0)).collect();
+    let mut other = 0.0;
+    for (name, us) in own {
+        match WORK.iter().position(|(_, names)| names.contains(&name)) {
+            Some(i) => work[i].1 += us / 1000.0,
+            // A task's own time outside any known event (scheduling, IPC): other.
+            None => other += us / 1000.0,
+        }
+    }
+    work.push(("other main-thread work", other));
+    work.push(("all main-thread work", work.iter().map(|w| w.1).sum()));
+    work.push(("navigation start → rows in", (until - start) / 1000.0));
+    work
 }
 
 async fn startup(base: &str, path: &str) -> Startup {
-    let (mut functions, mut ms) = (vec![], vec![]);
+    let (mut functions, mut ms, mut works) = (vec![], vec![], vec![]);
     for _ in 0..TRACED {
-        let b = Browser::attach_with("bench-trace", base, Some("v8.wasm,blink.user_timing")).await;
+        let b = Browser::attach_with(
+            "bench-trace",
+            base,
+            Some("v8.wasm,blink.user_timing,devtools.timeline,toplevel,v8"),
+        )
+        .await;
         install_probe(&b).await;
         b.open(path).await;
         wait_number(&b, "window.__painted").await;
@@ -265,13 +374,38 @@ async fn startup(base: &str, path: &str) -> Startup {
             .filter(|e| e["name"] == "wasm.CompileLazy" && e["ts"].as_f64() < Some(rows_in))
             .map(|e| e["dur"].as_f64().unwrap_or(0.0) / 1000.0)
             .collect();
+        // The compiled functions' indices, to name them from a build with names (`-g`).
+        if let Ok(out) = std::env::var("BENCH_LAZY") {
+            let idx: Vec<Value> = events
+                .iter()
+                .filter(|e| e["name"] == "wasm.CompileLazy" && e["ts"].as_f64() < Some(rows_in))
+                .map(|e| e["args"].clone())
+                .collect();
+            std::fs::write(
+                format!("{out}-{}", path.len()),
+                serde_json::to_string(&idx).unwrap(),
+            )
+            .unwrap();
+        }
         functions.push(compiled.len() as f64);
         ms.push(compiled.iter().sum());
+        works.push(main_thread_work(&events, rows_in));
         let _ = b.client.clone().close().await;
     }
+    let work = works[0]
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| {
+            (
+                *name,
+                median(&works.iter().map(|w| w[k].1).collect::<Vec<_>>()),
+            )
+        })
+        .collect();
     Startup {
         functions: median(&functions) as u64,
         ms: median(&ms),
+        work,
     }
 }
 
@@ -460,12 +594,22 @@ async fn measure(base: &str, dir: &Path) {
          is the same in every load of one build, so it measures a change where times are noise.",
         thousands(start.functions),
         start.ms,
-        floor_start.map_or_else(String::new, |f| format!(
+        floor_start.as_ref().map_or_else(String::new, |f| format!(
             "; the Leptos floor **{}** functions, {:.0} ms",
             thousands(f.functions),
             f.ms
         ))
     );
+    println!(
+        "\nThe main thread from navigation start to the rows in the document, by kind of work \
+         (own time of each traced event, median of the same {TRACED} traced loads, ms; tracing \
+         slows every kind a little):\n"
+    );
+    println!("| work | console | Leptos floor |\n|---|---:|---:|");
+    for (k, (name, c)) in start.work.iter().enumerate() {
+        let f = floor_start.as_ref().map_or(f64::NAN, |f| f.work[k].1);
+        println!("| {name} | {c:.0} | {f:.0} |");
+    }
 
     println!("\n### Bytes on the wire: the first load of the Deployment Targets list\n");
     println!(
@@ -686,6 +830,16 @@ async fn main() {
         "measure" => measure(base, &dir).await,
         "compare" => compare(base, dir.to_str().unwrap()).await,
         "servers" => servers(base, dir.to_str().unwrap()).await,
+        "startup" => {
+            // The console's first screen, then the floor's.
+            for path in [LIST, FLOOR] {
+                let s = startup(base, path).await;
+                println!("{path}: {} functions, {:.0} ms", s.functions, s.ms);
+                for (k, v) in s.work {
+                    println!("  {k}: {v:.1}");
+                }
+            }
+        }
         other => panic!("unknown mode {other}"),
     }
 }

@@ -2,12 +2,12 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::{ApiKeyDialog, SpaceLayout};
+use crate::components::{ApiKeyDialog, Deferred, SpaceLayout};
 use crate::pages::machines::{TargetList, TargetPage, WorkerList, WorkerPage};
 use crate::pages::proxies::{ProxyList, ProxyPage};
 use crate::pages::NotFound;
 use crate::routes::{self, BASE};
-use crate::state::{Detours, Leave, Session, Toasts};
+use crate::state::{Detours, FirstScreen, Leave, Session, Toasts};
 
 fn skip_to_content(ev: leptos::ev::MouseEvent) {
     ev.prevent_default();
@@ -20,6 +20,7 @@ pub fn App() -> impl IntoView {
     provide_context(Toasts::new());
     provide_context(Leave::new());
     provide_context(Detours::new());
+    provide_context(FirstScreen::new());
     view! {
         <Router base=BASE>
             // Handled here, not by the router: under <base href="/app/"> it would read "#main" as the
@@ -36,7 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("infrastructure/workers/:id") view=WorkerPage/>
                 </ParentRoute>
             </Routes>
-            <ApiKeyDialog/>
+            <Deferred><ApiKeyDialog/></Deferred>
         </Router>
     }
 }

@@ -69,6 +69,41 @@ impl Default for Session {
     }
 }
 
+/// Whether the first screen of the visit has shown what it loaded (its rows, its form, or why it
+/// could not): what [`crate::components::Deferred`] waits for.
+#[derive(Clone, Copy)]
+pub struct FirstScreen {
+    pub shown: RwSignal<bool>,
+}
+
+impl FirstScreen {
+    pub fn new() -> Self {
+        Self {
+            shown: RwSignal::new(false),
+        }
+    }
+
+    pub fn expect() -> Self {
+        expect_context()
+    }
+
+    /// The first screen's content is in the page: the rest follows after the frame that paints
+    /// it. Called by every screen when it shows its content; only the first call counts.
+    pub fn mark(self) {
+        if !self.shown.get_untracked() {
+            request_animation_frame(move || {
+                self.shown.try_set(true);
+            });
+        }
+    }
+}
+
+impl Default for FirstScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Where a person asked to go while a form had unsaved changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exit {

@@ -190,7 +190,7 @@ async fn an_early_answer_is_never_shown_on_a_later_screen() {
         const stale = {Items: [{Id: 'Machines-99', Name: 'stale-target', EnvironmentIds: [], Roles: [],
             Endpoint: {CommunicationStyle: 'TentacleActive'}}], TotalResults: 1, ItemsPerPage: 30, Links: {}};
         window.__prefetched['/api/Spaces-1/machines?skip=0&take=30'] =
-            Promise.resolve(new Response(JSON.stringify(stale), {headers: {'Content-Type': 'application/json'}}));
+            Promise.resolve({status: 200, etag: null, text: JSON.stringify(stale)});
     "#)
     .await;
     b.click_text("nav a", "Deployment Targets").await;

@@ -85,13 +85,22 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 async fn send_get(path: &str, cancel: Cancel) -> Result<(String, Option<String>), ApiError> {
     if let Some(answer) = take_prefetched(&format!("{}{path}", auth::api_base())) {
         // A failed one is asked again, as if it had never been sent.
-        if let Ok(response) = wasm_bindgen_futures::JsFuture::from(answer).await {
-            if let Ok(response) = response.dyn_into::<web_sys::Response>() {
-                return read(Response::from(response)).await;
+        if let Ok(answer) = wasm_bindgen_futures::JsFuture::from(answer).await {
+            if let Some((status, text, etag)) = prefetched_parts(&answer) {
+                return outcome(status, text, etag);
             }
         }
     }
     send(request(Method::GET, path), None, cancel).await
+}
+
+/// What boot.js keeps of an answer it read whole: `{status, etag, text}` (the text already read,
+/// so the first screen's rows need no further wait on the network once the wasm runs).
+fn prefetched_parts(answer: &wasm_bindgen::JsValue) -> Option<(u16, String, Option<String>)> {
+    let get = |key: &str| js_sys::Reflect::get(answer, &key.into()).ok();
+    let status = get("status")?.as_f64()? as u16;
+    let text = get("text")?.as_string()?;
+    Some((status, text, get("etag").and_then(|e| e.as_string())))
 }
 
 /// The answer boot.js asked for at `url` before the wasm arrived (index.html's first screen),
@@ -153,6 +162,15 @@ async fn read(response: Response) -> Result<(String, Option<String>), ApiError> 
         .text()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
+    outcome(status, text, etag)
+}
+
+/// An answer's text and ETag, or the error its status maps to.
+fn outcome(
+    status: u16,
+    text: String,
+    etag: Option<String>,
+) -> Result<(String, Option<String>), ApiError> {
     if (200..300).contains(&status) {
         Ok((text, etag))
     } else {

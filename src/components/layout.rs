@@ -3,7 +3,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use crate::api;
-use crate::components::{ServerStatus, Toaster};
+use crate::components::{Deferred, ServerStatus, Toaster};
 use crate::routes;
 use crate::state::{Leave, Session};
 
@@ -68,12 +68,17 @@ pub fn SpaceLayout() -> impl IntoView {
                 </select>
             </div>
             <div class="topbar-end">
-                <ServerStatus/>
-                {move || session.has_key().then(|| view! {
-                    <button type="button" class="button small" on:click=move |_| session.forget_key()>
-                        "Forget API key"
-                    </button>
-                })}
+                // Until then it says what it says while GET /api is answered.
+                <Deferred fallback=|| view! {
+                    <div class="server-status"><div class="panel loading" aria-busy="true">"Connecting to the server…"</div></div>
+                }>
+                    <ServerStatus/>
+                    {move || session.has_key().then(|| view! {
+                        <button type="button" class="button small" on:click=move |_| session.forget_key()>
+                            "Forget API key"
+                        </button>
+                    })}
+                </Deferred>
             </div>
         </header>
         <div class="shell">
@@ -86,7 +91,7 @@ pub fn SpaceLayout() -> impl IntoView {
                 </ul>
             </nav>
             <main class="content" id="main" tabindex="-1">
-                <Toaster/>
+                <Deferred><Toaster/></Deferred>
                 <Outlet/>
             </main>
         </div>

@@ -7,6 +7,7 @@ use crate::routes;
 pub fn NotFound() -> impl IntoView {
     let home = routes::proxies(routes::DEFAULT_SPACE);
     document().set_title("Page not found · Proxy Console");
+    crate::state::FirstScreen::expect().mark();
     view! {
         <header class="topbar">
             <a href=home.clone() class="brand">"Proxy Console"</a>

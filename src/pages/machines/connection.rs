@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ConnectionChange, Named};
 use crate::components::list_page::Selection;
-use crate::components::{CheckReport, ConfirmDialog, Report, Tone};
+use crate::components::{CheckReport, ConfirmDialog, Deferred, Report, Tone};
 use crate::fleet::Fleet;
 use crate::fleet::TARGETS;
 use crate::forms::at_most;
@@ -181,6 +181,8 @@ fn ChangeConnection() -> impl IntoView {
             on:click=move |_| open.set(true)>
             {move || format!("Change connection ({} selected)", count())}
         </button>
+        // Closed until asked for: built after the first screen.
+        <Deferred>
         <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", fleet.count(plan().0.len())))
             confirm_label=Signal::derive(move || if plan().0.is_empty() { String::new() } else { "Change connection".into() })
             busy=change.pending() on_confirm=move |_| { change.dispatch_local(()); } on_cancel=move |_| open.set(false)>
@@ -189,6 +191,7 @@ fn ChangeConnection() -> impl IntoView {
                 {move || progress.get().map(|(done, total)| progress_text(done, total))}
             </p>
         </ConfirmDialog>
+        </Deferred>
         <CheckReport report=report testid="connect-report"/>
     }
 }

@@ -29,6 +29,7 @@ pub fn ProxyPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     move || {
         if id.get() == "new" {
+            crate::state::FirstScreen::expect().mark();
             let space = space_param();
             // Opened from a target form's "Add a proxy": it returns there.
             let back = use_query_map()
