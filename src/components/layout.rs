@@ -7,16 +7,48 @@ use crate::components::{Deferred, ServerStatus, Toaster};
 use crate::routes;
 use crate::state::{Leave, Session};
 
+/// The space picker's choices, from `GET /api/spaces`; until they are known the current space is
+/// shown without its name.
+#[component]
+fn SpaceOptions(space: Memo<String>) -> impl IntoView {
+    let session = Session::expect();
+    let spaces = LocalResource::new(move || {
+        session.version.track();
+        async move { session.check(api::spaces().await) }
+    });
+    move || {
+        let current = space.get();
+        let listed = spaces.get();
+        let placeholder = if listed.is_none() {
+            "Loading spaces…"
+        } else {
+            "Current space"
+        };
+        let listed = match listed {
+            Some(Ok(s)) => s,
+            _ => vec![],
+        };
+        let mut options: Vec<(String, String)> =
+            listed.into_iter().map(|s| (s.id, s.name)).collect();
+        if !options.iter().any(|(id, _)| *id == current) {
+            options.insert(0, (current.clone(), placeholder.to_owned()));
+        }
+        options
+            .into_iter()
+            .map(|(id, name)| {
+                let selected = id == current;
+                view! { <option value=id selected=selected>{name}</option> }
+            })
+            .collect_view()
+    }
+}
+
 /// The frame of every space-scoped screen: header (product, space, server), navigation, content.
 #[component]
 pub fn SpaceLayout() -> impl IntoView {
     let session = Session::expect();
     let params = use_params_map();
     let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
-    let spaces = LocalResource::new(move || {
-        session.version.track();
-        async move { session.check(api::spaces().await) }
-    });
     let navigate = use_navigate();
     let leave = Leave::expect();
     // Unsaved changes are asked about first; until the answer the picker shows the current space.
@@ -41,30 +73,10 @@ pub fn SpaceLayout() -> impl IntoView {
             <div class="space-picker">
                 <label for="space-select">"Space"</label>
                 <select id="space-select" on:change:target=choose_space prop:value=move || space.get()>
-                    {move || {
-                        let current = space.get();
-                        let listed = spaces.get();
-                        // Until the names are known the current space is shown without its id.
-                        let placeholder = if listed.is_none() { "Loading spaces…" } else { "Current space" };
-                        let listed = match listed {
-                            Some(Ok(s)) => s,
-                            _ => vec![],
-                        };
-                        let mut options: Vec<(String, String)> = listed
-                            .into_iter()
-                            .map(|s| (s.id, s.name))
-                            .collect();
-                        if !options.iter().any(|(id, _)| *id == current) {
-                            options.insert(0, (current.clone(), placeholder.to_owned()));
-                        }
-                        options
-                            .into_iter()
-                            .map(|(id, name)| {
-                                let selected = id == current;
-                                view! { <option value=id selected=selected>{name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    // The list of spaces comes after the first screen; until then the current one.
+                    <Deferred fallback=move || view! { <option value=space.get() selected>"Loading spaces…"</option> }>
+                        <SpaceOptions space=space/>
+                    </Deferred>
                 </select>
             </div>
             <div class="topbar-end">
