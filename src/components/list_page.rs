@@ -201,30 +201,29 @@ pub fn ListPage(
             result
         }
     });
-    // The later column, for the rows on screen.
-    let later = LocalResource::new(move || {
-        let keys: Vec<String> = table.with(|t| match t {
-            Some(Ok(t)) => t
-                .rows
-                .iter()
-                .flatten()
-                .filter_map(|c| match c {
-                    Cell::Later(key) => Some(key.clone()),
-                    _ => None,
-                })
-                .collect(),
-            _ => vec![],
-        });
-        let load = match (&spec.later, keys.is_empty()) {
-            (Some(later), false) => Some((later.load)(space.get_untracked(), keys)),
-            _ => None,
-        };
-        async move {
-            match load {
-                Some(load) => session.check(load.await),
-                None => Ok(LaterCells::new()),
+    // The later column, for the rows on screen (a list without one has no such load).
+    let later = spec.later.as_ref().map(|later| {
+        LocalResource::new(move || {
+            let keys: Vec<String> = table.with(|t| match t {
+                Some(Ok(t)) => t
+                    .rows
+                    .iter()
+                    .flatten()
+                    .filter_map(|c| match c {
+                        Cell::Later(key) => Some(key.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => vec![],
+            });
+            let load = (!keys.is_empty()).then(|| (later.load)(space.get_untracked(), keys));
+            async move {
+                match load {
+                    Some(load) => session.check(load.await),
+                    None => Ok(LaterCells::new()),
+                }
             }
-        }
+        })
     });
     // A page past the end (an old link, or rows deleted since) goes to the last page.
     Effect::new(move || {
@@ -425,17 +424,20 @@ pub fn ListPage(
                                 })}
                                 {row.into_iter().zip(spec.columns).map(|(cell, label)| view! {
                                     <td data-label=*label>{match cell {
-                                        Cell::Later(key) => (move || match later.get() {
-                                            None => pending(),
-                                            Some(Ok(cells)) => match cells.get(&key) {
-                                                Some(cell) => cell_view(cell.clone()),
+                                        Cell::Later(key) => match later {
+                                            Some(later) => (move || match later.get() {
                                                 None => pending(),
-                                            },
-                                            Some(Err(_)) => view! {
-                                                <span class="muted">{spec.later.as_ref().map(|l| l.unavailable)}</span>" "
-                                                <button type="button" class="button small" on:click=move |_| later.refetch()>"Retry"</button>
-                                            }.into_any(),
-                                        }).into_any(),
+                                                Some(Ok(cells)) => match cells.get(&key) {
+                                                    Some(cell) => cell_view(cell.clone()),
+                                                    None => pending(),
+                                                },
+                                                Some(Err(_)) => view! {
+                                                    <span class="muted">{spec.later.as_ref().map(|l| l.unavailable)}</span>" "
+                                                    <button type="button" class="button small" on:click=move |_| later.refetch()>"Retry"</button>
+                                                }.into_any(),
+                                            }).into_any(),
+                                            None => pending(),
+                                        },
                                         cell => cell_view(cell),
                                     }}</td>
                                 }).collect_view()}</tr>
