@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use api_model::{ChangedMachine, ProxyChange, ProxyChangeResult};
+use api_model::{connection, ChangedMachine, Connection, ProxyChange, ProxyChangeResult};
 use futures::StreamExt;
 use serde_json::Value;
 
@@ -127,10 +127,10 @@ async fn change_one(
 ) -> Result<Previous, ApiError> {
     let url = urls::machine(space, fleet, id);
     let mut machine: Machine = client::get(&url).await?;
-    let previous = machine["Endpoint"]["ProxyId"]
-        .as_str()
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned);
+    let previous = match connection(&machine["Endpoint"]) {
+        Connection::Proxy(p) => Some(p),
+        Connection::Direct | Connection::Elsewhere => None,
+    };
     if previous.as_deref() == proxy {
         return Ok(Previous::Same(previous));
     }

@@ -37,10 +37,15 @@ pub async fn discover_thumbprint(
     let (host, port) = api_model::listening_host_port(uri.trim());
     let url = urls::discover(&space, &host, port, LISTENING, proxy.as_deref());
     let template: Machine = client::get(&url).await?;
-    Ok(template["Endpoint"]["Thumbprint"]
+    Ok(thumbprint(&template).unwrap_or_default())
+}
+
+/// The thumbprint a discovered template's endpoint carries (a Listening Tentacle's), if any.
+fn thumbprint(template: &Machine) -> Option<String> {
+    template["Endpoint"]["Thumbprint"]
         .as_str()
-        .unwrap_or_default()
-        .to_owned())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 /// The SSH port: a test through a saved proxy there asks discovery for an SSH server, anywhere
@@ -59,14 +64,11 @@ pub async fn test_saved_proxy(
     let style = if port == SSH_PORT { SSH } else { LISTENING };
     let url = urls::discover(&space, host.trim(), port, style, Some(&proxy));
     let template: Machine = client::get(&url).await?;
-    let endpoint = &template["Endpoint"];
-    Ok(
-        match endpoint["Thumbprint"].as_str().filter(|t| !t.is_empty()) {
-            Some(thumbprint) => format!("A Listening Tentacle answered (thumbprint {thumbprint})."),
-            None if style == SSH => "An SSH server answered.".to_owned(),
-            None => "The far end answered.".to_owned(),
-        },
-    )
+    Ok(match thumbprint(&template) {
+        Some(thumbprint) => format!("A Listening Tentacle answered (thumbprint {thumbprint})."),
+        None if style == SSH => "An SSH server answered.".to_owned(),
+        None => "The far end answered.".to_owned(),
+    })
 }
 
 /// One machine's part of a health check, from the task's activity log.

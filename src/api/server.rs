@@ -53,7 +53,6 @@ type Root = Shared<LocalBoxFuture<'static, Result<RootResource, ApiError>>>;
 thread_local! {
     /// The one `GET /api`, under way or answered; a failed one is asked again next time.
     static ROOT: RefCell<Option<Root>> = const { RefCell::new(None) };
-    static KNOWN: RefCell<Option<Extensions>> = const { RefCell::new(None) };
 }
 
 /// `GET /api`: what server this is. Asked once for every screen (no screen's departure cancels
@@ -66,9 +65,8 @@ pub async fn root() -> Result<RootResource, ApiError> {
                 .clone()
         })
         .await;
-    match &answer {
-        Ok(root) => KNOWN.with(|k| *k.borrow_mut() = Some(Extensions::of(root))),
-        Err(_) => ROOT.with(|r| *r.borrow_mut() = None),
+    if answer.is_err() {
+        ROOT.with(|r| *r.borrow_mut() = None);
     }
     answer
 }
@@ -87,7 +85,10 @@ pub async fn extensions() -> Result<Extensions, ApiError> {
 /// The extensions as far as known now, for words a screen shows before it acts (a list's
 /// screen has always read them by then).
 pub fn known_extensions() -> Extensions {
-    KNOWN.with(|k| k.borrow().unwrap_or_default())
+    ROOT.with(|r| match r.borrow().as_ref().and_then(|root| root.peek()) {
+        Some(Ok(root)) => Extensions::of(root),
+        _ => Extensions::default(),
+    })
 }
 
 #[cfg(test)]

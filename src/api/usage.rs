@@ -238,22 +238,9 @@ mod tests {
             json!({"CommunicationStyle": "TentaclePassive", "Uri": "https://w1:10933/", "ProxyId": "Proxies-1"}),
         )];
         let users = Users::of(&targets, &workers, "Proxies-1");
-        assert_eq!(
-            users
-                .targets
-                .iter()
-                .map(|n| n.id.as_str())
-                .collect::<Vec<_>>(),
-            ["Machines-1"]
-        );
-        assert_eq!(
-            users
-                .workers
-                .iter()
-                .map(|n| n.id.as_str())
-                .collect::<Vec<_>>(),
-            ["Workers-1"]
-        );
+        let ids = |named: &[Named]| named.iter().map(|n| n.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&users.targets), ["Machines-1"]);
+        assert_eq!(ids(&users.workers), ["Workers-1"]);
         assert_eq!(users.address, Some(("db01".into(), 2222)));
         assert_eq!(Users::of(&targets, &workers, "Proxies-9"), Users::default());
     }

@@ -3,9 +3,13 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
 use crate::api;
+use crate::components::server_status::CONNECTING;
 use crate::components::{Deferred, ServerStatus, Toaster};
 use crate::routes;
 use crate::state::{Leave, Session};
+
+/// What the space picker shows for the current space until the spaces' names are known.
+const LOADING_SPACES: &str = "Loading spaces…";
 
 /// The space picker's choices, from `GET /api/spaces`; until they are known the current space is
 /// shown without its name.
@@ -20,7 +24,7 @@ fn SpaceOptions(space: Memo<String>) -> impl IntoView {
         let current = space.get();
         let listed = spaces.get();
         let placeholder = if listed.is_none() {
-            "Loading spaces…"
+            LOADING_SPACES
         } else {
             "Current space"
         };
@@ -74,7 +78,7 @@ pub fn SpaceLayout() -> impl IntoView {
                 <label for="space-select">"Space"</label>
                 <select id="space-select" on:change:target=choose_space prop:value=move || space.get()>
                     // The list of spaces comes after the first screen; until then the current one.
-                    <Deferred fallback=move || view! { <option value=space.get() selected>"Loading spaces…"</option> }>
+                    <Deferred fallback=move || view! { <option value=space.get() selected>{LOADING_SPACES}</option> }>
                         <SpaceOptions space=space/>
                     </Deferred>
                 </select>
@@ -82,7 +86,7 @@ pub fn SpaceLayout() -> impl IntoView {
             <div class="topbar-end">
                 // Until then it says what it says while GET /api is answered.
                 <Deferred fallback=|| view! {
-                    <div class="server-status"><div class="panel loading" aria-busy="true">"Connecting to the server…"</div></div>
+                    <div class="server-status"><div class="panel loading" aria-busy="true">{CONNECTING}</div></div>
                 }>
                     <ServerStatus/>
                     {move || session.has_key().then(|| view! {

@@ -14,7 +14,7 @@ pub mod loaded;
 mod modal;
 mod page_head;
 mod pager;
-mod server_status;
+pub mod server_status;
 mod toaster;
 
 pub use api_key_dialog::ApiKeyDialog;

@@ -4,6 +4,9 @@ use crate::api;
 use crate::components::loaded;
 use crate::state::Session;
 
+/// What the header says until `GET /api` has answered (also before the status is built).
+pub const CONNECTING: &str = "Connecting to the server…";
+
 /// Which server the console is talking to, from `GET /api` (read once for every screen);
 /// "Server unreachable" from a request that got no answer until one that gets any (then
 /// `GET /api` is asked again).
@@ -26,7 +29,7 @@ pub fn ServerStatus() -> impl IntoView {
             }
             .into_any();
         }
-        loaded(root, "Connecting to the server…", None, |r| {
+        loaded(root, CONNECTING, None, |r| {
             view! {
                 <span class="dot" aria-hidden="true"></span>
                 <span data-testid="server-version">{format!("{} {}", r.application, r.version)}</span>

@@ -92,6 +92,11 @@ fn ChangeConnection() -> impl IntoView {
             .find(|(v, _)| v == id)
             .map_or_else(|| id.to_owned(), |(_, name)| name)
     };
+    // "directly" or "through Squid in the DMZ", for a choice of the Connection select.
+    let way = move |to: &str| match to {
+        DIRECT => "directly".to_owned(),
+        id => format!("through {}", name_of(id)),
+    };
     let progress = RwSignal::new(None::<(usize, usize)>);
     // The selected targets that can change, and the names of those that cannot.
     let plan = move || {
@@ -116,10 +121,7 @@ fn ChangeConnection() -> impl IntoView {
     };
     let summary = move || {
         let (movable, skipped) = plan();
-        let way = match to.get().as_str() {
-            DIRECT => "directly".to_owned(),
-            id => format!("through {}", name_of(id)),
-        };
+        let way = to.with(|to| way(to));
         let mut text = format!("{} will connect {way}.", fleet.count(movable.len()));
         if !skipped.is_empty() {
             text.push_str(&format!(
@@ -138,10 +140,7 @@ fn ChangeConnection() -> impl IntoView {
         let total = machines.len();
         let proxy = Some(to.get_untracked()).filter(|p| p != DIRECT);
         let space = sel.space.get_untracked();
-        let way = proxy.as_deref().map_or_else(
-            || "directly".to_owned(),
-            |p| format!("through {}", name_of(p)),
-        );
+        let way = to.with_untracked(|to| way(to));
         progress.set(None);
         async move {
             let step = |done| {

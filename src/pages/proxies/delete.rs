@@ -79,34 +79,35 @@ pub fn DeleteProxy(
         async move {
             // Each fleet's move, then the delete; the first failure stops the rest, and the
             // proxy is deleted only when every machine moved.
-            let mut done = 0;
-            for (fleet, machines) in moving {
-                let count = machines.len();
-                let step = |n| {
-                    progress.try_set(Some(done + n));
-                };
-                let moved =
-                    api::change_connection(fleet, space.clone(), machines, to.clone(), step).await;
-                match session.check(moved) {
-                    Ok(change) if change.complete() => done += count,
-                    Ok(change) => {
-                        // Each machine moved came from this proxy.
-                        let report = change_report(fleet, &change, "", |_| proxy_name.get_value());
-                        failure.try_set(Some((
-                            format!("{} The proxy was not deleted.", report.title),
-                            report.lines,
-                        )));
-                        progress.try_set(None);
-                        return;
-                    }
-                    Err(e) => {
-                        failure.try_set(Some((e.to_string(), vec![])));
-                        progress.try_set(None);
-                        return;
+            let moved = async {
+                let mut done = 0;
+                for (fleet, machines) in moving {
+                    let count = machines.len();
+                    let step = |n| {
+                        progress.try_set(Some(done + n));
+                    };
+                    let change =
+                        api::change_connection(fleet, space.clone(), machines, to.clone(), step);
+                    match session.check(change.await) {
+                        Ok(change) if change.complete() => done += count,
+                        Ok(change) => {
+                            // Each machine moved came from this proxy.
+                            let report =
+                                change_report(fleet, &change, "", |_| proxy_name.get_value());
+                            let title = format!("{} The proxy was not deleted.", report.title);
+                            return Err((title, report.lines));
+                        }
+                        Err(e) => return Err((e.to_string(), vec![])),
                     }
                 }
+                Ok(())
             }
+            .await;
             progress.try_set(None);
+            if let Err(why) = moved {
+                failure.try_set(Some(why));
+                return;
+            }
             let result = api::delete_proxy(space, loaded).await;
             match session.check(result) {
                 Ok(()) => {

@@ -1,4 +1,4 @@
-use api_model::validation::ProxyField;
+use api_model::validation::{validate_port, ProxyField};
 use api_model::ProxyResource;
 use leptos::prelude::*;
 
@@ -141,13 +141,12 @@ async fn saved_test(
     port: String,
 ) -> Report {
     let target = format!("{}:{}", host.trim(), port.trim());
-    let Ok(port) = port.trim().parse::<u16>() else {
-        return Report::new(
-            Tone::Failed,
-            "Port: enter a whole number from 1 to 65535.",
-            vec![],
-        );
-    };
+    // The port rule the forms use (a number that is not one fails it as 0 does).
+    let port = port.trim().parse::<i32>().unwrap_or(0);
+    if let Some(problem) = validate_port(port) {
+        return Report::new(Tone::Failed, problem, vec![]);
+    }
+    let port = port as u16;
     let started = js_sys::Date::now();
     match session.check(api::test_saved_proxy(space, id, host, port).await) {
         Ok(found) => Report::new(
