@@ -1,6 +1,9 @@
 // Starts the console. A file rather than an inline script, so the Content-Security-Policy can
-// forbid inline scripts: the glue (loaded just before, deferred) finds its wasm beside itself.
+// forbid inline scripts: the glue (a deferred script) finds its wasm beside itself.
 // If it cannot start, the plain-HTML shell says so instead of loading forever.
+//
+// This file is loaded `async`: it runs as soon as it arrives, while the page is still being
+// parsed and the glue and the wasm download, and starts the wasm once the glue has run.
 //
 // First, the first screen's API requests go out, so they travel while the wasm downloads and
 // compiles. The app (src/api/client.rs) takes an answer by the exact address it would ask for
@@ -112,12 +115,19 @@
   });
 })();
 
-wasm_bindgen().catch(function (e) {
-  console.error(e);
-  var status = document.getElementById('boot-status');
-  if (status) {
-    status.removeAttribute('aria-busy');
-    status.setAttribute('role', 'alert');
-    status.textContent = 'The console could not be loaded. Check the connection, then reload the page.';
-  }
-});
+(function () {
+  var start = function () {
+    wasm_bindgen().catch(function (e) {
+      console.error(e);
+      var status = document.getElementById('boot-status');
+      if (status) {
+        status.removeAttribute('aria-busy');
+        status.setAttribute('role', 'alert');
+        status.textContent = 'The console could not be loaded. Check the connection, then reload the page.';
+      }
+    });
+  };
+  // Deferred scripts (the glue) have all run when DOMContentLoaded fires.
+  if (typeof wasm_bindgen === 'function') start();
+  else document.addEventListener('DOMContentLoaded', start, {once: true});
+})();

@@ -22,7 +22,7 @@
 //!   cargo bench --profile dev --bench first_load -- startup http://HOST:PORT -
 //!
 //! traces the console's and the floor's first screens only: the wasm functions compiled before
-//! the rows and the main thread's work by kind (with `BENCH_LAZY=FILE`, the compiled functions'
+//! the rows and the main thread's work by kind (with `BENCH_TRACE=FILE`, the traces; with `BENCH_LAZY=FILE`, the compiled functions'
 //! indices are written to `FILE-<path length>`, to name them from a build kept with names).
 //!
 //!   cargo bench --profile dev --bench first_load -- servers http://EXTENDED http://OCTOPUS
@@ -386,6 +386,11 @@ async fn startup(base: &str, path: &str) -> Startup {
                 serde_json::to_string(&idx).unwrap(),
             )
             .unwrap();
+        }
+        // The whole trace, to look into with Perfetto or a script.
+        if let Ok(out) = std::env::var("BENCH_TRACE") {
+            let file = format!("{out}-{}-{}.json", path.len(), functions.len());
+            std::fs::write(file, serde_json::to_string(&events).unwrap()).unwrap();
         }
         functions.push(compiled.len() as f64);
         ms.push(compiled.iter().sum());
