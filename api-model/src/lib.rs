@@ -7,6 +7,7 @@ mod extensions;
 mod links;
 mod machine;
 pub mod machine_validation;
+pub mod permissions;
 mod proxy;
 mod root;
 mod sensitive;
@@ -26,6 +27,7 @@ pub use machine::{
     EndpointResource, EnvironmentResource, MachineResource, KUBERNETES, LISTENING, POLLING, SSH,
     TENTACLE_PORT,
 };
+pub use permissions::{UserPermissionSet, UserResource};
 pub use proxy::{ProxyResource, DEFAULT_PORT, PROXY_TYPE_HTTP};
 pub use root::{RootResource, SpaceRootResource};
 pub use sensitive::{SecretChange, SensitiveValue};

@@ -175,6 +175,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (worker_seq, pool_seq)
      );
      CREATE INDEX worker_pool_members_pool ON worker_pool_members(pool_seq, worker_seq);",
+    // Users, their API keys (digests only) and their role grants.
+    crate::access::MIGRATION,
 ];
 
 /// Fills `name_key` for rows written before it existed.

@@ -1,6 +1,7 @@
 //! An Octopus-compatible REST API for HTTP proxies, on SQLite, that also serves the built console.
 //! It is what the demo runs and what every test talks to.
 
+mod access;
 mod connections;
 mod counts;
 mod db;
@@ -38,6 +39,7 @@ use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove}
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use access::Grant;
 pub use connections::{raise_file_limit, Limits};
 
 pub use error::VALIDATION_SUMMARY;
@@ -171,6 +173,21 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
     })
 }
 
+/// Adds a user with one grant to the database at `db` (which a server may be serving) and
+/// returns their new API key, the only time it is shown: the database keeps its digest.
+pub fn add_user(db: &str, username: &str, grant: &Grant) -> Result<String, String> {
+    let db = db::Db::open(db)?;
+    db.with_conn(|c| Ok(access::add_user(c, username, grant)))
+        .map_err(|e| e.body.error_message)?
+}
+
+/// Gives an existing user one more grant.
+pub fn grant(db: &str, username: &str, grant: &Grant) -> Result<(), String> {
+    let db = db::Db::open(db)?;
+    db.with_conn(|c| Ok(access::grant(c, username, grant)))
+        .map_err(|e| e.body.error_message)?
+}
+
 /// API answers above this size are compressed (br or gzip, as the client asks); smaller ones
 /// gain less than the two headers it adds. The console's first screen asks for a few answers
 /// of about 1 KB (`/api`, the spaces): brotli makes them 40% of that.
@@ -190,7 +207,7 @@ fn app(state: AppState, request_timeout: Duration) -> Router {
         .layer(compress_answers())
         .layer(mw::from_fn_with_state(
             state.clone(),
-            middleware::require_api_key,
+            middleware::authenticate,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     // Outermost last: the log sees the final status; headers and error bodies apply to all.

@@ -12,6 +12,14 @@ pub const SPACES_TEMPLATE: &str = "/api/spaces{/id}{?skip,ids,take,partialName}"
 pub const SPACES_LIST_TEMPLATE: &str = "/api/spaces{?skip,ids,take,partialName}";
 pub const SPACE_HOME_TEMPLATE: &str = "/api/{spaceId}";
 
+pub const CURRENT_USER: &str = "/api/users/me";
+pub const PERMISSIONS: &str = "/api/permissions/all";
+
+/// A user's own address: `/api/users/Users-2`.
+pub fn user(user_id: &str) -> String {
+    format!("/api/users/{user_id}")
+}
+
 pub fn space_home(space_id: &str) -> String {
     format!("/api/{space_id}")
 }

@@ -2,13 +2,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
-use mock_server::{ApiMode, Config, Limits, Seed};
+use api_model::permissions::Role;
+use clap::{Parser, Subcommand};
+use mock_server::{ApiMode, Config, Grant, Limits, Seed};
 
 /// An Octopus-compatible REST API for HTTP proxies, on SQLite, serving the proxy console.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -61,6 +64,79 @@ struct Args {
     api: ApiMode,
 }
 
+#[derive(Subcommand)]
+enum Command {
+    /// Users, their API keys and roles (works while a server runs on the same database).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user with one role and a new API key, which is printed on standard output: the
+    /// only time it is shown (the database keeps a digest of it).
+    Add(GrantArgs),
+    /// Give an existing user one more role.
+    Grant(GrantArgs),
+}
+
+#[derive(clap::Args)]
+struct GrantArgs {
+    /// The database file the server uses.
+    #[arg(long)]
+    db: String,
+    /// The user's name.
+    #[arg(long)]
+    name: String,
+    /// "Space Manager", "Environment Manager" or "Environment Viewer".
+    #[arg(long, value_parser = role)]
+    role: Role,
+    /// The space the role applies in, e.g. Spaces-1.
+    #[arg(long)]
+    space: String,
+    /// Only for these environments (comma-separated ids; the role's space-wide permissions,
+    /// such as the proxy ones, are not restricted by them).
+    #[arg(long, value_delimiter = ',')]
+    environments: Vec<String>,
+}
+
+fn role(name: &str) -> Result<Role, String> {
+    Role::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+        format!("no role is called \"{name}\": one of {}", names.join(", "))
+    })
+}
+
+/// `user add` and `user grant`: an error is the exit status and what to say.
+fn user(command: UserCommand) -> Result<(), String> {
+    let (add, args) = match command {
+        UserCommand::Add(args) => (true, args),
+        UserCommand::Grant(args) => (false, args),
+    };
+    let grant = Grant {
+        role: args.role,
+        space_id: args.space,
+        environment_ids: args
+            .environments
+            .into_iter()
+            .filter(|e| !e.trim().is_empty())
+            .collect(),
+    };
+    if add {
+        let key = mock_server::add_user(&args.db, &args.name, &grant)?;
+        println!("{key}");
+    } else {
+        mock_server::grant(&args.db, &args.name, &grant)?;
+        eprintln!(
+            "{} is now {} in {}",
+            args.name.trim(),
+            grant.role.name(),
+            grant.space_id
+        );
+    }
+    Ok(())
+}
+
 fn secs(d: Duration) -> u64 {
     d.as_secs()
 }
@@ -81,8 +157,20 @@ fn api_key(args: &Args) -> Result<Option<String>, String> {
     }
 }
 
+fn main() {
+    let args = Args::parse();
+    if let Some(Command::User(command)) = args.command {
+        if let Err(e) = user(command) {
+            eprintln!("mock-server: {e}");
+            std::process::exit(2);
+        }
+        return;
+    }
+    run(args);
+}
+
 #[tokio::main]
-async fn main() {
+async fn run(args: Args) {
     // One line per request goes to stderr from a thread of its own: written from the request's
     // thread, a reader that stops reading (a terminal paused with Ctrl-S, a pipe nobody drains)
     // would stop the server answering once the pipe is full. Lines past the queue are dropped
@@ -96,7 +184,7 @@ async fn main() {
         .with_writer(log)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let outcome = serve(Args::parse()).await;
+    let outcome = serve(args).await;
     match dropped.dropped_lines() {
         0 => {}
         n => tracing::warn!("{n} log lines were dropped: the log's reader fell behind"),

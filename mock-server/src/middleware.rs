@@ -1,4 +1,4 @@
-//! Cross-cutting request handling: method override, API key, JSON error bodies, closing a
+//! Cross-cutting request handling: method override, who is calling (the API key), JSON error bodies, closing a
 //! connection whose request body was left unread, security headers, request log.
 
 use std::pin::Pin;
@@ -18,6 +18,7 @@ use http_body::{Frame, SizeHint};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::access::{self, Caller};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::ApiMode;
@@ -71,13 +72,16 @@ fn stands_for(req: &Request) -> Method {
     }
 }
 
-/// With an API key set, every `/api` request but `GET /api` (and its HEAD and OPTIONS) needs the
-/// key in the `X-Octopus-ApiKey` header or the `apikey` query parameter (any case).
-pub async fn require_api_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(expected) = state.api_key.as_ref() else {
-        return next.run(req).await;
-    };
+/// Who is calling, for every `/api` request but `GET /api` (and its HEAD and OPTIONS), put in
+/// the request for the routes to check ([`Caller`]). The key comes in the `X-Octopus-ApiKey`
+/// header or the `apikey` query parameter (any case): the `--api-key` key is the administrator's,
+/// any other is looked up among the users' keys. Without a key, the caller is the administrator
+/// while no key exists at all (the plain demo), and refused with 401 once one does.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_root = stands_for(&req) == Method::GET && matches!(req.uri().path(), "/api" | "/api/");
+    if is_root {
+        return next.run(req).await;
+    }
     let from_header = req
         .headers()
         .get(API_KEY_HEADER)
@@ -88,10 +92,27 @@ pub async fn require_api_key(State(state): State<AppState>, req: Request, next: 
             .map(|(_, v)| v.into_owned())
     });
     let given = from_header.map(str::to_owned).or(from_query);
-    if is_root || given.is_some_and(|key| expected.matches(&key)) {
-        next.run(req).await
-    } else {
-        ApiError::unauthorized().into_response()
+    let server_key = state.api_key.clone();
+    let caller = match given {
+        Some(key) if server_key.as_ref().is_some_and(|k| k.matches(&key)) => {
+            Ok(Some(Caller::administrator()))
+        }
+        Some(key) => state.db.read(move |c| access::caller_by_key(c, &key)).await,
+        None if server_key.is_some() => Ok(None),
+        None => {
+            state
+                .db
+                .read(|c| Ok((!access::any_key(c)?).then(Caller::administrator)))
+                .await
+        }
+    };
+    match caller {
+        Ok(Some(caller)) => {
+            req.extensions_mut().insert(caller);
+            next.run(req).await
+        }
+        Ok(None) => ApiError::unauthorized().into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -339,6 +339,20 @@ fn components() -> Value {
                 "ApiVersion": {"type": "string"}, "InstallationId": {"type": "string"},
                 "Links": schema_ref("Links")})),
             "SpaceRoot": resource(json!({"Id": {"type": "string"}, "Links": schema_ref("Links")})),
+            "User": resource(json!({"Id": {"type": "string"}, "Username": {"type": "string"},
+                "DisplayName": {"type": "string"}, "EmailAddress": {"type": ["string", "null"]},
+                "IsActive": {"type": "boolean"}, "IsService": {"type": "boolean"},
+                "Links": schema_ref("Links")})),
+            "UserPermissionSet": resource(json!({"Id": {"type": "string"},
+                "SpacePermissions": {"type": "object", "additionalProperties": {"type": "array",
+                    "items": resource(json!({"SpaceId": {"type": "string"},
+                        "RestrictedToEnvironmentIds": {"type": "array", "items": {"type": "string"}}}))}},
+                "SystemPermissions": {"type": "array", "items": {"type": "string"}},
+                "IsPermissionsComplete": {"type": "boolean"}, "Links": schema_ref("Links")})),
+            "PermissionDescriptions": {"type": "object", "additionalProperties": resource(json!({
+                "Description": {"type": "string"},
+                "SupportedRestrictions": {"type": "array", "items": {"type": "string"}},
+                "CanApplyAtSpaceLevel": {"type": "boolean"}, "CanApplyAtSystemLevel": {"type": "boolean"}}))},
             "OpenApi": {"type": "object"}
         }
     })

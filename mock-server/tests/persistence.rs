@@ -29,7 +29,7 @@ async fn data_survives_a_restart_on_a_file_database() {
         .await
         .json();
     let installation = api.get("/api").await.json()["InstallationId"].clone();
-    api.server.stop().await.unwrap();
+    api.stop().await;
 
     let api = start_with(cfg()).await;
     assert_eq!(api.get("/api/proxies/Proxies-1").await.json(), created);
@@ -48,7 +48,7 @@ async fn data_survives_a_restart_on_a_file_database() {
 async fn memory_database_keeps_nothing() {
     let api = start().await;
     api.create_proxy("Fleeting", "f.example.com").await;
-    api.server.stop().await.unwrap();
+    api.stop().await;
     assert_eq!(start().await.proxy_count().await, 0);
 }
 
@@ -327,7 +327,7 @@ async fn passwords_are_sealed_at_rest_and_replaced_ones_leave_no_trace() {
         "the deleted value is gone from every file"
     );
     assert!(!on_disk(&db, plain));
-    api.server.stop().await.unwrap();
+    api.stop().await;
 
     // The same key opens the same database again; reads never show a password.
     let api = start_with(mock_server::Config {
@@ -349,7 +349,7 @@ async fn a_database_from_before_sealing_has_its_passwords_sealed_on_start() {
     };
     let api = start_with(cfg()).await;
     api.create_proxy("Old", "o.example.com").await;
-    api.server.stop().await.unwrap();
+    api.stop().await;
     // What an older server wrote: the password as plain text.
     rusqlite::Connection::open(&db)
         .unwrap()

@@ -120,7 +120,7 @@ async fn demo_seed_never_touches_a_database_with_data() {
     })
     .await;
     api.create_proxy("Mine", "mine.example.com").await;
-    api.server.stop().await.unwrap();
+    api.stop().await;
     let api = start_with(mock_server::Config {
         db,
         ..config(Seed::Demo)

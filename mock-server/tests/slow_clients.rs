@@ -439,7 +439,9 @@ async fn a_body_that_trickles_in_is_answered_408_and_the_connection_closed() {
         ..config(Seed::None)
     })
     .await;
-    let mut stream = TcpStream::connect(api.server.addr).await.unwrap();
+    let mut stream = TcpStream::connect(api.server.as_ref().unwrap().addr)
+        .await
+        .unwrap();
     stream
         .write_all(
             b"POST /api/proxies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
@@ -487,7 +489,9 @@ async fn a_client_that_reads_nothing_of_its_answer_is_let_go() {
         ..config(Seed::None)
     })
     .await;
-    let mut stream = TcpStream::connect(api.server.addr).await.unwrap();
+    let mut stream = TcpStream::connect(api.server.as_ref().unwrap().addr)
+        .await
+        .unwrap();
     stream
         .write_all(b"GET /app/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
         .await

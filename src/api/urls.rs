@@ -30,6 +30,16 @@ pub fn root() -> String {
     "/api".into()
 }
 
+/// Who the API key belongs to.
+pub fn current_user() -> String {
+    "/api/users/me".into()
+}
+
+/// What a user may do (the server answers for the caller only).
+pub fn permissions(user_id: &str) -> String {
+    format!("/api/users/{}/permissions", segment(user_id))
+}
+
 pub fn spaces() -> String {
     format!("/api/spaces?skip=0&take={TAKE_ALL}")
 }

@@ -4,6 +4,7 @@
 use api_model::machine_validation::{
     missing_environment_message, missing_worker_pool_message, validate_machine, validate_worker,
 };
+use api_model::permissions::{FleetPermissions, TARGET_PERMISSIONS, WORKER_PERMISSIONS};
 use api_model::MachineResource;
 
 use crate::filter::{Table, BY_NAME};
@@ -34,6 +35,8 @@ pub struct Fleet {
     /// The list's own parameters besides the common ones, and its link template's.
     pub filters: &'static [&'static str],
     pub link_filters: &'static str,
+    /// What it takes to see, add, change and remove one.
+    pub permissions: FleetPermissions,
 }
 
 /// The extended API's list parameter (the Octopus mode ignores it, as Octopus ignores any
@@ -79,6 +82,7 @@ pub static TARGETS: Fleet = Fleet {
     roles: true,
     filters: TARGET_FILTERS,
     link_filters: links::MACHINE_FILTERS,
+    permissions: TARGET_PERMISSIONS,
 };
 
 pub static WORKERS_FLEET: Fleet = Fleet {
@@ -101,6 +105,7 @@ pub static WORKERS_FLEET: Fleet = Fleet {
     roles: false,
     filters: WORKER_FILTERS,
     link_filters: links::WORKER_FILTERS,
+    permissions: WORKER_PERMISSIONS,
 };
 
 /// The fleet a machine id belongs to (`Workers-3` is a worker), deployment targets otherwise.

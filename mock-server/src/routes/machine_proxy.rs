@@ -1,6 +1,7 @@
 //! `POST /api/{spaceId}/machines/proxy` and `.../workers/proxy` (an extension): change the
 //! connection of many machines at once, e.g. when a proxy moves or before one is retired. All or
-//! nothing, in one transaction; each machine goes through every rule a single save does.
+//! nothing, in one transaction; each machine goes through every rule a single save does, and
+//! the caller needs the edit permission in each machine's environments.
 
 use api_model::{ChangedMachine, ProxyChange, ProxyChangeResult, POLLING};
 use axum::extract::State;
@@ -9,7 +10,8 @@ use axum::Json;
 use serde_json::json;
 
 use super::fleet::{Fleet, TARGETS, WORKERS_FLEET};
-use super::machines::{check, find, store};
+use super::machines::{check, find, groups_of, store};
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
 use crate::ids;
@@ -25,23 +27,26 @@ pub const MAX_IDS: usize = 10_000;
 pub async fn change_targets(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     JsonBody(body): JsonBody<ProxyChange>,
 ) -> ApiResult<Json<ProxyChangeResult>> {
-    change(&TARGETS, state, scope, body).await
+    change(&TARGETS, state, scope, caller, body).await
 }
 
 pub async fn change_workers(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     JsonBody(body): JsonBody<ProxyChange>,
 ) -> ApiResult<Json<ProxyChangeResult>> {
-    change(&WORKERS_FLEET, state, scope, body).await
+    change(&WORKERS_FLEET, state, scope, caller, body).await
 }
 
 async fn change(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
+    caller: Caller,
     body: ProxyChange,
 ) -> ApiResult<Json<ProxyChangeResult>> {
     let ProxyChange { mut ids, proxy_id } = body;
@@ -75,6 +80,9 @@ async fn change(
                     }
                     Err(e) => return Err(e),
                 };
+                // One machine the caller may not change refuses the whole request.
+                let groups = groups_of(fleet, &machine);
+                caller.require_all(fleet.permissions.edit, &scope.space_id, &groups)?;
                 let name = machine["Name"].as_str().unwrap_or_default().to_owned();
                 let before = machine["Endpoint"]["ProxyId"].clone();
                 if machine["Endpoint"]["CommunicationStyle"] == POLLING {

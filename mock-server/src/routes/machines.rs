@@ -14,6 +14,9 @@ use rusqlite::{params, Connection, Row};
 use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
+use api_model::permissions::Reach;
+
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{IfMatch, Tagged};
 use crate::extract::{JsonBody, Scope};
@@ -346,6 +349,7 @@ async fn list_in(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
+    caller: Caller,
     raw: Option<String>,
 ) -> ApiResult<Json<ResourceCollection<Box<RawValue>>>> {
     let q = list_query(fleet, state.api, raw.as_deref())?;
@@ -354,9 +358,8 @@ async fn list_in(
         .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
-            let (total, items) = fleet
-                .table
-                .page(c, &filter(fleet, space, &q)?, &q, |r| list_row(fleet, r))?;
+            let f = visible(fleet, &caller, &space_id, filter(fleet, space, &q)?);
+            let (total, items) = fleet.table.page(c, &f, &q, |r| list_row(fleet, r))?;
             let path = links::collection(&space_id, fleet.table.name);
             let template = links::list_template(&space_id, fleet.table.name, fleet.link_filters);
             Ok(envelope(
@@ -378,6 +381,7 @@ async fn all_in(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
+    caller: Caller,
     raw: Option<String>,
 ) -> ApiResult<Json<Vec<Box<RawValue>>>> {
     let q = list_query(fleet, state.api, raw.as_deref())?;
@@ -390,27 +394,71 @@ async fn all_in(
                 take: ListQuery::all().take,
                 ..q
             };
-            Ok(fleet
-                .table
-                .page(c, &filter(fleet, space, &q)?, &q, |r| list_row(fleet, r))?
-                .1)
+            let space_id = ids::format(SPACES, space);
+            let f = visible(fleet, &caller, &space_id, filter(fleet, space, &q)?);
+            Ok(fleet.table.page(c, &f, &q, |r| list_row(fleet, r))?.1)
         })
         .await?;
     Ok(Json(items))
 }
 
-async fn get_in(fleet: &'static Fleet, state: AppState, scope: Scope) -> ApiResult<Tagged<Value>> {
+async fn get_in(
+    fleet: &'static Fleet,
+    state: AppState,
+    scope: Scope,
+    caller: Caller,
+) -> ApiResult<Tagged<Value>> {
+    let space_id = scope.space_id.clone();
     let machine = state
         .db
         .read(move |c| find(fleet, c, space_seq(c, &scope.space_id)?, scope.id()))
         .await?;
+    caller.require_any(
+        fleet.permissions.view,
+        &space_id,
+        &groups_of(fleet, &machine),
+    )?;
     Ok(Tagged::ok(machine))
+}
+
+/// A list's filter, narrowed to the machines the caller may see: those in an environment their
+/// view permission reaches (workers have no environments, and their permission no restriction).
+fn visible(fleet: &Fleet, caller: &Caller, space_id: &str, f: Filter) -> Filter {
+    match caller.reach(fleet.permissions.view, space_id) {
+        Reach::Only(environments) => f.matching(
+            &format!(
+                "seq IN (SELECT {} FROM {} WHERE {} IN {{}})",
+                fleet.member_column, fleet.members, fleet.group_column
+            ),
+            environments
+                .iter()
+                .map(|id| SqlValue::from(ids::parse(fleet.group_table.prefix, id).unwrap_or(-1)))
+                .collect(),
+        ),
+        _ => f,
+    }
+}
+
+/// A stored machine's groups (environments or worker pools), as its document lists them.
+pub(crate) fn groups_of(fleet: &Fleet, machine: &Value) -> Vec<String> {
+    let key = match fleet.roles {
+        true => "EnvironmentIds",
+        false => "WorkerPoolIds",
+    };
+    machine[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn create_in(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
+    caller: Caller,
     body: Value,
 ) -> ApiResult<Tagged<Value>> {
     let created = state
@@ -419,6 +467,8 @@ async fn create_in(
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
             let checked = check(fleet, &tx, space, body, None)?;
+            let groups = (fleet.groups)(&checked.machine);
+            caller.require_all(fleet.permissions.create, &scope.space_id, groups)?;
             let seq = store(fleet, &tx, space, None, &checked)?;
             let created = find(fleet, &tx, space, &ids::format(fleet.table.prefix, seq))?;
             tx.commit()?;
@@ -436,6 +486,7 @@ async fn update_in(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
+    caller: Caller,
     if_match: IfMatch,
     body: Value,
 ) -> ApiResult<Tagged<Value>> {
@@ -444,9 +495,14 @@ async fn update_in(
         .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            if_match.check(&find(fleet, &tx, space, scope.id())?, fleet.table.noun)?;
+            let stored = find(fleet, &tx, space, scope.id())?;
+            let edit = fleet.permissions.edit;
+            caller.require_all(edit, &scope.space_id, &groups_of(fleet, &stored))?;
+            if_match.check(&stored, fleet.table.noun)?;
             let seq = ids::parse(fleet.table.prefix, scope.id());
             let checked = check(fleet, &tx, space, body, seq)?;
+            // Moving a machine into an environment is a change there too.
+            caller.require_all(edit, &scope.space_id, (fleet.groups)(&checked.machine))?;
             store(fleet, &tx, space, seq, &checked)?;
             let updated = find(fleet, &tx, space, scope.id())?;
             tx.commit()?;
@@ -460,6 +516,7 @@ async fn delete_in(
     fleet: &'static Fleet,
     state: AppState,
     scope: Scope,
+    caller: Caller,
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     state
@@ -467,7 +524,10 @@ async fn delete_in(
         .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            if_match.check(&find(fleet, &tx, space, scope.id())?, fleet.table.noun)?;
+            let stored = find(fleet, &tx, space, scope.id())?;
+            let delete = fleet.permissions.delete;
+            caller.require_all(delete, &scope.space_id, &groups_of(fleet, &stored))?;
+            if_match.check(&stored, fleet.table.noun)?;
             tx.execute(
                 &format!("DELETE FROM {} WHERE seq = ?1", fleet.table.name),
                 [ids::parse(fleet.table.prefix, scope.id())],
@@ -488,49 +548,55 @@ macro_rules! fleet_routes {
             pub async fn list(
                 State(state): State<AppState>,
                 scope: Scope,
+                caller: Caller,
                 RawQuery(raw): RawQuery,
             ) -> ApiResult<Json<ResourceCollection<Box<RawValue>>>> {
-                list_in($fleet, state, scope, raw).await
+                list_in($fleet, state, scope, caller, raw).await
             }
 
             pub async fn all(
                 State(state): State<AppState>,
                 scope: Scope,
+                caller: Caller,
                 RawQuery(raw): RawQuery,
             ) -> ApiResult<Json<Vec<Box<RawValue>>>> {
-                all_in($fleet, state, scope, raw).await
+                all_in($fleet, state, scope, caller, raw).await
             }
 
             pub async fn get(
                 State(state): State<AppState>,
                 scope: Scope,
+                caller: Caller,
             ) -> ApiResult<Tagged<Value>> {
-                get_in($fleet, state, scope).await
+                get_in($fleet, state, scope, caller).await
             }
 
             pub async fn create(
                 State(state): State<AppState>,
                 scope: Scope,
+                caller: Caller,
                 JsonBody(body): JsonBody<Value>,
             ) -> ApiResult<Tagged<Value>> {
-                create_in($fleet, state, scope, body).await
+                create_in($fleet, state, scope, caller, body).await
             }
 
             pub async fn update(
                 State(state): State<AppState>,
                 scope: Scope,
+                caller: Caller,
                 if_match: IfMatch,
                 JsonBody(body): JsonBody<Value>,
             ) -> ApiResult<Tagged<Value>> {
-                update_in($fleet, state, scope, if_match, body).await
+                update_in($fleet, state, scope, caller, if_match, body).await
             }
 
             pub async fn delete(
                 State(state): State<AppState>,
                 scope: Scope,
+                caller: Caller,
                 if_match: IfMatch,
             ) -> ApiResult<StatusCode> {
-                delete_in($fleet, state, scope, if_match).await
+                delete_in($fleet, state, scope, caller, if_match).await
             }
         }
     };

@@ -23,6 +23,8 @@ pub async fn root(State(state): State<AppState>) -> ApiResult<Json<RootResource>
         ("Spaces".into(), links::SPACES_TEMPLATE.into()),
         ("SpaceHome".into(), links::SPACE_HOME_TEMPLATE.into()),
         ("Web".into(), links::WEB.into()),
+        ("CurrentUser".into(), links::CURRENT_USER.into()),
+        ("PermissionDescriptions".into(), links::PERMISSIONS.into()),
     ]);
     Ok(Json(RootResource {
         application: "Octopus Deploy".into(),

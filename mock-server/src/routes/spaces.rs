@@ -3,6 +3,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::Json;
 use rusqlite::{Connection, OptionalExtension, Row};
 
+use crate::access::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::etag::Tagged;
 use crate::filter::{select_page, Filter, BY_NAME};
@@ -44,15 +45,24 @@ fn from_row(row: &Row) -> rusqlite::Result<SpaceResource> {
     })
 }
 
+/// The spaces the caller has a role in (the administrator: all of them).
 pub async fn list(
     State(state): State<AppState>,
+    caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<SpaceResource>>> {
     let q = ListQuery::parse(raw.as_deref(), &[])?;
     let page = state
         .db
         .read(move |c| {
-            let filter = Filter::default().list(&q, SPACES, "seq", "name");
+            let mut filter = Filter::default().list(&q, SPACES, "seq", "name");
+            if let Some(spaces) = caller.spaces() {
+                let seqs = spaces.iter().filter_map(|id| ids::parse(SPACES, id));
+                filter = filter.matching("seq IN {}", seqs.map(Into::into).collect());
+                if spaces.is_empty() {
+                    filter = filter.clause("0 = 1");
+                }
+            }
             let (total, items) = select_page(c, "spaces", COLUMNS, BY_NAME, &filter, &q, from_row)?;
             Ok(envelope(
                 "Space",

@@ -3,6 +3,9 @@
 //! directly) in the background, a few at a time over all tasks, sets each machine's
 //! `HealthStatus` and `StatusSummary`, and logs every step with its time.
 
+use api_model::permissions::Permission::TaskCreate;
+
+use crate::access::Caller;
 use api_model::{
     ActivityElement, ActivityLogElement, TaskDetailsResource, TaskProgress, TaskResource,
 };
@@ -35,6 +38,8 @@ struct ToCheck {
     name: String,
     endpoint: Value,
     proxy: Option<String>,
+    /// A deployment target's environments (a worker has none).
+    environments: Vec<String>,
 }
 
 /// One machine's part of the log: its name, outcome and lines.
@@ -98,6 +103,7 @@ fn argument<'a>(arguments: &'a Value, key: &str) -> Option<&'a Value> {
 pub async fn create(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<(StatusCode, Json<TaskResource>)> {
     let name = body.get("Name").and_then(Value::as_str).unwrap_or_default();
@@ -139,6 +145,13 @@ pub async fn create(
             let tx = c.transaction()?;
             let space = space_seq(&tx, &space_id)?;
             let machines = chosen(&tx, space, &machine_ids, environment.as_deref())?;
+            // Running a check needs TaskCreate where each machine is (and in the environment
+            // asked for, even when it holds none).
+            let space_id = ids::format(ids::SPACES, space);
+            caller.require_all(TaskCreate, &space_id, environment.as_slice())?;
+            for machine in &machines {
+                caller.require_all(TaskCreate, &space_id, &machine.environments)?;
+            }
             tx.execute(
                 &format!(
                     "INSERT INTO tasks (space_seq, name, description, arguments, state, queue_time, last_updated)
@@ -204,6 +217,8 @@ fn chosen(
                     seq: r.get(0)?,
                     name: r.get(1)?,
                     endpoint: body.get("Endpoint").cloned().unwrap_or_default(),
+                    environments: serde_json::from_value(body["EnvironmentIds"].clone())
+                        .unwrap_or_default(),
                     proxy: r.get::<_, Option<i64>>(3)?.map(|p| ids::format(PROXIES, p)),
                 }))
             })?

@@ -6,7 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 pub struct Api {
-    pub server: Server,
+    /// `None` for another caller of a server another `Api` runs (`as_key`).
+    pub server: Option<Server>,
     pub base: String,
     pub http: reqwest::Client,
     pub key: Option<String>,
@@ -18,7 +19,7 @@ pub async fn start_with(config: Config) -> Api {
         .expect("server starts");
     let base = format!("http://{}", server.addr);
     Api {
-        server,
+        server: Some(server),
         base,
         http: reqwest::Client::new(),
         key: None,
@@ -65,6 +66,25 @@ impl Reply {
 }
 
 impl Api {
+    /// The same server, called with `key`.
+    pub fn as_key(&self, key: &str) -> Api {
+        Api {
+            server: None,
+            base: self.base.clone(),
+            http: self.http.clone(),
+            key: Some(key.to_owned()),
+        }
+    }
+
+    /// Stops the server this `Api` runs.
+    pub async fn stop(self) {
+        self.server
+            .expect("this Api runs the server")
+            .stop()
+            .await
+            .unwrap();
+    }
+
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(key) = &self.key {
