@@ -236,6 +236,23 @@ pub fn build() -> Value {
 fn components() -> Value {
     let links = json!({"type": "object", "additionalProperties": {"type": "string"}});
     let resource = |props: Value| json!({"type": "object", "properties": props});
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    let user = resource(
+        json!({"Id": {"type": "string"}, "Username": {"type": "string"},
+        "DisplayName": {"type": "string"}, "EmailAddress": {"type": ["string", "null"]},
+        "IsActive": {"type": "boolean"}, "IsService": {"type": "boolean"},
+        "Links": schema_ref("Links")}),
+    );
+    let restriction = resource(json!({"SpaceId": {"type": "string"},
+        "RestrictedToEnvironmentIds": strings}));
+    let permission_set = resource(json!({"Id": {"type": "string"},
+        "SpacePermissions": {"type": "object",
+            "additionalProperties": {"type": "array", "items": restriction}},
+        "SystemPermissions": strings, "IsPermissionsComplete": {"type": "boolean"},
+        "Links": schema_ref("Links")}));
+    let permission_descriptions = json!({"type": "object", "additionalProperties": resource(json!({
+        "Description": {"type": "string"}, "SupportedRestrictions": strings,
+        "CanApplyAtSpaceLevel": {"type": "boolean"}, "CanApplyAtSystemLevel": {"type": "boolean"}}))});
     json!({
         "securitySchemes": {
             "ApiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Octopus-ApiKey"},
@@ -339,20 +356,9 @@ fn components() -> Value {
                 "ApiVersion": {"type": "string"}, "InstallationId": {"type": "string"},
                 "Links": schema_ref("Links")})),
             "SpaceRoot": resource(json!({"Id": {"type": "string"}, "Links": schema_ref("Links")})),
-            "User": resource(json!({"Id": {"type": "string"}, "Username": {"type": "string"},
-                "DisplayName": {"type": "string"}, "EmailAddress": {"type": ["string", "null"]},
-                "IsActive": {"type": "boolean"}, "IsService": {"type": "boolean"},
-                "Links": schema_ref("Links")})),
-            "UserPermissionSet": resource(json!({"Id": {"type": "string"},
-                "SpacePermissions": {"type": "object", "additionalProperties": {"type": "array",
-                    "items": resource(json!({"SpaceId": {"type": "string"},
-                        "RestrictedToEnvironmentIds": {"type": "array", "items": {"type": "string"}}}))}},
-                "SystemPermissions": {"type": "array", "items": {"type": "string"}},
-                "IsPermissionsComplete": {"type": "boolean"}, "Links": schema_ref("Links")})),
-            "PermissionDescriptions": {"type": "object", "additionalProperties": resource(json!({
-                "Description": {"type": "string"},
-                "SupportedRestrictions": {"type": "array", "items": {"type": "string"}},
-                "CanApplyAtSpaceLevel": {"type": "boolean"}, "CanApplyAtSystemLevel": {"type": "boolean"}}))},
+            "User": user,
+            "UserPermissionSet": permission_set,
+            "PermissionDescriptions": permission_descriptions,
             "OpenApi": {"type": "object"}
         }
     })
