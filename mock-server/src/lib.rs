@@ -62,6 +62,10 @@ pub enum Seed {
     Demo,
     /// The demo data plus 100 proxies and 10,000 deployment targets (for load tests).
     Scale,
+    /// The demo data plus three users with their own API keys (a Space Manager, a Development
+    /// lead who views the rest, an auditor who only views), written to `DB.keys` beside the
+    /// database (never to the log). Once keys exist, every route but `GET /api` needs one.
+    Team,
     /// Leave the database as it is.
     None,
 }
@@ -119,6 +123,13 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Server, String>
     if config.seed != Seed::None {
         let seeded =
             seed::demo(&db, config.seed == Seed::Scale).map_err(|e| e.body.error_message)?;
+        if seeded && config.seed == Seed::Team {
+            let keys = seed::team(&db, &config.db)?;
+            tracing::info!(
+                "added the demo team; their API keys are in {}",
+                keys.display()
+            );
+        }
         db.optimize();
         tracing::info!(
             "{}",

@@ -1,5 +1,6 @@
 //! `--seed demo`: a believable set of proxies for demos, written only into an empty database.
 
+use api_model::permissions::Role;
 use rusqlite::params;
 use serde_json::{json, Value};
 
@@ -366,4 +367,62 @@ fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
         )?;
     }
     Ok(())
+}
+
+/// The demo team (`--seed team`): who each is, their grants in the default space.
+const TEAM: &[(&str, &[(Role, &[&str])])] = &[
+    ("priya", &[(Role::SpaceManager, &[])]),
+    (
+        "dev-lead",
+        &[
+            (Role::EnvironmentManager, &["Environments-1"]),
+            (Role::EnvironmentViewer, &[]),
+        ],
+    ),
+    ("auditor", &[(Role::EnvironmentViewer, &[])]),
+];
+
+/// Adds the demo team and writes their keys to `DB.keys` (readable by its owner only), one
+/// `name role key` line each. Returns the file's path.
+pub fn team(db: &Db, path: &str) -> Result<std::path::PathBuf, String> {
+    if path == ":memory:" {
+        return Err("--seed team needs a database file: its keys are written beside it".into());
+    }
+    let mut lines = String::from(
+        "# The demo team's API keys (mock-server --seed team). Paste one into the console.\n",
+    );
+    for (name, grants) in TEAM {
+        let grant = |(role, environments): &(Role, &[&str])| crate::access::Grant {
+            role: *role,
+            space_id: crate::ids::DEFAULT_SPACE_ID.into(),
+            environment_ids: environments.iter().map(|e| e.to_string()).collect(),
+        };
+        let key = db
+            .with_conn(|c| Ok(crate::access::add_user(c, name, &grant(&grants[0]))))
+            .map_err(|e| e.body.error_message)??;
+        for more in &grants[1..] {
+            db.with_conn(|c| Ok(crate::access::grant(c, name, &grant(more))))
+                .map_err(|e| e.body.error_message)??;
+        }
+        let roles: Vec<String> = grants
+            .iter()
+            .map(|(role, envs)| match envs.is_empty() {
+                true => role.name().to_owned(),
+                false => format!("{} for {}", role.name(), envs.join(",")),
+            })
+            .collect();
+        lines.push_str(&format!("{name}\t{}\t{key}\n", roles.join(" + ")));
+    }
+    let file = std::path::PathBuf::from(format!("{path}.keys"));
+    write_private(&file, &lines).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    Ok(file)
+}
+
+fn write_private(file: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(file)?.write_all(text.as_bytes())
 }

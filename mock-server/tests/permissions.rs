@@ -686,3 +686,54 @@ async fn the_command_line_adds_users_and_grants_while_the_server_runs() {
         "Eve was not half-made"
     );
 }
+
+#[tokio::test]
+async fn the_team_demo_writes_its_keys_beside_the_database_for_its_owner_only() {
+    let served = serve_open(Seed::Team).await;
+    let file = format!("{}.keys", served.db);
+    let text = std::fs::read_to_string(&file).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+    let key = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name}\t")))
+            .and_then(|l| l.rsplit('\t').next())
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+            .to_owned()
+    };
+    let lead = served.as_key(&key("dev-lead"));
+    let auditor = served.as_key(&key("auditor"));
+    let priya = served.as_key(&key("priya"));
+    assert_eq!(
+        lead.get("/api/users/me").await.json()["Username"],
+        "dev-lead"
+    );
+    let prod = target_id(&priya, "web-prod-01").await;
+    let body = lead
+        .get(&format!("/api/Spaces-1/machines/{prod}"))
+        .await
+        .json();
+    assert_error(
+        &lead
+            .put(&format!("/api/Spaces-1/machines/{prod}"), body)
+            .await,
+        StatusCode::FORBIDDEN,
+    );
+    assert_error(
+        &auditor.delete("/api/Spaces-1/proxies/Proxies-1").await,
+        StatusCode::FORBIDDEN,
+    );
+    assert_eq!(
+        priya.get("/api/Spaces-1/proxies/Proxies-1").await.status,
+        StatusCode::OK
+    );
+    // The demo without a key is closed now.
+    assert_error(
+        &served.api.get("/api/Spaces-1/proxies").await,
+        StatusCode::UNAUTHORIZED,
+    );
+}
