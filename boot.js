@@ -108,6 +108,18 @@
     });
     answers[api].catch(function () {});
   }
+  // Who the person is and what they may do (src/api/permissions.rs), on every screen: the
+  // answer to users/me names the user whose permissions to ask for.
+  var me = api + '/users/me';
+  ask(me);
+  answers[me] = answers[me].then(function (answer) {
+    try {
+      var id = answer.status === 200 ? JSON.parse(answer.text).Id : null;
+      if (id && window.__prefetched === answers) ask(api + '/users/' + encodeURIComponent(id) + '/permissions');
+    } catch (e) {}
+    return answer;
+  });
+  answers[me].catch(function () {});
   window.__prefetched = answers;
   var drop = function () { delete window.__prefetched; };
   ['click', 'keydown', 'input', 'submit', 'popstate'].forEach(function (type) {

@@ -16,7 +16,9 @@ fn skip_to_content(ev: leptos::ev::MouseEvent) {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Session::new());
+    let session = Session::new();
+    provide_context(session);
+    session.read_access();
     provide_context(Toasts::new());
     provide_context(Leave::new());
     provide_context(Detours::new());

@@ -1,6 +1,7 @@
 //! Deployment targets and workers are machines of two fleets. What differs between them is
 //! described here as data, so one list, one settings form and one set of API calls serve both.
 
+use api_model::permissions::{FleetPermissions, TARGET_PERMISSIONS, WORKER_PERMISSIONS};
 use api_model::machine_validation::{validate_environments, validate_worker_pools, MachineField};
 use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 
@@ -35,6 +36,8 @@ pub struct Fleet {
     pub roles: bool,
     /// The communication styles it has, in the list's filter order.
     pub styles: &'static [&'static str],
+    /// What it takes to see, add, change and remove one (the server's own table).
+    pub permissions: FleetPermissions,
 }
 
 pub static TARGETS: Fleet = Fleet {
@@ -57,6 +60,7 @@ pub static TARGETS: Fleet = Fleet {
     reach_hint: "How the server reaches this target.",
     roles: true,
     styles: &[LISTENING, SSH, KUBERNETES, POLLING],
+    permissions: TARGET_PERMISSIONS,
 };
 
 pub static WORKERS: Fleet = Fleet {
@@ -79,6 +83,7 @@ pub static WORKERS: Fleet = Fleet {
     reach_hint: "How the server reaches this worker.",
     roles: false,
     styles: &[LISTENING, SSH, POLLING],
+    permissions: WORKER_PERMISSIONS,
 };
 
 /// A fleet is known by its collection (drafts compare their fleets).

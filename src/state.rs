@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError, Machine, Tagged};
+use api_model::permissions::Permission;
+
+use crate::api::{self, Access, ApiError, Machine, Tagged};
 use crate::forms::target::TargetDraft;
 
 /// The API key session. Every loading resource reads `version`, so a new key reloads them all.
@@ -15,6 +17,8 @@ pub struct Session {
     pub reachable: RwSignal<bool>,
     /// The server refused the key this tab gave it.
     pub rejected: RwSignal<bool>,
+    /// What the person may do; `None` until first read.
+    pub access: RwSignal<Option<Access>>,
 }
 
 impl Session {
@@ -24,6 +28,7 @@ impl Session {
             needs_key: RwSignal::new(false),
             reachable: RwSignal::new(true),
             rejected: RwSignal::new(false),
+            access: RwSignal::new(None),
         }
     }
 
@@ -31,12 +36,18 @@ impl Session {
         expect_context()
     }
 
-    /// Called with every answer: a refusal opens the API key dialog, and whether there was an
-    /// answer at all sets the server indicator. `try_set`: the app may be gone by then.
+    /// Called with every answer: a refusal of the key opens the API key dialog, a missing
+    /// permission reads the person's permissions again (a role changed meanwhile), and whether
+    /// there was an answer at all sets the server indicator. `try_set`: the app may be gone by
+    /// then.
     pub fn check<T>(self, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        if let Err(ApiError::Unauthorized(_)) = &result {
-            self.needs_key.try_set(true);
-            self.rejected.try_set(api::api_key().is_some());
+        match &result {
+            Err(ApiError::Unauthorized(_)) => {
+                self.needs_key.try_set(true);
+                self.rejected.try_set(api::api_key().is_some());
+            }
+            Err(ApiError::Forbidden { .. }) => self.read_access(),
+            _ => {}
         }
         let answered = !matches!(result, Err(ApiError::Network(_)));
         if self.reachable.get_untracked() != answered {
@@ -50,11 +61,43 @@ impl Session {
         self.needs_key.set(false);
         self.rejected.set(false);
         self.version.update(|v| *v += 1);
+        self.read_access();
     }
 
     pub fn forget_key(self) {
         api::forget_api_key();
         self.version.update(|v| *v += 1);
+        self.read_access();
+    }
+
+    /// Reads the person's permissions (again); what was known stays shown until the answer.
+    pub fn read_access(self) {
+        api::forget_access();
+        leptos::task::spawn_local(async move {
+            let access = api::access().await;
+            self.access.try_set(Some(access));
+        });
+    }
+
+    /// Whether to offer something that needs `permission` somewhere in `space`: not before the
+    /// permissions are read, always when the server does not say (it decides then).
+    pub fn may(self, permission: Permission, space: &str) -> bool {
+        self.access.with(|a| match a {
+            None => false,
+            Some(Access::Unknown) => true,
+            Some(Access::Known { permissions, .. }) => permissions.allows(permission, space),
+        })
+    }
+
+    /// The same for one machine: to change it the permission must reach all its environments.
+    pub fn may_all(self, permission: Permission, space: &str, environments: &[String]) -> bool {
+        self.access.with(|a| match a {
+            None => false,
+            Some(Access::Unknown) => true,
+            Some(Access::Known { permissions, .. }) => {
+                permissions.allows_all(permission, space, environments)
+            }
+        })
     }
 
     pub fn has_key(self) -> bool {

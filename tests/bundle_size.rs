@@ -16,17 +16,21 @@ use std::process::Command;
 /// mock's extensions (the documented way beside each extension: counts from every machine, the
 /// proxy filter and paging in the console, changes one machine at a time with a report, the test
 /// through discovery, a re-read before each write without ETags, boot.js asking for what either
-/// server's screen needs): 364,276 after. The margin (about 1%) covers the JS minifier, which
-/// orders hoisted constants differently from build to build. The README's "The download" has the
-/// steps.
-const BUDGET_GZIP_BYTES: usize = 359 * 1024;
+/// server's screen needs): 364,276 after. Issue 25 (session 12) made the console read the
+/// person's permissions (users/me and their permission set, typed as the server writes them) and
+/// show each screen as that person may use it (Add, Delete, selection, Check health, Test hidden;
+/// forms read-only with why; a 403 in words): 380,127 after. The margin (about 1%) covers the JS
+/// minifier, which orders hoisted constants differently from build to build. The README's "The
+/// download" has the steps.
+const BUDGET_GZIP_BYTES: usize = 375 * 1024;
 
 /// The brotli twins of the five files the first load asks for (index.html, the glue, boot.js,
 /// the CSS, the wasm): 270,016 bytes after issue 22 (236,552 before), 285,094 after issue 23,
-/// plus about 1%. With the first screen's API answers, the icon and the headers, the first load
-/// is 293,331 bytes on the wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000,
-/// a trade issues 22 and 23 asked for.
-const BUDGET_BROTLI_BYTES: usize = 288_000;
+/// 297,041 after issue 25 (permissions: the wasm 275,196 → 285,247), plus about 1%. With the
+/// first screen's API answers, the icon and the headers, the first load is about 305,000 bytes on
+/// the wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000, a trade issues 22, 23 and
+/// 25 asked for.
+const BUDGET_BROTLI_BYTES: usize = 300_000;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
 fn gzip_len(path: &Path) -> usize {

@@ -9,9 +9,15 @@ pub enum ApiError {
         message: String,
         errors: Vec<String>,
     },
-    /// 401 or 403: an API key is needed, or the one given is not allowed.
+    /// 401: an API key is needed, or the one given is not known.
     #[error("{0}")]
     Unauthorized(String),
+    /// 403: the key's user lacks a permission (`permission`, when the server names it).
+    #[error("{}", forbidden_words(permission.as_deref(), message))]
+    Forbidden {
+        message: String,
+        permission: Option<String>,
+    },
     #[error("{0}")]
     NotFound(String),
     /// 412: someone else saved the resource since it was loaded (its ETag no longer matches).
@@ -41,11 +47,26 @@ impl ApiError {
         };
         match status {
             400 | 409 => Self::Validation { message, errors },
-            401 | 403 => Self::Unauthorized(message),
+            401 => Self::Unauthorized(message),
+            403 => Self::Forbidden {
+                permission: api_model::permissions::missing_permission(&message)
+                    .map(str::to_owned),
+                message,
+            },
             404 => Self::NotFound(message),
             412 => Self::Changed(message),
             _ => Self::Server { status, message },
         }
+    }
+}
+
+/// A refusal in plain words: what is missing and who can grant it.
+fn forbidden_words(permission: Option<&str>, message: &str) -> String {
+    match permission {
+        Some(p) => format!(
+            "You are not allowed to do this: your role lacks the {p} permission. An Octopus administrator can grant it."
+        ),
+        None => message.to_owned(),
     }
 }
 
@@ -84,9 +105,18 @@ mod tests {
             ApiError::from_response(401, r#"{"ErrorMessage":"key"}"#),
             ApiError::Unauthorized("key".into())
         );
+        let refused = ApiError::from_response(
+            403,
+            r#"{"ErrorMessage":"You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: ProxyEdit"}"#,
+        );
+        assert!(matches!(&refused, ApiError::Forbidden { permission: Some(p), .. } if p == "ProxyEdit"));
+        assert_eq!(
+            refused.to_string(),
+            "You are not allowed to do this: your role lacks the ProxyEdit permission. An Octopus administrator can grant it."
+        );
         assert!(matches!(
             ApiError::from_response(403, ""),
-            ApiError::Unauthorized(_)
+            ApiError::Forbidden { permission: None, .. }
         ));
         assert_eq!(
             ApiError::from_response(404, r#"{"ErrorMessage":"gone"}"#),

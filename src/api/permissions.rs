@@ -4,7 +4,7 @@
 //! the server decides.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use api_model::{UserPermissionSet, UserResource};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -18,8 +18,8 @@ pub enum Access {
     #[default]
     Unknown,
     Known {
-        user: Rc<UserResource>,
-        permissions: Rc<UserPermissionSet>,
+        user: Arc<UserResource>,
+        permissions: Arc<UserPermissionSet>,
     },
 }
 
@@ -50,8 +50,8 @@ async fn read() -> Access {
         let permissions: UserPermissionSet =
             client::get_shared(urls::permissions(&user.id)).await?;
         Ok::<_, ApiError>(Access::Known {
-            user: Rc::new(user),
-            permissions: Rc::new(permissions),
+            user: Arc::new(user),
+            permissions: Arc::new(permissions),
         })
     };
     known.await.unwrap_or_default()

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
+use api_model::permissions::Permission;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -70,6 +71,8 @@ pub struct Table {
 pub struct Bulk {
     /// The button's words, after which the number selected follows.
     pub label: &'static str,
+    /// What the button needs (the `more` actions check their own).
+    pub needs: Permission,
     pub run: fn(String, Vec<String>, RwSignal<Option<Report>>) -> BulkWork,
     /// More to do with the selection, beside the button (it reads [`Selection`]).
     pub more: Option<fn() -> AnyView>,
@@ -105,6 +108,8 @@ pub struct Filter {
 pub struct ListSpec {
     pub title: &'static str,
     pub add_label: &'static str,
+    /// What the Add button needs.
+    pub add_needs: Permission,
     /// The list's address in a space; the Add button goes to `{list}/new`.
     pub list: fn(&str) -> String,
     pub search_id: &'static str,
@@ -304,24 +309,38 @@ pub fn ListPage(
             table.refetch()
         }),
     });
+    // Rows can be selected when the person may do something with them.
+    let selectable = Memo::new(move |_| {
+        spec.bulk.as_ref().is_some_and(|b| {
+            let space = space.get();
+            session.may(b.needs, &space)
+                || spec.fleet.is_some_and(|f| session.may(f.permissions.edit, &space))
+        })
+    });
+    let may_add = move || session.may(spec.add_needs, &space.get());
     let bulk_bar = spec.bulk.as_ref().map(|b| {
         let count = move || selected.with(Vec::len);
-        view! {
+        let may_run = move || session.may(b.needs, &space.get());
+        move || selectable.get().then(|| view! {
             <div class="bulk" data-testid="bulk">
-                <button type="button" id="bulk-run" class="button" on:click=move |_| { if !bulk.pending().get_untracked() { bulk.dispatch_local(()); } }
-                    disabled=move || count() == 0 || bulk.pending().get()
-                    aria-busy=move || bulk.pending().get().then_some("true")>
-                    {move || format!("{} ({} selected)", b.label, count())}
-                </button>
+                {move || may_run().then(|| view! {
+                    <button type="button" id="bulk-run" class="button" on:click=move |_| { if !bulk.pending().get_untracked() { bulk.dispatch_local(()); } }
+                        disabled=move || count() == 0 || bulk.pending().get()
+                        aria-busy=move || bulk.pending().get().then_some("true")>
+                        {move || format!("{} ({} selected)", b.label, count())}
+                    </button>
+                })}
                 {b.more.map(|more| more())}
                 <CheckReport report=report testid="bulk-report"/>
             </div>
-        }
+        })
     });
 
     view! {
         <PageHead title=spec.title area=spec.title>
-            <a class="button primary" href=move || format!("{}/new", (spec.list)(&space.get()))>{spec.add_label}</a>
+            {move || may_add().then(|| view! {
+                <a class="button primary" href=move || format!("{}/new", (spec.list)(&space.get()))>{spec.add_label}</a>
+            })}
         </PageHead>
         {children.map(|c| c())}
         <div class="toolbar">
@@ -355,13 +374,13 @@ pub fn ListPage(
                         {if filtered {
                             view! { <a class="button" href=(spec.list)(&space.get_untracked())>"Clear the search and filters"</a> }.into_any()
                         } else {
-                            view! { <a class="button primary" href=format!("{}/new", (spec.list)(&space.get_untracked()))>{spec.add_label}</a> }.into_any()
+                            may_add().then(|| view! { <a class="button primary" href=format!("{}/new", (spec.list)(&space.get_untracked()))>{spec.add_label}</a> }).into_any()
                         }}
                     </div>
                 }
                 .into_any();
             }
-            let selectable = spec.bulk.is_some();
+            let selectable = selectable.get();
             // Rows without a key (a list that has none) can't be selected.
             let keys = t.keys.into_iter().chain(std::iter::repeat_with(Default::default));
             let all_ids: Vec<String> = t.rows.iter().zip(keys.clone()).map(|(_, (id, _))| id).collect();

@@ -71,7 +71,10 @@ pub fn change_report(
 }
 
 pub fn change_connection() -> AnyView {
-    view! { <ChangeConnection/> }.into_any()
+    let sel = expect_context::<Selection>();
+    let session = Session::expect();
+    let edit = sel.fleet.unwrap_or(&TARGETS).permissions.edit;
+    (move || session.may(edit, &sel.space.get()).then(|| view! { <ChangeConnection/> })).into_any()
 }
 
 #[component]

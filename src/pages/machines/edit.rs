@@ -1,5 +1,6 @@
 use api_model::machine_validation::MachineField;
 use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
+use api_model::permissions::Permission::TaskCreate;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -9,7 +10,8 @@ use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup, PageHead,
+    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup,
+    PageHead, ReadOnlyNote,
     SelectField, TextField,
 };
 use crate::fleet::{Fleet, TARGETS, WORKERS};
@@ -208,9 +210,26 @@ fn TargetForm(
     let discover_space = space.clone();
     // Health is checked with the saved settings: a target that is saved, and that the server
     // connects to (a Polling Tentacle connects out instead).
+    // What the person may do with it: change it only where their role reaches all of its
+    // environments (a worker's pools restrict nothing).
+    let groups = initial.groups.clone();
+    let (s, g) = (space.clone(), groups.clone());
+    let editable = Signal::derive(move || match is_new {
+        true => session.may(fleet.permissions.create, &s),
+        false => session.may_all(fleet.permissions.edit, &s, &g),
+    });
+    let read_only = match is_new {
+        true => read_only_words(&format!("{}s", fleet.noun), "add them", fleet.permissions.create),
+        false => read_only_words(&format!("this {}", fleet.noun), "change it", fleet.permissions.edit),
+    };
+    let (s, g) = (space.clone(), groups);
+    let may_check = move || session.may_all(TaskCreate, &s, &g);
     let health = (!is_new && initial.style != POLLING).then(|| {
         let at = |key| original.with_value(|m| text(m, key));
-        view! { <CheckHealth space=space.clone() id=at("Id") health=at("HealthStatus") summary=at("StatusSummary")/> }
+        let (space, id, health, summary) = (space.clone(), at("Id"), at("HealthStatus"), at("StatusSummary"));
+        move || may_check().then(|| view! {
+            <CheckHealth space=space.clone() id=id.clone() health=health.clone() summary=summary.clone()/>
+        })
     });
     let add_proxy = routes::new_proxy_for(&space, &here);
     let detours = Detours::expect();
@@ -320,7 +339,9 @@ fn TargetForm(
             busy=save.pending() on_overwrite=overwrite
             on_reload=move |()| { saved.set(true); conflict.set(None); reload.run(()) }
             on_cancel=move |()| conflict.set(None)/>
+        {move || (!editable.get() && session.access.with(Option::is_some)).then(|| view! { <ReadOnlyNote text=read_only.clone()/> })}
         <form class="panel form" on:submit=submit novalidate>
+            <fieldset class="fields" disabled=move || !editable.get()>
             <FormProblems problems=form.general title=fleet.not_saved/>
             {field(MachineField::Name, "Name", "How it is shown in the console.", |d| d.name.clone(), |d, v| d.name = v)}
             <OptionGroup name=field_name(fleet.groups_field) legend=fleet.groups_label
@@ -408,11 +429,12 @@ fn TargetForm(
                         hint=if no_proxies { "This space has no proxies yet: add one first." } else { "One of this space's HTTP proxies." }
                         value=value(|d| d.proxy.clone()) error=error(MachineField::Proxy)
                         on_change=choose(MachineField::Proxy, |d, v| d.proxy = v)/>
-                    <p class="field"><a href=add_proxy data-keeps-edits on:click=keep_edits>"Add a proxy"</a>
+                    <p class="field" hidden=move || !editable.get()><a href=add_proxy data-keeps-edits on:click=keep_edits>"Add a proxy"</a>
                         <span class="muted">" (your changes here are kept)"</span></p>
                 </div>
             </div>
-            <FormActions saving=save.pending() cancel=list.get_value()/>
+            </fieldset>
+            {move || editable.get().then(|| view! { <FormActions saving=save.pending() cancel=list.get_value()/> })}
         </form>
         {health}
     }

@@ -1,3 +1,4 @@
+use api_model::permissions::Permission;
 use leptos::prelude::*;
 
 use super::checks::check_health;
@@ -14,6 +15,7 @@ use crate::api::{DIRECT, PROXY_FILTER};
 
 const BULK: Bulk = Bulk {
     label: "Check health",
+    needs: Permission::TaskCreate,
     run: check_health,
     more: Some(change_connection),
 };
@@ -21,6 +23,7 @@ const BULK: Bulk = Bulk {
 static TARGET_LIST: ListSpec = ListSpec {
     title: "Deployment Targets",
     add_label: "Add deployment target",
+    add_needs: TARGETS.permissions.create,
     list: routes::machines,
     search_id: "target-search",
     search_label: "Name",
@@ -44,6 +47,7 @@ static TARGET_LIST: ListSpec = ListSpec {
 static WORKER_LIST: ListSpec = ListSpec {
     title: "Workers",
     add_label: "Add worker",
+    add_needs: WORKERS.permissions.create,
     list: routes::workers,
     search_id: "worker-search",
     search_label: "Name",

@@ -1,3 +1,4 @@
+use api_model::permissions::Permission::{ProxyCreate, ProxyDelete, ProxyEdit};
 use api_model::validation::ProxyField;
 use api_model::ProxyResource;
 use leptos::prelude::*;
@@ -10,7 +11,8 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, ConflictDialog, FormActions, FormProblems, LeaveGuard, PageHead, TextField,
+    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, LeaveGuard, PageHead,
+    ReadOnlyNote, TextField,
 };
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
@@ -34,9 +36,12 @@ pub fn ProxyPage() -> impl IntoView {
             // Opened from a target form's "Add a proxy": it returns there.
             let back = use_query_map()
                 .with_untracked(|q| routes::back_to_target(q.get("back").as_deref()));
+            let session = Session::expect();
+            let editable = Signal::derive(move || session.may(ProxyCreate, &space.get()));
             view! {
                 <PageHead title="Add proxy" area="Proxies" list=routes::proxies(&space.get_untracked())/>
-                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {}) back=back address=None/>
+                <ProxyForm space=space.get_untracked() original=None reload=Callback::new(|()| {}) back=back address=None
+                    editable=editable read_only=read_only_words("proxies", "add them", ProxyCreate)/>
             }
             .into_any()
         } else {
@@ -72,14 +77,20 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
                 p.value.last_modified_on.as_deref(),
                 p.value.last_modified_by.as_deref(),
             );
-            let delete = view! {
-                <DeleteProxy space=space.clone() proxy=p.value.clone() etag=p.etag.clone() users=users.clone()/>
+            let (s, proxy, etag, used) = (space.clone(), p.value.clone(), p.etag.clone(), users.clone());
+            let delete = move || {
+                session.may(ProxyDelete, &s).then(|| view! {
+                    <DeleteProxy space=s.clone() proxy=proxy.clone() etag=etag.clone() users=used.clone()/>
+                })
             };
+            let s = space.clone();
+            let editable = Signal::derive(move || session.may(ProxyEdit, &s));
             view! {
                 <PageHead title=name area="Proxies" list=routes::proxies(&space) note=note.unwrap_or_default()>
                     {delete}
                 </PageHead>
-                <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()/>
+                <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()
+                    editable=editable read_only=read_only_words("proxies", "change them", ProxyEdit)/>
                 <UsedBy space=space users=users/>
             }
             .into_any()
@@ -156,6 +167,9 @@ fn ProxyForm(
     back: Option<String>,
     /// Where a target that uses this proxy is reached: the test's host and port to start with.
     address: Option<(String, u16)>,
+    /// Whether the person may save it; if not, the fields are read-only and `read_only` says why.
+    editable: Signal<bool>,
+    read_only: String,
 ) -> impl IntoView {
     let session = Session::expect();
     let toasts = Toasts::expect();
@@ -300,7 +314,9 @@ fn ProxyForm(
             busy=save.pending() on_overwrite=overwrite
             on_reload=move |()| { saved.set(true); conflict.set(None); reload.run(()) }
             on_cancel=move |()| conflict.set(None)/>
+        {move || (!editable.get() && session.access.with(Option::is_some)).then(|| view! { <ReadOnlyNote text=read_only.clone()/> })}
         <form class="panel form" on:submit=submit novalidate>
+            <fieldset class="fields" disabled=move || !editable.get()>
             <FormProblems problems=form.general title="The proxy was not saved."/>
             <TextField name=field_name(ProxyField::Name) label="Name" hint="How this proxy is shown when a target picks it."
                 value=Signal::derive(move || draft.with(|d| d.name.clone()))
@@ -358,8 +374,12 @@ fn ProxyForm(
                 {move || password_error.get().map(|e| view! { <p class="field-error" id="proxy-password-error">{e}</p> })}
                 <p class="field-hint" id="proxy-password-hint">"Stored on the server and never shown again."</p>
             </div>
-            <FormActions saving=save.pending() cancel=done.get_value()/>
+            </fieldset>
+            {move || editable.get().then(|| view! { <FormActions saving=save.pending() cancel=done.get_value()/> })}
         </form>
-        <TestProxy space=test_space draft=draft original=original address=address/>
+        {move || editable.get().then(|| {
+            let (space, address) = (test_space.clone(), address.clone());
+            view! { <TestProxy space=space draft=draft original=original address=address/> }
+        })}
     }
 }

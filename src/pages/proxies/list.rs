@@ -1,3 +1,4 @@
+use api_model::permissions::Permission;
 use leptos::prelude::*;
 
 use super::about::AboutProxies;
@@ -12,6 +13,7 @@ use crate::routes;
 static SPEC: ListSpec = ListSpec {
     title: "Proxies",
     add_label: "Add proxy",
+    add_needs: Permission::ProxyCreate,
     list: routes::proxies,
     search_id: "proxy-search",
     search_label: "Name",
