@@ -1,8 +1,8 @@
 //! Deployment targets and workers are machines of two fleets. What differs between them is
 //! described here as data, so one list, one settings form and one set of API calls serve both.
 
-use api_model::permissions::{FleetPermissions, TARGET_PERMISSIONS, WORKER_PERMISSIONS};
 use api_model::machine_validation::{validate_environments, validate_worker_pools, MachineField};
+use api_model::permissions::{FleetPermissions, TARGET_PERMISSIONS, WORKER_PERMISSIONS};
 use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 
 #[derive(Debug)]

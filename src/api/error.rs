@@ -49,8 +49,7 @@ impl ApiError {
             400 | 409 => Self::Validation { message, errors },
             401 => Self::Unauthorized(message),
             403 => Self::Forbidden {
-                permission: api_model::permissions::missing_permission(&message)
-                    .map(str::to_owned),
+                permission: api_model::permissions::missing_permission(&message).map(str::to_owned),
                 message,
             },
             404 => Self::NotFound(message),
@@ -109,14 +108,19 @@ mod tests {
             403,
             r#"{"ErrorMessage":"You do not have permission to perform this action. Please contact your Octopus administrator. Missing permission: ProxyEdit"}"#,
         );
-        assert!(matches!(&refused, ApiError::Forbidden { permission: Some(p), .. } if p == "ProxyEdit"));
+        assert!(
+            matches!(&refused, ApiError::Forbidden { permission: Some(p), .. } if p == "ProxyEdit")
+        );
         assert_eq!(
             refused.to_string(),
             "You are not allowed to do this: your role lacks the ProxyEdit permission. An Octopus administrator can grant it."
         );
         assert!(matches!(
             ApiError::from_response(403, ""),
-            ApiError::Forbidden { permission: None, .. }
+            ApiError::Forbidden {
+                permission: None,
+                ..
+            }
         ));
         assert_eq!(
             ApiError::from_response(404, r#"{"ErrorMessage":"gone"}"#),

@@ -314,7 +314,9 @@ pub fn ListPage(
         spec.bulk.as_ref().is_some_and(|b| {
             let space = space.get();
             session.may(b.needs, &space)
-                || spec.fleet.is_some_and(|f| session.may(f.permissions.edit, &space))
+                || spec
+                    .fleet
+                    .is_some_and(|f| session.may(f.permissions.edit, &space))
         })
     });
     let may_add = move || session.may(spec.add_needs, &space.get());

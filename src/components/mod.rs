@@ -13,8 +13,8 @@ pub mod list_page;
 pub mod loaded;
 mod modal;
 mod page_head;
-mod read_only;
 mod pager;
+mod read_only;
 pub mod server_status;
 mod toaster;
 
@@ -29,7 +29,7 @@ pub use layout::SpaceLayout;
 pub use leave_guard::LeaveGuard;
 pub use loaded::loaded;
 pub use page_head::PageHead;
-pub use read_only::{read_only_words, ReadOnlyNote};
 pub use pager::Pager;
+pub use read_only::{read_only_words, ReadOnlyNote};
 pub use server_status::ServerStatus;
 pub use toaster::Toaster;

@@ -74,7 +74,12 @@ pub fn change_connection() -> AnyView {
     let sel = expect_context::<Selection>();
     let session = Session::expect();
     let edit = sel.fleet.unwrap_or(&TARGETS).permissions.edit;
-    (move || session.may(edit, &sel.space.get()).then(|| view! { <ChangeConnection/> })).into_any()
+    (move || {
+        session
+            .may(edit, &sel.space.get())
+            .then(|| view! { <ChangeConnection/> })
+    })
+    .into_any()
 }
 
 #[component]

@@ -1,6 +1,6 @@
 use api_model::machine_validation::MachineField;
-use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 use api_model::permissions::Permission::TaskCreate;
+use api_model::{KUBERNETES, LISTENING, POLLING, SSH};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -11,8 +11,7 @@ use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
     loaded, read_only_words, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup,
-    PageHead, ReadOnlyNote,
-    SelectField, TextField,
+    PageHead, ReadOnlyNote, SelectField, TextField,
 };
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{differences, style_label, text, TargetDraft};
@@ -219,8 +218,16 @@ fn TargetForm(
         false => session.may_all(fleet.permissions.edit, &s, &g),
     });
     let read_only = match is_new {
-        true => read_only_words(&format!("{}s", fleet.noun), "add them", fleet.permissions.create),
-        false => read_only_words(&format!("this {}", fleet.noun), "change it", fleet.permissions.edit),
+        true => read_only_words(
+            &format!("{}s", fleet.noun),
+            "add them",
+            fleet.permissions.create,
+        ),
+        false => read_only_words(
+            &format!("this {}", fleet.noun),
+            "change it",
+            fleet.permissions.edit,
+        ),
     };
     let (s, g) = (space.clone(), groups);
     let may_check = move || session.may_all(TaskCreate, &s, &g);

@@ -77,7 +77,12 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
                 p.value.last_modified_on.as_deref(),
                 p.value.last_modified_by.as_deref(),
             );
-            let (s, proxy, etag, used) = (space.clone(), p.value.clone(), p.etag.clone(), users.clone());
+            let (s, proxy, etag, used) = (
+                space.clone(),
+                p.value.clone(),
+                p.etag.clone(),
+                users.clone(),
+            );
             let delete = move || {
                 session.may(ProxyDelete, &s).then(|| view! {
                     <DeleteProxy space=s.clone() proxy=proxy.clone() etag=etag.clone() users=used.clone()/>
