@@ -369,8 +369,11 @@ fn seed_scale(tx: &rusqlite::Connection) -> ApiResult<()> {
     Ok(())
 }
 
+/// A role in the default space, maybe only for some environments.
+type TeamGrant = (Role, &'static [&'static str]);
+
 /// The demo team (`--seed team`): who each is, their grants in the default space.
-const TEAM: &[(&str, &[(Role, &[&str])])] = &[
+const TEAM: &[(&str, &[TeamGrant])] = &[
     ("priya", &[(Role::SpaceManager, &[])]),
     (
         "dev-lead",
@@ -392,7 +395,7 @@ pub fn team(db: &Db, path: &str) -> Result<std::path::PathBuf, String> {
         "# The demo team's API keys (mock-server --seed team). Paste one into the console.\n",
     );
     for (name, grants) in TEAM {
-        let grant = |(role, environments): &(Role, &[&str])| crate::access::Grant {
+        let grant = |(role, environments): &TeamGrant| crate::access::Grant {
             role: *role,
             space_id: crate::ids::DEFAULT_SPACE_ID.into(),
             environment_ids: environments.iter().map(|e| e.to_string()).collect(),
