@@ -135,7 +135,11 @@ impl FirstScreen {
     pub fn mark(self) {
         if !self.shown.get_untracked() {
             request_animation_frame(move || {
-                self.shown.try_set(true);
+                // Set once: a screen that marked twice before the frame (its rows, then its
+                // permissions) must not make what waits on this render again.
+                if self.shown.try_get_untracked() == Some(false) {
+                    self.shown.try_set(true);
+                }
             });
         }
     }

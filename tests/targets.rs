@@ -296,7 +296,10 @@ async fn the_list_shows_names_and_filters_survive_reload_and_paging() {
             "/api/Spaces-1/environments/all",
             "/api/Spaces-1/machines",
             "/api/Spaces-1/proxies/all",
-            "/api/spaces"
+            "/api/spaces",
+            // Who the person is and what they may do, once for every screen.
+            "/api/users/Users-1/permissions",
+            "/api/users/me"
         ],
         "{requested:?}"
     );
