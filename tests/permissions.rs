@@ -80,6 +80,12 @@ async fn a_viewer_is_offered_nothing_to_change_and_sees_forms_read_only() {
         "no Delete"
     );
     assert_eq!(count(&b, "#test-host").await, 0, "no Test this proxy");
+    assert_eq!(
+        b.js("return document.querySelector('#password-change').closest('[hidden]') !== null")
+            .await,
+        true,
+        "no Change password"
+    );
     b.screenshot("proxy").await;
 
     b.open(TARGETS).await;
@@ -121,6 +127,8 @@ async fn a_development_lead_edits_development_targets_and_sees_production_ones_r
         .await;
     assert_eq!(count(&b, "form.form button[type=submit]").await, 0);
     assert_eq!(count(&b, "#check-health").await, 0);
+    let discover = "return [...document.querySelectorAll('main button')].filter(b => b.textContent.includes('Read the thumbprint')).length";
+    assert_eq!(b.js(discover).await, 0, "no Discover");
 
     // Development: editable; moving it into Production is refused by the server, in words,
     // and what was typed stays.
@@ -128,6 +136,11 @@ async fn a_development_lead_edits_development_targets_and_sees_production_ones_r
     b.wait_for_text("main h1", "web-dev-01").await;
     b.find("form.form button[type=submit]").await;
     assert_eq!(count(&b, "[data-testid=read-only]").await, 0);
+    assert_eq!(
+        b.js(discover).await,
+        1,
+        "Discover where the lead may change the target"
+    );
     b.fill("#target-name", "web-dev-01-renamed").await;
     b.click("input[name=target-environments][value=Environments-3]")
         .await;

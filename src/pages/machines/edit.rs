@@ -388,7 +388,7 @@ fn TargetForm(
             <div hidden=move || style.get() != LISTENING>
                 {field(MachineField::Url, "URL", "The Tentacle's address, e.g. https://web01:10933/.", |d| d.uri.clone(), |d, v| d.uri = v)}
                 {field(MachineField::Thumbprint, "Thumbprint", "The Tentacle's certificate thumbprint, shown by Tentacle Manager.", |d| d.thumbprint.clone(), |d, v| d.thumbprint = v)}
-                <Discover space=discover_space draft=draft form=form/>
+                {move || editable.get().then(|| view! { <Discover space=discover_space.clone() draft=draft form=form/> })}
             </div>
             <div hidden=move || style.get() != KUBERNETES>
                 {field(MachineField::ClusterUrl, "Cluster URL", "The cluster API's https:// address, e.g. https://k8s.example.com:6443/.", |d| d.cluster_url.clone(), |d, v| d.cluster_url = v)}

@@ -364,7 +364,7 @@ fn ProxyForm(
                         <p class="password-state" data-testid="password-state">
                             {if has_password { "A password is set." } else { "No password is set." }}
                         </p>
-                        <div class="inline-actions">
+                        <div class="inline-actions" hidden=move || !editable.get()>
                             <button type="button" id="password-change" class="button small" on:click=move |_| set_password(PasswordEdit::Set(String::new()), "proxy-password")>
                                 {if has_password { "Change password" } else { "Set a password" }}
                             </button>
