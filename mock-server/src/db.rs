@@ -177,6 +177,8 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX worker_pool_members_pool ON worker_pool_members(pool_seq, worker_seq);",
     // Users, their API keys (digests only) and their role grants.
     crate::access::MIGRATION,
+    // The audit trail: every change's event, and the documents each is about.
+    crate::audit::MIGRATION,
 ];
 
 /// Fills `name_key` for rows written before it existed.

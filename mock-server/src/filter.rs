@@ -22,6 +22,13 @@ impl Filter {
         self
     }
 
+    /// `column op value`, for a comparison (`>=`, `<=`).
+    pub fn eq_op(mut self, column: &str, op: &str, value: impl Into<Value>) -> Self {
+        self.clauses.push(format!("{column} {op} ?"));
+        self.params.push(value.into());
+        self
+    }
+
     /// `column IN (values)`; no values means no filter. The values go in as one JSON array, so
     /// however many a client sends, the statement has one parameter (SQLite caps their number).
     pub fn any_of(self, column: &str, values: Vec<Value>) -> Self {

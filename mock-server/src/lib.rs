@@ -2,6 +2,7 @@
 //! It is what the demo runs and what every test talks to.
 
 mod access;
+mod audit;
 mod connections;
 mod counts;
 mod db;

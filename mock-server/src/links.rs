@@ -52,6 +52,8 @@ pub const MACHINE_FILTERS: &str =
 pub const WORKER_FILTERS: &str =
     "skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint";
 pub const SIMPLE_FILTERS: &str = "skip,take,ids,partialName";
+pub const EVENT_FILTERS: &str =
+    "skip,take,ids,regarding,regardingAny,documentTypes,eventCategories,users,from,to,excludeDifference";
 
 /// The space-scoped collection links, shared by the root and space root documents. The extended
 /// API adds its routes under names no Octopus link uses, and its `proxyIds` filter to the
@@ -91,6 +93,10 @@ pub fn space_scoped(space_id: &str, mode: ApiMode) -> Links {
         (
             "DiscoverWorker".into(),
             format!("/api/{space_id}/workers/discover{{?host,port,type,proxyId}}"),
+        ),
+        (
+            "Events".into(),
+            item_template(space_id, "events", EVENT_FILTERS),
         ),
     ]);
     if extended {

@@ -243,6 +243,17 @@ fn components() -> Value {
         "IsActive": {"type": "boolean"}, "IsService": {"type": "boolean"},
         "Links": schema_ref("Links")}),
     );
+    let event = resource(
+        json!({"Id": {"type": "string"}, "Category": {"type": "string"},
+        "Message": {"type": "string"}, "Occurred": {"type": "string"},
+        "Username": {"type": "string"}, "UserId": {"type": "string"},
+        "IsService": {"type": "boolean"}, "RelatedDocumentIds": strings,
+        "SpaceId": {"type": "string"},
+        "ChangeDetails": {"type": "object", "properties": {
+            "DocumentContext": {"type": ["object", "null"]},
+            "Differences": {"type": ["array", "null"], "items": {"type": "object"}}}},
+        "Links": schema_ref("Links")}),
+    );
     let restriction = resource(json!({"SpaceId": {"type": "string"},
         "RestrictedToEnvironmentIds": strings}));
     let permission_set = resource(json!({"Id": {"type": "string"},
@@ -357,6 +368,9 @@ fn components() -> Value {
                 "Links": schema_ref("Links")})),
             "SpaceRoot": resource(json!({"Id": {"type": "string"}, "Links": schema_ref("Links")})),
             "User": user,
+            "Event": event,
+            "DocumentTypes": {"type": "array", "items": {"type": "object", "properties": {
+                "Id": {"type": "string"}, "Name": {"type": "string"}}}},
             "UserPermissionSet": permission_set,
             "PermissionDescriptions": permission_descriptions,
             "OpenApi": {"type": "object"}

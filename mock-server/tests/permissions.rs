@@ -211,6 +211,8 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, Permission)> {
             None,
             TaskView,
         ),
+        (Method::GET, "/api/Spaces-1/events", None, EventView),
+        (Method::GET, "/api/events/documenttypes", None, EventView),
     ]
 }
 

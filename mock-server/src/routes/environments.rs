@@ -7,6 +7,8 @@ use axum::extract::{RawQuery, State};
 use axum::Json;
 use rusqlite::{params, Connection, Row};
 
+use crate::access::Caller;
+use crate::audit::{self, Category};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::Tagged;
 use crate::extract::{JsonBody, Scope};
@@ -127,6 +129,7 @@ fn find_environment(c: &Connection, scope: &Scope) -> ApiResult<EnvironmentResou
 pub async fn create_environment(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     JsonBody(env): JsonBody<EnvironmentResource>,
 ) -> ApiResult<Tagged<EnvironmentResource>> {
     let created = state
@@ -147,6 +150,8 @@ pub async fn create_environment(
             )?;
             let id = ids::format(ENVIRONMENTS, tx.last_insert_rowid());
             let created = find_environment(&tx, &Scope { space_id: scope.space_id.clone(), id: Some(id) })?;
+            let doc = serde_json::to_value(&created).unwrap_or_default();
+            audit::record_document(&tx, &caller, space, Category::Created, None, Some(&doc), vec![])?;
             tx.commit()?;
             Ok(created)
         })

@@ -10,8 +10,9 @@ use axum::Json;
 use serde_json::json;
 
 use super::fleet::{Fleet, TARGETS, WORKERS_FLEET};
-use super::machines::{check, find, groups_of, store};
+use super::machines::{check, find, groups_of, record, store};
 use crate::access::Caller;
+use crate::audit::Category;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
 use crate::ids;
@@ -100,11 +101,14 @@ async fn change(
                     unchanged.push(row);
                     continue;
                 }
+                let stored = machine.clone();
                 machine["Endpoint"]["ProxyId"] = json!(proxy_id);
                 let seq = ids::parse(fleet.table.prefix, id);
                 match check(fleet, &tx, space, machine, seq) {
                     Ok(checked) => {
                         store(fleet, &tx, space, seq, &checked)?;
+                        let after = find(fleet, &tx, space, id)?;
+                        record(fleet, &tx, &caller, space, Category::Modified, Some(&stored), Some(&after))?;
                         changed.push(row);
                     }
                     // The proxy's own problem (it does not exist) is said once, not per machine.

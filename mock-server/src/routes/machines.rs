@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use api_model::permissions::Reach;
 
 use crate::access::Caller;
+use crate::audit::{self, Category};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{IfMatch, Tagged};
 use crate::extract::{JsonBody, Scope};
@@ -421,6 +422,29 @@ async fn get_in(
     Ok(Tagged::ok(machine))
 }
 
+/// The trail's event for a change to a machine: about the machine, its proxy and its groups
+/// (before and after, so a machine moved between proxies is in both proxies' trails).
+pub(crate) fn record(
+    fleet: &Fleet,
+    c: &Connection,
+    caller: &Caller,
+    space: i64,
+    category: Category,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> ApiResult<()> {
+    let mut related = vec![];
+    for m in [before, after].into_iter().flatten() {
+        if let Some(proxy) = m["Endpoint"]["ProxyId"].as_str() {
+            related.push(proxy.to_owned());
+        }
+        related.extend(groups_of(fleet, m));
+    }
+    related.sort();
+    related.dedup();
+    audit::record_document(c, caller, space, category, before, after, related)
+}
+
 /// A list's filter, narrowed to the machines the caller may see: those in an environment their
 /// view permission reaches (workers have no environments, and their permission no restriction).
 fn visible(fleet: &Fleet, caller: &Caller, space_id: &str, f: Filter) -> Filter {
@@ -471,6 +495,15 @@ async fn create_in(
             caller.require_all(fleet.permissions.create, &scope.space_id, groups)?;
             let seq = store(fleet, &tx, space, None, &checked)?;
             let created = find(fleet, &tx, space, &ids::format(fleet.table.prefix, seq))?;
+            record(
+                fleet,
+                &tx,
+                &caller,
+                space,
+                Category::Created,
+                None,
+                Some(&created),
+            )?;
             tx.commit()?;
             Ok(created)
         })
@@ -505,6 +538,15 @@ async fn update_in(
             caller.require_all(edit, &scope.space_id, (fleet.groups)(&checked.machine))?;
             store(fleet, &tx, space, seq, &checked)?;
             let updated = find(fleet, &tx, space, scope.id())?;
+            record(
+                fleet,
+                &tx,
+                &caller,
+                space,
+                Category::Modified,
+                Some(&stored),
+                Some(&updated),
+            )?;
             tx.commit()?;
             Ok(updated)
         })
@@ -531,6 +573,15 @@ async fn delete_in(
             tx.execute(
                 &format!("DELETE FROM {} WHERE seq = ?1", fleet.table.name),
                 [ids::parse(fleet.table.prefix, scope.id())],
+            )?;
+            record(
+                fleet,
+                &tx,
+                &caller,
+                space,
+                Category::Deleted,
+                Some(&stored),
+                None,
             )?;
             tx.commit()?;
             Ok(())

@@ -4,6 +4,7 @@
 
 mod discover;
 pub(crate) mod environments;
+mod events;
 pub(crate) mod fleet;
 mod machine_proxy;
 pub(crate) mod machines;
@@ -149,6 +150,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     endpoint!(GET "/workers/{id}", scoped: true, Kind::Get, "Worker", "One worker.", need(WorkerView), get(machines::workers::get)),
     endpoint!(PUT "/workers/{id}", scoped: true, Kind::Update, "Worker", "Change a worker.", need(WorkerEdit), put(machines::workers::update)),
     endpoint!(DELETE "/workers/{id}", scoped: true, Kind::Delete, "Worker", "Delete a worker.", need(WorkerEdit), delete(machines::workers::delete)),
+    endpoint!(GET "/events", scoped: true, Kind::List { filters: events::EVENT_FILTERS }, "Event", "The audit trail, newest first: every change made through the API (`regarding` all of these documents, `regardingAny` any of them, `documentTypes`, `eventCategories`, `users`, `from`, `to`, `excludeDifference`).", need(EventView), get(events::list)),
+    endpoint!(GET "/events/documenttypes", scoped: false, Kind::Other, "DocumentTypes", "The kinds of document the trail has events about.", need(EventView), get(events::document_types)),
+    endpoint!(GET "/events/{id}", scoped: true, Kind::Get, "Event", "One event, with its differences.", need(EventView), get(events::get)),
     endpoint!(GET "/workerpools", scoped: true, Kind::List { filters: &[] }, "WorkerPool", "Worker pools, in their sort order.", need(WorkerView), get(worker_pools::list)),
     endpoint!(POST "/workerpools", scoped: true, Kind::Create, "WorkerPool", "Create a static worker pool.", need(WorkerEdit), post(worker_pools::create)),
     endpoint!(GET "/workerpools/all", scoped: true, Kind::All, "WorkerPool", "Every worker pool of the space.", need(WorkerView), get(worker_pools::all)),

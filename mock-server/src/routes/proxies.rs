@@ -6,7 +6,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection, Row};
+use serde_json::{json, Value};
 
+use crate::access::Caller;
+use crate::audit::{self, Category, Change};
 use crate::db::{forget_old_secrets, NOW_SQL};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{IfMatch, Tagged};
@@ -122,10 +125,16 @@ pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Tagge
     Ok(Tagged::ok(proxy))
 }
 
+/// A proxy as the trail keeps it: as the API answers it (no password, only whether one is set).
+fn document(proxy: &ProxyResource) -> Value {
+    serde_json::to_value(proxy).unwrap_or(Value::Null)
+}
+
 /// 201 with the stored resource (clients read `Links.Self` from it) and a Location header.
 pub async fn create(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     JsonBody(mut proxy): JsonBody<ProxyResource>,
 ) -> ApiResult<Tagged<ProxyResource>> {
     let secrets = state.db.secrets().clone();
@@ -148,6 +157,15 @@ pub async fn create(
             )?;
             let id = ids::format(PROXIES, tx.last_insert_rowid());
             let created = find(&tx, space, &id)?;
+            let mut after = document(&created);
+            let (mut none, has_password) = (json!({"Password": {}}), created.password.as_ref().is_some_and(|p| p.has_value));
+            if has_password {
+                audit::secret_changed(&mut none, &mut after, "Password");
+            }
+            audit::record(&tx, &caller, space, Change {
+                category: Category::Created, id: &id, name: &created.name,
+                before: None, after: Some(after), related: vec![],
+            })?;
             tx.commit()?;
             Ok(created)
         })
@@ -160,6 +178,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     if_match: IfMatch,
     JsonBody(mut proxy): JsonBody<ProxyResource>,
 ) -> ApiResult<Tagged<ProxyResource>> {
@@ -186,6 +205,16 @@ pub async fn update(
                 SecretChange::Set(p) => tx.execute("UPDATE proxies SET password = ?2 WHERE seq = ?1", params![seq, secrets.seal(&p)])?,
             };
             let updated = find(&tx, space, scope.id())?;
+            let (mut before, mut after) = (document(&existing), document(&updated));
+            let had = existing.password.as_ref().is_some_and(|p| p.has_value);
+            // Removing a password that was not there changes nothing.
+            if changed > 0 && (had || updated.password.as_ref().is_some_and(|p| p.has_value)) {
+                audit::secret_changed(&mut before, &mut after, "Password");
+            }
+            audit::record(&tx, &caller, space, Change {
+                category: Category::Modified, id: scope.id(), name: &updated.name,
+                before: Some(before), after: Some(after), related: vec![],
+            })?;
             tx.commit()?;
             if changed > 0 {
                 forget_old_secrets(c);
@@ -202,6 +231,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     state
@@ -239,6 +269,11 @@ pub async fn delete(
                 return Err(ApiError::in_use(message, users));
             }
             tx.execute("DELETE FROM proxies WHERE seq = ?1", [seq])?;
+            let id = existing.id.clone().unwrap_or_default();
+            audit::record(&tx, &caller, space, Change {
+                category: Category::Deleted, id: &id, name: &existing.name,
+                before: Some(document(&existing)), after: None, related: vec![],
+            })?;
             tx.commit()?;
             forget_old_secrets(c);
             Ok(())

@@ -5,7 +5,6 @@
 
 use api_model::permissions::Permission::TaskCreate;
 
-use crate::access::Caller;
 use api_model::{
     ActivityElement, ActivityLogElement, TaskDetailsResource, TaskProgress, TaskResource,
 };
@@ -18,12 +17,15 @@ use axum::Json;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Value};
 
+use crate::access::Caller;
+use crate::audit::Category;
 use crate::db::NOW_SQL;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{JsonBody, Scope};
 use crate::ids::{self, PROXIES, SPACES, TASKS};
 use crate::reach;
 use crate::routes::fleet::{of_id, TARGETS, WORKERS_FLEET};
+use crate::routes::machines;
 use crate::routes::proxy_test::saved_proxy;
 use crate::routes::spaces::space_seq;
 use crate::state::AppState;
@@ -139,6 +141,7 @@ pub async fn create(
         .unwrap_or("Manual health check")
         .to_owned();
     let stored_arguments = arguments.to_string();
+    let runner = caller.clone();
     let (task, seq, space, machines) = state
         .db
         .write(move |c| {
@@ -165,7 +168,7 @@ pub async fn create(
             Ok((task, seq, space, machines))
         })
         .await?;
-    tokio::spawn(run(state, seq, space, machines));
+    tokio::spawn(run(state, seq, space, machines, runner));
     Ok((StatusCode::CREATED, Json(task)))
 }
 
@@ -252,7 +255,7 @@ fn chosen(
     Ok(machines)
 }
 
-async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
+async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>, caller: Caller) {
     let started = state
         .db
         .write(move |c| {
@@ -284,7 +287,7 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
     let checks: Vec<_> = machines
         .into_iter()
         .map(|m| {
-            let state = state.clone();
+            let (state, caller) = (state.clone(), caller.clone());
             let via = match &m.proxy {
                 None => Ok(None),
                 Some(id) => proxies[id].clone().map(Some).ok_or_else(|| {
@@ -293,7 +296,7 @@ async fn run(state: AppState, seq: i64, space: i64, machines: Vec<ToCheck>) {
             };
             tokio::spawn(async move {
                 let _turn = state.checks.acquire().await;
-                check(&state, m, via).await
+                check(&state, m, via, caller, space).await
             })
         })
         .collect();
@@ -340,6 +343,8 @@ async fn check(
     state: &AppState,
     m: ToCheck,
     via: Result<Option<Arc<reach::Proxy>>, String>,
+    caller: Caller,
+    space: i64,
 ) -> ActivityElement {
     let style = m.endpoint["CommunicationStyle"]
         .as_str()
@@ -374,10 +379,34 @@ async fn check(
     let _ = state
         .db
         .write(move |c| {
-            c.execute(
+            let tx = c.transaction()?;
+            let fleet = if table == TARGETS.table.name {
+                &TARGETS
+            } else {
+                &WORKERS_FLEET
+            };
+            let id = ids::format(fleet.table.prefix, seq);
+            let before = machines::find(fleet, &tx, space, &id)?;
+            tx.execute(
                 &format!("UPDATE {table} SET health = ?2, status_summary = ?3 WHERE seq = ?1"),
                 params![seq, h, s],
             )?;
+            // A new health is an event (MachineHealthy, MachineUnavailable, …), as on Octopus;
+            // the same health again is not.
+            if before["HealthStatus"] != h {
+                let after = machines::find(fleet, &tx, space, &id)?;
+                let category = Category::Health(h);
+                machines::record(
+                    fleet,
+                    &tx,
+                    &caller,
+                    space,
+                    category,
+                    Some(&before),
+                    Some(&after),
+                )?;
+            }
+            tx.commit()?;
             Ok(())
         })
         .await;

@@ -10,6 +10,8 @@ use axum::Json;
 use rusqlite::{params, Connection, Row};
 use serde_json::{json, Value};
 
+use crate::access::Caller;
+use crate::audit::{self, Category};
 use crate::error::{ApiError, ApiResult};
 use crate::etag::{IfMatch, Tagged};
 use crate::extract::{JsonBody, Scope};
@@ -130,6 +132,7 @@ pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Tagge
 pub async fn create(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Tagged<Value>> {
     let created = state
@@ -144,6 +147,7 @@ pub async fn create(
                 params![space, name, name_key(&name), body.to_string()],
             )?;
             let created = find(&tx, space, &ids::format(WORKER_POOLS, tx.last_insert_rowid()))?;
+            audit::record_document(&tx, &caller, space, Category::Created, None, Some(&created), vec![])?;
             tx.commit()?;
             Ok(created)
         })
@@ -158,6 +162,7 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     if_match: IfMatch,
     JsonBody(body): JsonBody<Value>,
 ) -> ApiResult<Tagged<Value>> {
@@ -166,7 +171,8 @@ pub async fn update(
         .write(move |c| {
             let tx = c.transaction()?;
             let space = space_seq(&tx, &scope.space_id)?;
-            if_match.check(&find(&tx, space, scope.id())?, POOL_TABLE.noun)?;
+            let stored = find(&tx, space, scope.id())?;
+            if_match.check(&stored, POOL_TABLE.noun)?;
             let seq = ids::parse(WORKER_POOLS, scope.id());
             let (name, body) = check(&tx, space, body, seq)?;
             tx.execute(
@@ -174,6 +180,15 @@ pub async fn update(
                 params![seq, name, name_key(&name), body.to_string()],
             )?;
             let updated = find(&tx, space, scope.id())?;
+            audit::record_document(
+                &tx,
+                &caller,
+                space,
+                Category::Modified,
+                Some(&stored),
+                Some(&updated),
+                vec![],
+            )?;
             tx.commit()?;
             Ok(updated)
         })
@@ -185,6 +200,7 @@ pub async fn update(
 pub async fn delete(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     state
@@ -222,6 +238,7 @@ pub async fn delete(
                 ));
             }
             tx.execute("DELETE FROM worker_pools WHERE seq = ?1", [seq])?;
+            audit::record_document(&tx, &caller, space, Category::Deleted, Some(&pool), None, vec![])?;
             tx.commit()?;
             Ok(())
         })

@@ -1,0 +1,182 @@
+//! `GET /api/{spaceId}/events` (newest first, paged, filtered as Octopus filters them),
+//! `GET /api/{spaceId}/events/{id}` and `GET /api/events/documenttypes`: the audit trail
+//! (`crate::audit` writes it). Events cannot be written or changed through the API.
+
+use api_model::ResourceCollection;
+use axum::extract::{RawQuery, State};
+use axum::Json;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde_json::{json, Value};
+
+use crate::audit::{DOCUMENT_TYPES, EVENTS};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Scope;
+use crate::filter::{select_page, Filter};
+use crate::ids::{self, SPACES};
+use crate::links;
+use crate::paging::{envelope, ListQuery};
+use crate::routes::spaces::space_seq;
+use crate::state::AppState;
+
+/// The list's own parameters.
+pub const EVENT_FILTERS: &[&str] = &[
+    "regarding",
+    "regardingAny",
+    "documentTypes",
+    "eventCategories",
+    "users",
+    "from",
+    "to",
+    "excludeDifference",
+];
+
+const COLUMNS: &str = "seq, occurred, body";
+
+fn from_row(
+    space_id: &str,
+    exclude_difference: bool,
+) -> impl Fn(&Row) -> rusqlite::Result<Value> + '_ {
+    move |row| {
+        let id = ids::format(EVENTS, row.get(0)?);
+        let body: String = row.get(2)?;
+        let mut event: Value = serde_json::from_str(&body).unwrap_or_else(|_| json!({}));
+        event["Id"] = json!(id);
+        event["Occurred"] = json!(row.get::<_, String>(1)?);
+        event["Links"] = json!({"Self": links::item(space_id, "events", &id)});
+        if exclude_difference {
+            event["ChangeDetails"]["Differences"] = Value::Null;
+        }
+        Ok(event)
+    }
+}
+
+/// A `from`/`to` value as the stored times are written (UTC), or 400.
+fn instant(c: &Connection, name: &str, value: &str) -> ApiResult<String> {
+    let parsed: Option<String> = c
+        .query_row(
+            "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', ?1)",
+            [value.trim()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    parsed.ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "The {name} parameter must be a date and time in ISO 8601 (e.g. 2026-12-05T09:00:00+00:00), not \"{value}\"."
+        ))
+    })
+}
+
+fn filter(c: &Connection, space: i64, q: &ListQuery) -> ApiResult<Filter> {
+    let texts = |name: &str| {
+        q.list_param(name)
+            .into_iter()
+            .map(SqlValue::from)
+            .collect::<Vec<_>>()
+    };
+    let mut f = Filter::default()
+        .eq("space_seq", space)
+        .any_of("category", texts("eventCategories"))
+        .any_of("document_type", texts("documentTypes"))
+        .any_of("user_id", texts("users"))
+        // Any of these documents: by index, the documents' events.
+        .matching(
+            "seq IN (SELECT event_seq FROM event_documents WHERE document_id IN {})",
+            texts("regardingAny"),
+        );
+    if !q.ids.is_empty() {
+        let wanted = q.ids.iter().filter_map(|id| ids::parse(EVENTS, id));
+        f = f.any_of("seq", wanted.map(SqlValue::from).collect());
+    }
+    // All of these documents.
+    let all = texts("regarding");
+    if !all.is_empty() {
+        let n = all.len();
+        f = f.matching(
+            &format!(
+                "seq IN (SELECT event_seq FROM event_documents WHERE document_id IN {{}}
+                 GROUP BY event_seq HAVING COUNT(DISTINCT document_id) = {n})"
+            ),
+            all,
+        );
+    }
+    for (name, op) in [("from", ">="), ("to", "<=")] {
+        if let Some(value) = q.list_param(name).first() {
+            f = f.eq_op("occurred", op, instant(c, name, value)?);
+        }
+    }
+    Ok(f)
+}
+
+fn exclude_difference(q: &ListQuery) -> ApiResult<bool> {
+    match q.list_param("excludeDifference").first() {
+        None => Ok(false),
+        Some(v) => v.parse::<bool>().map_err(|_| {
+            ApiError::bad_request(format!(
+                "The excludeDifference parameter must be true or false, not \"{v}\"."
+            ))
+        }),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    scope: Scope,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<ResourceCollection<Value>>> {
+    let q = ListQuery::parse(raw.as_deref(), EVENT_FILTERS)?;
+    let exclude = exclude_difference(&q)?;
+    let page = state
+        .db
+        .read(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let space_id = ids::format(SPACES, space);
+            let f = filter(c, space, &q)?;
+            let (total, items) = select_page(
+                c,
+                "events",
+                COLUMNS,
+                "seq DESC",
+                &f,
+                &q,
+                from_row(&space_id, exclude),
+            )?;
+            let path = links::collection(&space_id, "events");
+            let template = links::list_template(&space_id, "events", links::EVENT_FILTERS);
+            Ok(envelope("Event", &path, &template, &q, total, items))
+        })
+        .await?;
+    Ok(Json(page))
+}
+
+pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+    let event = state
+        .db
+        .read(move |c| {
+            let space = space_seq(c, &scope.space_id)?;
+            let space_id = ids::format(SPACES, space);
+            let seq = ids::parse(EVENTS, scope.id());
+            c.query_row(
+                &format!("SELECT {COLUMNS} FROM events WHERE seq = ?1 AND space_seq = ?2"),
+                rusqlite::params![seq, space],
+                from_row(&space_id, false),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                ApiError::not_found(format!("There is no event with the id \"{}\".", scope.id()))
+            })
+        })
+        .await?;
+    Ok(Json(event))
+}
+
+/// `[{Id, Name}]`: the kinds of document the trail has events about.
+pub async fn document_types() -> Json<Vec<Value>> {
+    Json(
+        DOCUMENT_TYPES
+            .iter()
+            .map(|(id, name, _)| json!({"Id": id, "Name": name}))
+            .collect(),
+    )
+}
