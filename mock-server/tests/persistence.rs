@@ -493,5 +493,45 @@ async fn no_acknowledged_write_is_lost_to_kill_9() {
         lost.len(),
         acknowledged.len()
     );
+    // Each change and its event are one transaction: after the kill, every stored proxy has
+    // its Created event and every Created event its proxy, none more, none less.
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        async move {
+            http.get(path)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let proxies = get(format!("{}/api/proxies/all", again.base)).await;
+    let mut stored_ids: Vec<String> = proxies
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Id"].as_str().unwrap().to_owned())
+        .collect();
+    let events = get(format!(
+        "{}/api/events?eventCategories=Created&documentTypes=Proxies&take=100000&excludeDifference=true",
+        again.base
+    ))
+    .await;
+    let mut created: Vec<String> = events["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["RelatedDocumentIds"][0].as_str().unwrap().to_owned())
+        .collect();
+    stored_ids.sort();
+    created.sort();
+    assert_eq!(stored_ids.len(), stored.len());
+    assert_eq!(
+        created, stored_ids,
+        "every change has its event and no event is without its change"
+    );
     sigterm_and_wait(again);
 }
