@@ -200,6 +200,14 @@ pub fn grant(db: &str, username: &str, grant: &Grant) -> Result<(), String> {
         .map_err(|e| e.body.error_message)?
 }
 
+/// Removes the audit trail's events from before `before` (ISO 8601) in the database at `db`;
+/// returns how many.
+pub fn prune_events(db: &str, before: &str) -> Result<usize, String> {
+    let db = db::Db::open(db)?;
+    db.with_conn(|c| Ok(audit::prune(c, before)))
+        .map_err(|e| e.body.error_message)?
+}
+
 /// API answers above this size are compressed (br or gzip, as the client asks); smaller ones
 /// gain less than the two headers it adds. The console's first screen asks for a few answers
 /// of about 1 KB (`/api`, the spaces): brotli makes them 40% of that.

@@ -69,6 +69,21 @@ enum Command {
     /// Users, their API keys and roles (works while a server runs on the same database).
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit trail (works while a server runs on the same database).
+    #[command(subcommand)]
+    Events(EventsCommand),
+}
+
+#[derive(Subcommand)]
+enum EventsCommand {
+    /// Remove the events that occurred before a date, e.g. `--before 2026-01-01`.
+    Prune {
+        #[arg(long)]
+        db: String,
+        /// A date or date and time in ISO 8601 (UTC unless it says otherwise).
+        #[arg(long)]
+        before: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -159,14 +174,17 @@ fn api_key(args: &Args) -> Result<Option<String>, String> {
 
 fn main() {
     let args = Args::parse();
-    if let Some(Command::User(command)) = args.command {
-        if let Err(e) = user(command) {
-            eprintln!("mock-server: {e}");
-            std::process::exit(2);
+    let outcome = match args.command {
+        None => return run(args),
+        Some(Command::User(command)) => user(command),
+        Some(Command::Events(EventsCommand::Prune { db, before })) => {
+            mock_server::prune_events(&db, &before).map(|n| eprintln!("removed {n} events"))
         }
-        return;
+    };
+    if let Err(e) = outcome {
+        eprintln!("mock-server: {e}");
+        std::process::exit(2);
     }
-    run(args);
 }
 
 #[tokio::main]

@@ -352,3 +352,34 @@ async fn the_trail_filters_and_pages_as_octopus_does() {
         StatusCode::NOT_FOUND,
     );
 }
+
+#[tokio::test]
+async fn old_events_can_be_pruned_while_the_server_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trail.db").to_str().unwrap().to_owned();
+    let api = start_with(mock_server::Config {
+        db: db.clone(),
+        ..config(Seed::None)
+    })
+    .await;
+    api.create_proxy("Old", "old.example.com").await;
+    api.create_proxy("Older", "older.example.com").await;
+    assert_eq!(total(&api).await, 2);
+    assert_eq!(mock_server::prune_events(&db, "2000-01-01").unwrap(), 0);
+    assert!(mock_server::prune_events(&db, "last year")
+        .unwrap_err()
+        .contains("ISO 8601"));
+    assert_eq!(
+        mock_server::prune_events(&db, "2999-01-01T00:00:00Z").unwrap(),
+        2
+    );
+    assert_eq!(total(&api).await, 0);
+    assert_eq!(
+        api.get(&format!("{EVENTS}?regardingAny=Proxies-1,Proxies-2"))
+            .await
+            .json()["TotalResults"],
+        0,
+        "what they were about went with them"
+    );
+    assert_eq!(api.proxy_count().await, 2, "the proxies stay");
+}
