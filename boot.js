@@ -47,6 +47,15 @@
       });
       return space + '/' + collection + '?' + params;
     };
+    // An item's first page of history, as src/api/urls.rs asks for it.
+    var history = function (id) {
+      var params = new URLSearchParams();
+      params.append('regarding', id);
+      params.append('documentTypes', id.replace(/-[^-]*$/, ''));
+      params.append('skip', 0);
+      params.append('take', 10);
+      return space + '/events?' + params;
+    };
     // A fleet's screens name its groups: environments for targets, worker pools for workers.
     var targets = screen[2] === 'machines';
     var names = [targets ? 'environments' : 'workerpools', 'proxies']
@@ -66,14 +75,15 @@
         urls.push(list(screen[2], filters));
       }
     } else if (screen[2] !== 'proxies') {
-      urls = urls.concat(names, space + '/accounts/all', space + '/' + screen[2] + '/' + screen[3]);
+      urls = urls.concat(names, space + '/accounts/all', space + '/' + screen[2] + '/' + screen[3],
+        history(screen[3]));
     } else if (!screen[3]) {
       urls.push(list('proxies', []));
       // The usage counts: by the server (for the ids of the page: the app asks), or from every
       // machine of the space.
       byServer = function (ext) { return ext.usage ? [] : machinesAll; };
     } else {
-      urls.push(space + '/proxies/' + screen[3]);
+      urls.push(space + '/proxies/' + screen[3], history(screen[3]));
       byServer = function (ext) {
         return !ext.filter ? machinesAll : ['machines', 'workers'].map(function (c) {
           return space + '/' + c + '?skip=0&take=' + all + '&proxyIds=' + screen[3];

@@ -3,6 +3,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::{ApiKeyDialog, Deferred, SpaceLayout};
+use crate::pages::audit::AuditList;
 use crate::pages::machines::{TargetList, TargetPage, WorkerList, WorkerPage};
 use crate::pages::proxies::{ProxyList, ProxyPage};
 use crate::pages::NotFound;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("infrastructure/machines/:id") view=TargetPage/>
                     <Route path=path!("infrastructure/workers") view=WorkerList/>
                     <Route path=path!("infrastructure/workers/:id") view=WorkerPage/>
+                    <Route path=path!("infrastructure/audit") view=AuditList/>
                 </ParentRoute>
             </Routes>
             <Deferred><ApiKeyDialog/></Deferred>

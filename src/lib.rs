@@ -3,6 +3,7 @@
 
 pub mod api;
 mod app;
+pub mod changes;
 pub mod components;
 pub mod fleet;
 pub mod forms;

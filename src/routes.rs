@@ -17,6 +17,13 @@ fn enc(raw: &str) -> String {
     crate::api::urls::segment(raw)
 }
 
+pub fn audit(space: &str) -> String {
+    format!("{BASE}/{}/infrastructure/audit", enc(space))
+}
+
+/// The audit list's filters in its address, in order.
+pub const AUDIT_FILTERS: [&str; 5] = ["type", "change", "user", "when", "item"];
+
 pub fn proxies(space: &str) -> String {
     format!("{BASE}/{}/infrastructure/proxies", enc(space))
 }

@@ -19,18 +19,22 @@ use std::process::Command;
 /// server's screen needs): 364,276 after. Issue 25 (session 12) made the console read the
 /// person's permissions (users/me and their permission set, typed as the server writes them) and
 /// show each screen as that person may use it (Add, Delete, selection, Check health, Test hidden;
-/// forms read-only with why; a 403 in words): 380,127 after. The margin (about 1%) covers the JS
+/// forms read-only with why; a 403 in words): 380,127 after. Issue 26 (session 12) added the
+/// audit trail's screens (a History panel on each proxy and machine page, the Audit list, a
+/// change's words field by field): 421,738 after; session 12's note names where to trim it. The
+/// margin (about 1%) covers the JS
 /// minifier, which orders hoisted constants differently from build to build. The README's "The
 /// download" has the steps.
-const BUDGET_GZIP_BYTES: usize = 375 * 1024;
+const BUDGET_GZIP_BYTES: usize = 416 * 1024;
 
 /// The brotli twins of the five files the first load asks for (index.html, the glue, boot.js,
 /// the CSS, the wasm): 270,016 bytes after issue 22 (236,552 before), 285,094 after issue 23,
-/// 297,041 after issue 25 (permissions: the wasm 275,196 → 285,247), plus about 1%. With the
-/// first screen's API answers, the icon and the headers, the first load is about 305,000 bytes on
-/// the wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000, a trade issues 22, 23 and
-/// 25 asked for.
-const BUDGET_BROTLI_BYTES: usize = 300_000;
+/// 297,041 after issue 25 (permissions: the wasm 275,196 → 285,247), 330,015 after issue 26's
+/// History and Audit screens (the wasm 285,247 → 317,999), plus about 1%. With the
+/// first screen's API answers, the icon and the headers, the first load is about 340,000 bytes on
+/// the wire (`scripts/bench`, BENCHMARKS.md): over issue 10's 250,000, a trade issues 22, 23, 25
+/// and 26 asked for.
+const BUDGET_BROTLI_BYTES: usize = 333_000;
 
 /// Size after `gzip -9`, the same measure the build prints and the README states.
 fn gzip_len(path: &Path) -> usize {

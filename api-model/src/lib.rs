@@ -3,6 +3,7 @@
 
 mod collection;
 mod error;
+mod event;
 mod extensions;
 mod links;
 mod machine;
@@ -17,6 +18,7 @@ pub mod validation;
 
 pub use collection::ResourceCollection;
 pub use error::ErrorBody;
+pub use event::{ChangeDetails, EventResource, MessageReference, PatchOperation};
 pub use extensions::{
     ChangedMachine, ProxyChange, ProxyChangeResult, ProxyTestRequest, ProxyTestResult, ProxyUsage,
     Stage,

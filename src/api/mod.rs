@@ -27,6 +27,39 @@ use serde_json::Value;
 
 use crate::fleet::Fleet;
 
+/// A page of a document's audit trail, newest first: its own events (a proxy's trail also holds
+/// the events of machines moved to or from it, which their own pages show).
+pub async fn history(
+    space: String,
+    id: String,
+    skip: u32,
+    take: u32,
+) -> Result<ResourceCollection<api_model::EventResource>, ApiError> {
+    client::get(&urls::history(&space, &id, skip, take)).await
+}
+
+/// A page of the space's audit trail.
+pub async fn events(
+    space: String,
+    query: ListQuery,
+) -> Result<ResourceCollection<api_model::EventResource>, ApiError> {
+    client::get(&urls::events(&space, &query)).await
+}
+
+/// Which of these documents were deleted (one request for them all).
+pub async fn deleted(space: String, ids: Vec<String>) -> Result<Vec<String>, ApiError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let page: ResourceCollection<api_model::EventResource> =
+        client::get(&urls::deleted(&space, &ids)).await?;
+    Ok(page
+        .items
+        .iter()
+        .filter_map(|e| Some(e.item()?.0))
+        .collect())
+}
+
 /// Every space (id and name), sorted by name.
 pub async fn spaces() -> Result<Vec<Named>, ApiError> {
     let page: ResourceCollection<SpaceResource> = client::get(&urls::spaces()).await?;

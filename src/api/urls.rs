@@ -30,6 +30,38 @@ pub fn root() -> String {
     "/api".into()
 }
 
+/// A document's own audit trail (its document type is its id's prefix: `Proxies-3` is one of
+/// `Proxies`), newest first, a page of `take` from `skip`.
+pub fn history(space: &str, id: &str, skip: u32, take: u32) -> String {
+    let document_type = id.rsplit_once('-').map_or(id, |(kind, _)| kind);
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("regarding", id)
+        .append_pair("documentTypes", document_type)
+        .append_pair("skip", &skip.to_string())
+        .append_pair("take", &take.to_string());
+    format!("/api/{}/events?{}", segment(space), query.finish())
+}
+
+/// A page of the space's audit trail, filtered.
+pub fn events(space: &str, q: &ListQuery) -> String {
+    let mut q = q.clone();
+    q.partial_name = None;
+    list_page(&format!("/api/{}/events", segment(space)), &q)
+}
+
+/// Which of these documents were deleted: their Deleted events.
+pub fn deleted(space: &str, ids: &[String]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("regardingAny", &ids.join(","))
+        .append_pair("eventCategories", "Deleted")
+        .append_pair("excludeDifference", "true")
+        .append_pair("skip", "0")
+        .append_pair("take", &ids.len().to_string());
+    format!("/api/{}/events?{}", segment(space), query.finish())
+}
+
 /// Who the API key belongs to.
 pub fn current_user() -> String {
     "/api/users/me".into()

@@ -1,3 +1,4 @@
+use api_model::permissions::Permission::EventView;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
@@ -104,6 +105,10 @@ pub fn SpaceLayout() -> impl IntoView {
                     <li><a href=move || routes::machines(&space.get()) aria-current=current(routes::machines)>"Deployment Targets"</a></li>
                     <li><a href=move || routes::workers(&space.get()) aria-current=current(routes::workers)>"Workers"</a></li>
                     <li><a href=move || routes::proxies(&space.get()) aria-current=current(routes::proxies)>"Proxies"</a></li>
+                    // The audit trail needs EventView: not offered to a role without it.
+                    {move || session.may(EventView, &space.get()).then(|| view! {
+                        <li><a href=move || routes::audit(&space.get()) aria-current=current(routes::audit)>"Audit"</a></li>
+                    })}
                 </ul>
             </nav>
             <main class="content" id="main" tabindex="-1">

@@ -108,11 +108,12 @@ pub struct Filter {
 pub struct ListSpec {
     pub title: &'static str,
     pub add_label: &'static str,
-    /// What the Add button needs.
-    pub add_needs: Permission,
+    /// What the Add button needs; none: the list has no Add (the audit trail).
+    pub add_needs: Option<Permission>,
     /// The list's address in a space; the Add button goes to `{list}/new`.
     pub list: fn(&str) -> String,
-    pub search_id: &'static str,
+    /// The name search's element id; none: the list has no name search.
+    pub search_id: Option<&'static str>,
     pub search_label: &'static str,
     pub filters: &'static [Filter],
     pub table_label: &'static str,
@@ -319,7 +320,7 @@ pub fn ListPage(
                     .is_some_and(|f| session.may(f.permissions.edit, &space))
         })
     });
-    let may_add = move || session.may(spec.add_needs, &space.get());
+    let may_add = move || spec.add_needs.is_some_and(|p| session.may(p, &space.get()));
     let bulk_bar = spec.bulk.as_ref().map(|b| {
         let count = move || selected.with(Vec::len);
         let may_run = move || session.may(b.needs, &space.get());
@@ -346,12 +347,14 @@ pub fn ListPage(
         </PageHead>
         {children.map(|c| c())}
         <div class="toolbar">
-            <div class="field">
-                <label for=spec.search_id>{spec.search_label}</label>
-                <input id=spec.search_id type="search" placeholder="Search by name" autocomplete="off"
-                    prop:value=move || state.with(|s| s.search.clone())
-                    on:input:target=move |ev| { search_for(ev.target().value()); }/>
-            </div>
+            {spec.search_id.map(|id| view! {
+                <div class="field">
+                    <label for=id>{spec.search_label}</label>
+                    <input id=id type="search" placeholder="Search by name" autocomplete="off"
+                        prop:value=move || state.with(|s| s.search.clone())
+                        on:input:target=move |ev| { search_for(ev.target().value()); }/>
+                </div>
+            })}
             {move || choices.with(|all| spec.filters.iter().enumerate().map(|(i, f)| {
                 let options = std::iter::once((String::new(), f.all.to_owned()))
                     .chain(all.get(i).cloned().unwrap_or_default())

@@ -1,5 +1,6 @@
 //! Screens, one folder per area.
 
+pub mod audit;
 pub mod machines;
 mod not_found;
 pub mod proxies;

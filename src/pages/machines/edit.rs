@@ -10,8 +10,8 @@ use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, LeaveGuard, OptionGroup,
-    PageHead, ReadOnlyNote, SelectField, TextField,
+    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, History, LeaveGuard,
+    OptionGroup, PageHead, ReadOnlyNote, SelectField, TextField,
 };
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{differences, style_label, text, TargetDraft};
@@ -103,7 +103,8 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
             view! {
                 <PageHead title=title area=fleet.title list=list.clone()
                     note=note.unwrap_or_default()/>
-                <TargetForm fleet=fleet space=space here=here original=machine start=start names=names reload=reload/>
+                <TargetForm fleet=fleet space=space.clone() here=here original=machine start=start names=names.clone() reload=reload/>
+                {(id != "new").then(|| view! { <History space=space id=id names=names.proxies/> })}
             }
             .into_any()
         },

@@ -23,9 +23,9 @@ const BULK: Bulk = Bulk {
 static TARGET_LIST: ListSpec = ListSpec {
     title: "Deployment Targets",
     add_label: "Add deployment target",
-    add_needs: TARGETS.permissions.create,
+    add_needs: Some(TARGETS.permissions.create),
     list: routes::machines,
-    search_id: "target-search",
+    search_id: Some("target-search"),
     search_label: "Name",
     filters: &[
         Filter { key: routes::MACHINE_FILTERS[0], label: "Environment", param: "environmentIds", all: "All environments" },
@@ -47,9 +47,9 @@ static TARGET_LIST: ListSpec = ListSpec {
 static WORKER_LIST: ListSpec = ListSpec {
     title: "Workers",
     add_label: "Add worker",
-    add_needs: WORKERS.permissions.create,
+    add_needs: Some(WORKERS.permissions.create),
     list: routes::workers,
-    search_id: "worker-search",
+    search_id: Some("worker-search"),
     search_label: "Name",
     filters: &[
         Filter { key: routes::WORKER_FILTERS[0], label: "Worker pool", param: "workerPoolIds", all: "All worker pools" },

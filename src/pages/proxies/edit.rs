@@ -11,8 +11,8 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, LeaveGuard, PageHead,
-    ReadOnlyNote, TextField,
+    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, History, LeaveGuard,
+    PageHead, ReadOnlyNote, TextField,
 };
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
@@ -96,7 +96,8 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
                 </PageHead>
                 <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()
                     editable=editable read_only=read_only_words("proxies", "change them", ProxyEdit)/>
-                <UsedBy space=space users=users/>
+                <UsedBy space=space.clone() users=users/>
+                <History space=space id=id.get_untracked()/>
             }
             .into_any()
         },

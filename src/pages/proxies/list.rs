@@ -13,9 +13,9 @@ use crate::routes;
 static SPEC: ListSpec = ListSpec {
     title: "Proxies",
     add_label: "Add proxy",
-    add_needs: Permission::ProxyCreate,
+    add_needs: Some(Permission::ProxyCreate),
     list: routes::proxies,
-    search_id: "proxy-search",
+    search_id: Some("proxy-search"),
     search_label: "Name",
     filters: &[],
     table_label: "Proxies",
