@@ -137,8 +137,11 @@ async fn the_audit_list_filters_by_user_and_change_and_keeps_a_deleted_proxys_hi
         .wait_for_text("table tbody a", "Short-lived was deleted (see its history)")
         .await;
     assert!(!link.is_empty());
-    b.click_text("table tbody a", "Proxy Short-lived was deleted (see its history)")
-        .await;
+    b.click_text(
+        "table tbody a",
+        "Proxy Short-lived was deleted (see its history)",
+    )
+    .await;
     b.wait_for_url("the item's history", |u| u.contains(&format!("item={id}")))
         .await;
     b.wait_for_text("table tbody", "Short-lived was created")
