@@ -47,7 +47,13 @@ fn op(o: &str, p: &str) -> (String, String) {
 
 #[tokio::test]
 async fn each_change_to_a_proxy_is_one_event_with_its_differences_and_no_secret() {
-    let api = start_with(config(Seed::None)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("trail.db").to_str().unwrap().to_owned();
+    let api = start_with(mock_server::Config {
+        db: db.clone(),
+        ..config(Seed::None)
+    })
+    .await;
     let n = total(&api).await;
     let created = api.create_proxy("Squid", "squid.example.com").await;
     let id = created["Id"].as_str().unwrap().to_owned();
@@ -109,9 +115,23 @@ async fn each_change_to_a_proxy_is_one_event_with_its_differences_and_no_secret(
         got.sort();
         assert_eq!(got, expected, "{change}: {}", event["ChangeDetails"]);
         assert_eq!(event["ChangeDetails"]["DocumentContext"]["Id"], id);
-        // The hash says that it changed and nothing else.
+        // The hash says that it changed and nothing else: neither the password nor its sealed
+        // form as the database keeps it.
         let text = event.to_string();
         assert!(!text.contains("secret"), "{text}");
+        let sealed: Option<String> = rusqlite::Connection::open(&db)
+            .unwrap()
+            .query_row(
+                "SELECT password FROM proxies WHERE name = ?1",
+                [proxy["Name"].as_str().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if let Some(sealed) = sealed {
+            let all = api.get(&format!("{EVENTS}?take=1000")).await.text;
+            assert!(!all.contains(&sealed), "the sealed password is in an event");
+            assert!(!all.contains(&sealed[sealed.len() - 20..]));
+        }
     }
     // Kept as it is: no password difference at all.
     let n = total(&api).await;

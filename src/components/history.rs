@@ -1,6 +1,8 @@
 use api_model::permissions::Permission::EventView;
 use leptos::prelude::*;
 
+use api_model::{EventResource, ResourceCollection};
+
 use crate::api::{self, ApiError, Named};
 use crate::changes::{describe, when_and_who};
 use crate::state::Session;
@@ -8,34 +10,52 @@ use crate::state::Session;
 /// Changes shown at a time.
 const PAGE: u32 = 10;
 
-/// A document's audit trail on its page: each change newest first, who and when, and what
-/// changed field by field in the form's words. Not shown to a person whose role lacks
-/// EventView; paged with Newer and Older.
+/// A document's audit trail, loaded by the page that shows it as soon as the page opens (beside
+/// its own data, not after it): one page of changes from `skip`. `None` while the person's role
+/// lacks EventView (or the page is a new item's).
+#[derive(Clone, Copy)]
+pub struct HistoryPage {
+    page: LocalResource<Option<Result<ResourceCollection<EventResource>, ApiError>>>,
+    skip: RwSignal<u32>,
+}
+
+impl HistoryPage {
+    pub fn new(space: Memo<String>, id: Memo<String>) -> Self {
+        let session = Session::expect();
+        let skip = RwSignal::new(0u32);
+        let page = LocalResource::new(move || {
+            session.version.track();
+            let (space, id, skip) = (space.get(), id.get(), skip.get());
+            let wanted = id != "new" && session.may(EventView, &space);
+            async move {
+                match wanted {
+                    true => Some(api::history(space, id, skip, PAGE).await),
+                    false => None,
+                }
+            }
+        });
+        Self { page, skip }
+    }
+}
+
+/// The history on an item's page: each change newest first, who and when, and what changed
+/// field by field in the form's words; paged with Newer and Older. Not shown to a person whose
+/// role lacks EventView.
 #[component]
 pub fn History(
-    space: String,
-    id: String,
+    history: HistoryPage,
     /// Names for the ids a change may mention (the space's proxies).
     #[prop(optional)]
     names: Vec<Named>,
 ) -> impl IntoView {
-    let session = Session::expect();
-    let skip = RwSignal::new(0u32);
-    let may = {
-        let space = space.clone();
-        move || session.may(EventView, &space)
-    };
-    let page = LocalResource::new(move || {
-        session.version.track();
-        let (space, id, skip) = (space.clone(), id.clone(), skip.get());
-        async move { session.check(api::history(space, id, skip, PAGE).await) }
-    });
+    let HistoryPage { page, skip } = history;
     let names = StoredValue::new(names);
     let name_of = move |id: &str| names.with_value(|n| api::Lookups::name_of(n, id));
+    let may = move || page.with(|p| matches!(p, Some(Some(_))));
     move || {
         may().then(|| {
-            let body = move || match page.get() {
-                None => view! { <p class="muted" aria-busy="true">"Loading the history…"</p> }.into_any(),
+            let body = move || match page.get().flatten() {
+                None => ().into_any(),
                 Some(Err(ApiError::Forbidden { .. })) => ().into_any(),
                 Some(Err(e)) => view! { <p class="field-error" role="alert">{format!("The history could not be loaded. {e}")}</p> }.into_any(),
                 Some(Ok(p)) if p.items.is_empty() => view! { <p>"No changes recorded."</p> }.into_any(),

@@ -26,7 +26,7 @@ pub use conflict_dialog::ConflictDialog;
 pub use deferred::Deferred;
 pub use error_panel::ErrorPanel;
 pub use field::{FormActions, FormProblems, OptionGroup, SelectField, TextField};
-pub use history::History;
+pub use history::{History, HistoryPage};
 pub use layout::SpaceLayout;
 pub use leave_guard::LeaveGuard;
 pub use loaded::loaded;

@@ -10,8 +10,8 @@ use crate::api::{self, ApiError, Lookups, Machine, Named, Tagged};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, History, LeaveGuard,
-    OptionGroup, PageHead, ReadOnlyNote, SelectField, TextField,
+    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, History, HistoryPage,
+    LeaveGuard, OptionGroup, PageHead, ReadOnlyNote, SelectField, TextField,
 };
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{differences, style_label, text, TargetDraft};
@@ -60,6 +60,11 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
         }
     });
     let reload = Callback::new(move |()| data.refetch());
+    // Asked together with the machine, not after it.
+    let history = HistoryPage::new(
+        Memo::new(move |_| key.get().0),
+        Memo::new(move |_| key.get().1),
+    );
     let detours = Detours::expect();
     // Back from "Add a proxy": the proxy just added, to choose.
     let added = use_query_map().with_untracked(|q| q.get("proxy"));
@@ -104,7 +109,7 @@ fn MachinePage(fleet: &'static Fleet) -> impl IntoView {
                 <PageHead title=title area=fleet.title list=list.clone()
                     note=note.unwrap_or_default()/>
                 <TargetForm fleet=fleet space=space.clone() here=here original=machine start=start names=names.clone() reload=reload/>
-                {(id != "new").then(|| view! { <History space=space id=id names=names.proxies/> })}
+                <History history=history names=names.proxies/>
             }
             .into_any()
         },

@@ -11,8 +11,8 @@ use crate::api::{self, ApiError};
 use crate::components::error_panel::Missing;
 use crate::components::field::{focus_field, focus_soon, PROBLEMS_ID};
 use crate::components::{
-    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, History, LeaveGuard,
-    PageHead, ReadOnlyNote, TextField,
+    loaded, read_only_words, ConflictDialog, FormActions, FormProblems, History, HistoryPage,
+    LeaveGuard, PageHead, ReadOnlyNote, TextField,
 };
 use crate::forms::proxy::{differences, PasswordEdit, ProxyDraft};
 use crate::forms::{Difference, FormState};
@@ -60,6 +60,8 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
         async move { session.check(api::proxy_with_users(space, id).await) }
     });
     let reload = Callback::new(move |()| proxy.refetch());
+    // Asked together with the proxy, not after it.
+    let history = HistoryPage::new(space, id);
     let missing = Missing {
         title: "This proxy does not exist",
         text: "It may have been deleted, or the address is mistyped.",
@@ -97,7 +99,7 @@ fn EditProxy(id: Memo<String>) -> impl IntoView {
                 <ProxyForm space=space.clone() original=Some(p) reload=reload back=None address=users.address.clone()
                     editable=editable read_only=read_only_words("proxies", "change them", ProxyEdit)/>
                 <UsedBy space=space.clone() users=users/>
-                <History space=space id=id.get_untracked()/>
+                <History history=history/>
             }
             .into_any()
         },
