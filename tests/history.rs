@@ -149,3 +149,27 @@ async fn the_audit_list_filters_by_user_and_change_and_keeps_a_deleted_proxys_hi
     b.screenshot("").await;
     b.finish().await;
 }
+
+#[tokio::test]
+async fn history_and_audit_work_on_the_documented_octopus_api_alone() {
+    let b = Browser::start_with(
+        "history-octopus",
+        Seed::Demo,
+        None,
+        mock_server::ApiMode::Octopus,
+    )
+    .await;
+    let mut squid = b.api_get("/api/Spaces-1/proxies/Proxies-1").await;
+    squid["Port"] = 8080.into();
+    let (status, _) = b
+        .api(Method::PUT, "/api/Spaces-1/proxies/Proxies-1", Some(squid))
+        .await;
+    assert_eq!(status, 200);
+    b.open(PROXY).await;
+    b.wait_for_text("[data-testid=history]", "Port: 3128 \u{2192} 8080")
+        .await;
+    b.open("/app/Spaces-1/infrastructure/audit").await;
+    b.wait_for_text("table tbody", "Proxy Squid in the DMZ was modified")
+        .await;
+    b.finish().await;
+}
