@@ -110,13 +110,7 @@ fn value_words(field: &str, value: Option<&Value>, name_of: &dyn Fn(&str) -> Str
 
 /// "2026-12-05 17:30 UTC by admin" for an event.
 pub fn when_and_who(event: &EventResource) -> String {
-    let on = event.occurred.trim();
-    let when = match (on.get(..10), on.get(11..16)) {
-        (Some(day), Some(time)) if on.ends_with('Z') || on.ends_with("+00:00") => {
-            format!("{day} {time} UTC")
-        }
-        _ => on.to_owned(),
-    };
+    let when = crate::routes::api_time(&event.occurred);
     match event.username.trim() {
         "" => when,
         who => format!("{when} by {who}"),

@@ -152,15 +152,21 @@ pub fn document_title(item: Option<&str>, area: &str) -> String {
     }
 }
 
+/// "2026-11-24 10:03 UTC" from the API's ISO time in UTC (`Z` or `+00:00`); another offset is
+/// shown as given.
+pub fn api_time(on: &str) -> String {
+    let on = on.trim();
+    let utc = on.ends_with('Z') || on.ends_with("+00:00");
+    match (on.get(..10), on.get(11..16)) {
+        (Some(day), Some(time)) if utc => format!("{day} {time} UTC"),
+        _ => on.to_owned(),
+    }
+}
+
 /// "Last modified 2026-11-24 10:03 UTC by admin" from the API's ISO time (UTC, `Z` or
 /// `+00:00`); another offset is shown as given. Nothing when the API sent no time.
 pub fn last_modified(on: Option<&str>, by: Option<&str>) -> Option<String> {
-    let on = on?.trim();
-    let utc = on.ends_with('Z') || on.ends_with("+00:00");
-    let when = match (on.get(..10), on.get(11..16)) {
-        (Some(day), Some(time)) if utc => format!("{day} {time} UTC"),
-        _ => on.to_owned(),
-    };
+    let when = api_time(on?);
     Some(match by.map(str::trim).filter(|b| !b.is_empty()) {
         Some(by) => format!("Last modified {when} by {by}"),
         None => format!("Last modified {when}"),

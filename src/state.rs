@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use api_model::permissions::Permission;
+use api_model::UserPermissionSet;
 
 use crate::api::{self, Access, ApiError, Machine, Tagged};
 use crate::forms::target::TargetDraft;
@@ -82,27 +83,25 @@ impl Session {
     /// Whether to offer something that needs `permission` somewhere in `space`: not before the
     /// permissions are read, always when the server does not say (it decides then).
     pub fn may(self, permission: Permission, space: &str) -> bool {
-        self.access.with(|a| match a {
-            None => false,
-            Some(Access::Unknown) => true,
-            Some(Access::Known { permissions, .. }) => permissions.allows(permission, space),
-        })
+        self.allows(|p| p.allows(permission, space))
     }
 
     /// The same for one machine: to change it the permission must reach all its environments.
     pub fn may_all(self, permission: Permission, space: &str, environments: &[String]) -> bool {
-        self.access.with(|a| match a {
-            None => false,
-            Some(Access::Unknown) => true,
-            Some(Access::Known { permissions, .. }) => {
-                permissions.allows_all(permission, space, environments)
-            }
-        })
+        self.allows(|p| p.allows_all(permission, space, environments))
     }
 
     pub fn has_key(self) -> bool {
         self.version.track();
         api::api_key().is_some()
+    }
+
+    fn allows(self, check: impl Fn(&UserPermissionSet) -> bool) -> bool {
+        self.access.with(|a| match a {
+            None => false,
+            Some(Access::Unknown) => true,
+            Some(Access::Known(permissions)) => check(permissions),
+        })
     }
 }
 

@@ -133,10 +133,8 @@ async fn the_audit_list_filters_by_user_and_change_and_keeps_a_deleted_proxys_hi
     b.wait_for_url("the change filter", |u| u.contains("change=Deleted"))
         .await;
     gone_text(&b, "table tbody", "was created").await;
-    let link = b
-        .wait_for_text("table tbody a", "Short-lived was deleted (see its history)")
+    b.wait_for_text("table tbody a", "Short-lived was deleted (see its history)")
         .await;
-    assert!(!link.is_empty());
     b.click_text(
         "table tbody a",
         "Proxy Short-lived was deleted (see its history)",

@@ -225,6 +225,27 @@ pub enum Reach {
     Only(Vec<String>),
 }
 
+impl Reach {
+    /// Whether it reaches a document of these environments to see it: one of them is enough.
+    pub fn sees(&self, environments: &[String]) -> bool {
+        match self {
+            Reach::Nowhere => false,
+            Reach::Everywhere => true,
+            Reach::Only(only) => environments.iter().any(|e| only.contains(e)),
+        }
+    }
+
+    /// Whether it reaches a document of these environments to change it: every one of them,
+    /// so a Development manager does not change a machine that is also Production's.
+    pub fn changes(&self, environments: &[String]) -> bool {
+        match self {
+            Reach::Nowhere => false,
+            Reach::Everywhere => true,
+            Reach::Only(only) => environments.iter().all(|e| only.contains(e)),
+        }
+    }
+}
+
 impl UserPermissionSet {
     /// Adds a role's permissions in a space, restricted to `environments` where a permission
     /// can be (an empty list: not restricted).
@@ -274,33 +295,24 @@ impl UserPermissionSet {
         self.reach(permission, space_id) != Reach::Nowhere
     }
 
-    /// To see a document of these environments, one of them is enough.
+    /// To see a document of these environments ([`Reach::sees`]).
     pub fn allows_any(
         &self,
         permission: Permission,
         space_id: &str,
         environments: &[String],
     ) -> bool {
-        match self.reach(permission, space_id) {
-            Reach::Nowhere => false,
-            Reach::Everywhere => true,
-            Reach::Only(only) => environments.iter().any(|e| only.contains(e)),
-        }
+        self.reach(permission, space_id).sees(environments)
     }
 
-    /// To change one (or make it), the permission must reach every environment it is in: a
-    /// Development manager does not change a machine that is also Production's.
+    /// To change (or make) a document of these environments ([`Reach::changes`]).
     pub fn allows_all(
         &self,
         permission: Permission,
         space_id: &str,
         environments: &[String],
     ) -> bool {
-        match self.reach(permission, space_id) {
-            Reach::Nowhere => false,
-            Reach::Everywhere => true,
-            Reach::Only(only) => environments.iter().all(|e| only.contains(e)),
-        }
+        self.reach(permission, space_id).changes(environments)
     }
 }
 

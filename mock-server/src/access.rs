@@ -110,10 +110,8 @@ impl Caller {
 
     /// 403 unless the permission reaches somewhere in the space.
     pub fn require(&self, permission: Permission, space_id: &str) -> ApiResult<()> {
-        match self.reach(permission, space_id) {
-            Reach::Nowhere => Err(forbidden(permission)),
-            _ => Ok(()),
-        }
+        let reach = self.reach(permission, space_id);
+        allowed(reach != Reach::Nowhere, permission)
     }
 
     /// 403 unless the permission reaches one of these environments (to see a document).
@@ -123,11 +121,8 @@ impl Caller {
         space_id: &str,
         environments: &[String],
     ) -> ApiResult<()> {
-        match self.reach(permission, space_id) {
-            Reach::Everywhere => Ok(()),
-            Reach::Only(only) if environments.iter().any(|e| only.contains(e)) => Ok(()),
-            _ => Err(forbidden(permission)),
-        }
+        let reach = self.reach(permission, space_id);
+        allowed(reach.sees(environments), permission)
     }
 
     /// 403 unless the permission reaches every one of these environments (to change one).
@@ -137,11 +132,15 @@ impl Caller {
         space_id: &str,
         environments: &[String],
     ) -> ApiResult<()> {
-        match self.reach(permission, space_id) {
-            Reach::Everywhere => Ok(()),
-            Reach::Only(only) if environments.iter().all(|e| only.contains(e)) => Ok(()),
-            _ => Err(forbidden(permission)),
-        }
+        let reach = self.reach(permission, space_id);
+        allowed(reach.changes(environments), permission)
+    }
+}
+
+fn allowed(yes: bool, permission: Permission) -> ApiResult<()> {
+    match yes {
+        true => Ok(()),
+        false => Err(forbidden(permission)),
     }
 }
 

@@ -41,6 +41,26 @@ fn ops(event: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Runs a health check of one machine and waits (at most 20 s) for it to finish.
+async fn check_health(api: &Api, machine: &str) {
+    let task = api
+        .post(
+            "/api/Spaces-1/tasks",
+            json!({"Name": "Health", "Arguments": {"MachineIds": [machine]}}),
+        )
+        .await
+        .json();
+    let id = task["Id"].as_str().unwrap().to_owned();
+    for _ in 0..200 {
+        let state = api.get(&format!("/api/Spaces-1/tasks/{id}")).await.json();
+        if state["IsCompleted"] == true {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the health check {id} did not finish");
+}
+
 fn op(o: &str, p: &str) -> (String, String) {
     (o.to_owned(), p.to_owned())
 }
@@ -237,25 +257,7 @@ async fn machines_moved_in_bulk_and_health_outcomes_are_events_about_their_proxi
 
     // A health check: web-dev-01 (Healthy in the demo) cannot be reached here.
     let n = total(&api).await;
-    let task = api
-        .post(
-            "/api/Spaces-1/tasks",
-            json!({"Name": "Health", "Arguments": {"MachineIds": ["Machines-1"]}}),
-        )
-        .await
-        .json();
-    let task_id = task["Id"].as_str().unwrap().to_owned();
-    for _ in 0..200 {
-        if api
-            .get(&format!("/api/Spaces-1/tasks/{task_id}"))
-            .await
-            .json()["IsCompleted"]
-            == true
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    check_health(&api, "Machines-1").await;
     let event = one_more(&api, n).await;
     assert_eq!(event["Category"], "MachineUnavailable");
     assert_eq!(
@@ -264,25 +266,7 @@ async fn machines_moved_in_bulk_and_health_outcomes_are_events_about_their_proxi
     );
     assert!(ops(&event).contains(&op("replace", "/HealthStatus")));
     // The same outcome again is not a new event.
-    let again = api
-        .post(
-            "/api/Spaces-1/tasks",
-            json!({"Name": "Health", "Arguments": {"MachineIds": ["Machines-1"]}}),
-        )
-        .await
-        .json();
-    let again_id = again["Id"].as_str().unwrap().to_owned();
-    for _ in 0..200 {
-        if api
-            .get(&format!("/api/Spaces-1/tasks/{again_id}"))
-            .await
-            .json()["IsCompleted"]
-            == true
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    check_health(&api, "Machines-1").await;
     assert_eq!(total(&api).await, n + 1);
 }
 

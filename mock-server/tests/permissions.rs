@@ -21,27 +21,24 @@ const ADMIN_KEY: &str = "API-ADMINISTRATOR0000000000000";
 
 /// The API as the administrator (`served.api`) and users added to its database.
 async fn serve(seed: Seed) -> Served {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("perm.db").to_str().unwrap().to_owned();
-    let mut api = start_with(Config {
-        db: db.clone(),
-        api_key: Some(ADMIN_KEY.into()),
-        ..config(seed)
-    })
-    .await;
-    api.key = Some(ADMIN_KEY.into());
-    Served { api, db, _dir: dir }
+    serve_with(seed, Some(ADMIN_KEY)).await
 }
 
 /// A server with no key of its own, so open until a user's key exists.
 async fn serve_open(seed: Seed) -> Served {
+    serve_with(seed, None).await
+}
+
+async fn serve_with(seed: Seed, admin_key: Option<&str>) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("perm.db").to_str().unwrap().to_owned();
-    let api = start_with(Config {
+    let mut api = start_with(Config {
         db: db.clone(),
+        api_key: admin_key.map(str::to_owned),
         ..config(seed)
     })
     .await;
+    api.key = admin_key.map(str::to_owned);
     Served { api, db, _dir: dir }
 }
 
@@ -56,6 +53,14 @@ impl Served {
     fn as_key(&self, key: &str) -> Api {
         self.api.as_key(key)
     }
+}
+
+/// `mock-server` run with these arguments, as a person at a shell would.
+fn cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn grant(role: Role, environments: &[&str]) -> Grant {
@@ -586,22 +591,18 @@ async fn a_person_reads_who_they_are_and_their_own_permissions_only() {
 #[tokio::test]
 async fn the_command_line_adds_users_and_grants_while_the_server_runs() {
     let served = serve(Seed::Demo).await;
-    let bin = env!("CARGO_BIN_EXE_mock-server");
-    let out = std::process::Command::new(bin)
-        .args([
-            "user",
-            "add",
-            "--db",
-            &served.db,
-            "--name",
-            "Dana",
-            "--role",
-            "Environment Viewer",
-            "--space",
-            "Spaces-1",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "user",
+        "add",
+        "--db",
+        &served.db,
+        "--name",
+        "Dana",
+        "--role",
+        "Environment Viewer",
+        "--space",
+        "Spaces-1",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -622,23 +623,20 @@ async fn the_command_line_adds_users_and_grants_while_the_server_runs() {
             .await,
         StatusCode::FORBIDDEN,
     );
-    let out = std::process::Command::new(bin)
-        .args([
-            "user",
-            "grant",
-            "--db",
-            &served.db,
-            "--name",
-            "dana",
-            "--role",
-            "Environment Manager",
-            "--space",
-            "Spaces-1",
-            "--environments",
-            "Environments-1",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "user",
+        "grant",
+        "--db",
+        &served.db,
+        "--name",
+        "dana",
+        "--role",
+        "Environment Manager",
+        "--space",
+        "Spaces-1",
+        "--environments",
+        "Environments-1",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -652,35 +650,29 @@ async fn the_command_line_adds_users_and_grants_while_the_server_runs() {
         .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     // Bad input says what is wrong and adds nothing.
-    let out = std::process::Command::new(bin)
-        .args([
-            "user", "add", "--db", &served.db, "--name", "Eve", "--role", "Overlord", "--space",
-            "Spaces-1",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "user", "add", "--db", &served.db, "--name", "Eve", "--role", "Overlord", "--space",
+        "Spaces-1",
+    ]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("Space Manager"),
         "names the roles"
     );
-    let out = std::process::Command::new(bin)
-        .args([
-            "user",
-            "add",
-            "--db",
-            &served.db,
-            "--name",
-            "Eve",
-            "--role",
-            "Space Manager",
-            "--space",
-            "Spaces-1",
-            "--environments",
-            "Environments-99",
-        ])
-        .output()
-        .unwrap();
+    let out = cli(&[
+        "user",
+        "add",
+        "--db",
+        &served.db,
+        "--name",
+        "Eve",
+        "--role",
+        "Space Manager",
+        "--space",
+        "Spaces-1",
+        "--environments",
+        "Environments-99",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("Environments-99"));
     assert!(

@@ -17,10 +17,7 @@ pub enum Access {
     /// Not read (yet), or the server has no such routes: offer everything.
     #[default]
     Unknown,
-    Known {
-        user: Arc<UserResource>,
-        permissions: Arc<UserPermissionSet>,
-    },
+    Known(Arc<UserPermissionSet>),
 }
 
 type Reading = Shared<LocalBoxFuture<'static, Access>>;
@@ -49,10 +46,7 @@ async fn read() -> Access {
         let user: UserResource = client::get_shared(urls::current_user()).await?;
         let permissions: UserPermissionSet =
             client::get_shared(urls::permissions(&user.id)).await?;
-        Ok::<_, ApiError>(Access::Known {
-            user: Arc::new(user),
-            permissions: Arc::new(permissions),
-        })
+        Ok::<_, ApiError>(Access::Known(Arc::new(permissions)))
     };
     known.await.unwrap_or_default()
 }

@@ -253,11 +253,13 @@ async fn check_need(
         Need::AnyOf(ps) => ps,
     };
     // Refused only when none is held; the answer names the first.
-    let mut checks = permissions
+    let held = permissions
         .iter()
-        .map(|p| caller.require(*p, &scope.space_id));
-    match checks.clone().find(Result::is_ok).or_else(|| checks.next()) {
-        Some(Err(e)) => axum::response::IntoResponse::into_response(e),
+        .any(|p| caller.require(*p, &scope.space_id).is_ok());
+    match (held, permissions.first()) {
+        (false, Some(first)) => {
+            axum::response::IntoResponse::into_response(crate::access::forbidden(*first))
+        }
         _ => next.run(req).await,
     }
 }
