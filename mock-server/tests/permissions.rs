@@ -492,6 +492,78 @@ async fn without_the_viewer_grant_a_restricted_person_sees_only_their_environmen
 }
 
 #[tokio::test]
+async fn the_audit_trail_restricted_to_development_shows_development_and_unscoped_events_only() {
+    let served = serve(Seed::Demo).await;
+    let admin = &served.api;
+    let (dev, prod) = (
+        target_id(admin, "web-dev-01").await,
+        target_id(admin, "web-prod-01").await,
+    );
+    for id in [&dev, &prod] {
+        let path = format!("/api/Spaces-1/machines/{id}");
+        let mut machine = admin.get(&path).await.json();
+        machine["Roles"] = json!(["web", "audited"]);
+        assert_eq!(admin.put(&path, machine).await.status, StatusCode::OK);
+    }
+    admin
+        .create_proxy("Audited proxy", "audit.example.com")
+        .await;
+    let events = "/api/Spaces-1/events?take=1000";
+    let about = |page: &Value, id: &str| {
+        page["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["RelatedDocumentIds"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(id))
+            })
+            .map(|e| e["Id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let everything = admin.get(events).await.json();
+    let prod_events = about(&everything, &prod);
+    assert_eq!(prod_events.len(), 1, "{everything}");
+
+    // A Space Manager for Development only: EventView reaches Development.
+    let auditor = served.user("dev-auditor", Role::SpaceManager, &["Environments-1"]);
+    let seen = auditor.get(events).await.json();
+    assert_eq!(about(&seen, &dev).len(), 1, "{seen}");
+    assert!(about(&seen, &prod).is_empty(), "{seen}");
+    let proxy_events = seen["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            e["Category"] == "Created" && e["Message"].as_str().unwrap().contains("Audited proxy")
+        })
+        .count();
+    assert_eq!(
+        proxy_events, 1,
+        "a proxy's events are about no environment: {seen}"
+    );
+    assert_eq!(
+        seen["TotalResults"].as_u64().unwrap() + 1,
+        everything["TotalResults"].as_u64().unwrap()
+    );
+    let hidden = auditor
+        .get(&format!("/api/Spaces-1/events/{}", prod_events[0]))
+        .await;
+    assert_error(&hidden, StatusCode::FORBIDDEN);
+    assert!(hidden.message().ends_with("EventView"));
+    let dev_event = about(&seen, &dev)[0].clone();
+    assert_eq!(
+        auditor
+            .get(&format!("/api/Spaces-1/events/{dev_event}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
 async fn keys_are_needed_once_one_exists_and_are_stored_only_as_digests() {
     let served = serve_open(Seed::Demo).await;
     // No key anywhere: open, as the administrator.

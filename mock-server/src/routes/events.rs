@@ -2,6 +2,7 @@
 //! `GET /api/{spaceId}/events/{id}` and `GET /api/events/documenttypes`: the audit trail
 //! (`crate::audit` writes it). Events cannot be written or changed through the API.
 
+use api_model::permissions::{Permission, Reach};
 use api_model::ResourceCollection;
 use axum::extract::{RawQuery, State};
 use axum::Json;
@@ -9,11 +10,12 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde_json::{json, Value};
 
+use crate::access::Caller;
 use crate::audit::{DOCUMENT_TYPES, EVENTS};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::Scope;
 use crate::filter::{select_page, Filter};
-use crate::ids::{self, SPACES};
+use crate::ids::{self, ENVIRONMENTS, SPACES};
 use crate::links;
 use crate::paging::{envelope, ListQuery};
 use crate::routes::spaces::space_seq;
@@ -109,6 +111,38 @@ fn filter(c: &Connection, space: i64, q: &ListQuery) -> ApiResult<Filter> {
     Ok(f)
 }
 
+/// The events about none of the space's environments (a proxy's, a worker's).
+const ABOUT_NO_ENVIRONMENT: &str = "seq NOT IN (SELECT event_seq FROM event_documents
+     WHERE document_id >= 'Environments-' AND document_id < 'Environments.')";
+
+/// The events a person may see: with `EventView` restricted to environments, those about none
+/// of the environments or about one they reach (as they see a machine: one is enough).
+fn visible(caller: &Caller, space_id: &str, f: Filter) -> Filter {
+    match caller.reach(Permission::EventView, space_id) {
+        Reach::Only(environments) if environments.is_empty() => f.clause(ABOUT_NO_ENVIRONMENT),
+        Reach::Only(environments) => f.matching(
+            &format!(
+                "({ABOUT_NO_ENVIRONMENT} OR seq IN (SELECT event_seq FROM event_documents
+                  WHERE document_id IN {{}}))"
+            ),
+            environments.into_iter().map(SqlValue::from).collect(),
+        ),
+        _ => f,
+    }
+}
+
+/// The environments an event is about, from its related documents.
+fn environments_of(event: &Value) -> Vec<String> {
+    event["RelatedDocumentIds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter(|id| ids::parse(ENVIRONMENTS, id).is_some())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn exclude_difference(q: &ListQuery) -> ApiResult<bool> {
     match q.list_param("excludeDifference").first() {
         None => Ok(false),
@@ -123,6 +157,7 @@ fn exclude_difference(q: &ListQuery) -> ApiResult<bool> {
 pub async fn list(
     State(state): State<AppState>,
     scope: Scope,
+    caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<ResourceCollection<Value>>> {
     let q = ListQuery::parse(raw.as_deref(), EVENT_FILTERS)?;
@@ -132,7 +167,7 @@ pub async fn list(
         .read(move |c| {
             let space = space_seq(c, &scope.space_id)?;
             let space_id = ids::format(SPACES, space);
-            let f = filter(c, space, &q)?;
+            let f = visible(&caller, &space_id, filter(c, space, &q)?);
             let (total, items) = select_page(
                 c,
                 "events",
@@ -150,7 +185,12 @@ pub async fn list(
     Ok(Json(page))
 }
 
-pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<Value>> {
+pub async fn get(
+    State(state): State<AppState>,
+    scope: Scope,
+    caller: Caller,
+) -> ApiResult<Json<Value>> {
+    let space_id = scope.space_id.clone();
     let event = state
         .db
         .read(move |c| {
@@ -168,6 +208,10 @@ pub async fn get(State(state): State<AppState>, scope: Scope) -> ApiResult<Json<
             })
         })
         .await?;
+    let environments = environments_of(&event);
+    if !environments.is_empty() {
+        caller.require_any(Permission::EventView, &space_id, &environments)?;
+    }
     Ok(Json(event))
 }
 
