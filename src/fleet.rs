@@ -116,7 +116,7 @@ mod tests {
     fn workers_are_grouped_in_pools_and_have_no_kubernetes_style() {
         assert_eq!(
             (WORKERS.validate_groups)(&[]).as_deref(),
-            Some("Worker pools: choose at least one worker pool.")
+            Some("Worker pools are required: choose at least one.")
         );
         assert!((TARGETS.validate_groups)(&[])
             .unwrap()

@@ -22,7 +22,7 @@ pub fn audit(space: &str) -> String {
 }
 
 /// The audit list's filters in its address, in order.
-pub const AUDIT_FILTERS: [&str; 5] = ["type", "change", "user", "when", "item"];
+pub const AUDIT_FILTERS: [&str; 6] = ["type", "change", "user", "from", "to", "item"];
 
 pub fn proxies(space: &str) -> String {
     format!("{BASE}/{}/infrastructure/proxies", enc(space))
@@ -130,6 +130,28 @@ pub fn page_number(raw: Option<&str>) -> u32 {
         .unwrap_or(1)
 }
 
+/// A day in the address (`2026-12-05`, as a date input gives it) as (year, month, day); anything
+/// else, or a day that does not exist, is none.
+pub fn parse_day(raw: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = raw.trim().splitn(3, '-');
+    let mut number = |len: usize| {
+        let part = parts.next().filter(|p| p.len() == len)?;
+        part.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (year, month, day) = (number(4)?, number(2)?, number(2)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    (1..=days).contains(&day).then_some((year, month, day))
+}
+
 /// The last page of a list of `total` (page 1 when it is empty).
 pub fn last_page(total: i64) -> u32 {
     let pages = (total.max(0) as u64).div_ceil(PAGE_SIZE as u64);
@@ -181,6 +203,12 @@ pub fn count(n: i64, noun: (&str, &str)) -> String {
     }
 }
 
+/// "4 machines now connect through Squid", "1 target now connects directly".
+pub fn now_connect(n: usize, noun: (&str, &str), way: &str) -> String {
+    let verb = if n == 1 { "connects" } else { "connect" };
+    format!("{} now {verb} {way}", count(n as i64, noun))
+}
+
 /// "3 machines", "1 machine", or "Not used" (deployment targets and workers together).
 pub fn used_by(n: i64) -> String {
     match n {
@@ -191,6 +219,32 @@ pub fn used_by(n: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reads_a_day_as_date_inputs_write_it_and_nothing_else() {
+        assert_eq!(parse_day("2026-12-05"), Some((2026, 12, 5)));
+        assert_eq!(parse_day(" 2024-02-29 "), Some((2024, 2, 29)));
+        for bad in [
+            "",
+            "2026-12",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-12-00",
+            "26-12-05",
+            "2026-1-05",
+            "2026-12-5",
+            "2026-12-05T10:00",
+            "yesterday",
+            "+026-12-05",
+            "2026-12-0x",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+        assert_eq!(parse_day("2000-02-29"), Some((2000, 2, 29)));
+    }
+
     #[test]
     fn used_by_counts_in_words() {
         assert_eq!(super::used_by(0), "Not used");

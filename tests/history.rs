@@ -144,8 +144,45 @@ async fn the_audit_list_filters_by_user_and_change_and_keeps_a_deleted_proxys_hi
         .await;
     b.wait_for_text("table tbody", "Short-lived was created")
         .await;
+
+    // By day, in the person's time zone: nothing up to yesterday's end; today from and to.
+    let day = |back: i32| {
+        format!("const d = new Date(); d.setDate(d.getDate() - {back}); return d.toLocaleDateString('en-CA')")
+    };
+    let today = b.js(&day(0)).await.as_str().unwrap().to_owned();
+    let yesterday = b.js(&day(1)).await.as_str().unwrap().to_owned();
+    set_day(&b, "to", &yesterday).await;
+    b.wait_for_url("the To day", |u| u.contains(&format!("to={yesterday}")))
+        .await;
+    b.wait_for_text("[data-testid=empty]", "No changes match")
+        .await;
+    set_day(&b, "to", &today).await;
+    set_day(&b, "from", &today).await;
+    b.wait_for_url("both days", |u| {
+        u.contains(&format!("from={today}")) && u.contains(&format!("to={today}"))
+    })
+    .await;
+    b.wait_for_text("table tbody", "Short-lived was created")
+        .await;
     b.screenshot("").await;
+    // A day the address cannot mean is no filter, not an error.
+    b.open(&format!(
+        "/app/Spaces-1/infrastructure/audit?item={id}&from=2026-02-30&to=someday"
+    ))
+    .await;
+    b.wait_for_text("table tbody", "Short-lived was created")
+        .await;
     b.finish().await;
+}
+
+/// Chooses a day in a date filter as a person does (the input's change event).
+async fn set_day(b: &Browser, id: &str, day: &str) {
+    b.find(&format!("#{id}")).await;
+    b.js(&format!(
+        "const i = document.getElementById({id:?}); i.value = {day:?}; \
+         i.dispatchEvent(new Event('change', {{bubbles: true}}))"
+    ))
+    .await;
 }
 
 #[tokio::test]

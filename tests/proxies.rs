@@ -490,8 +490,12 @@ async fn a_used_proxy_names_its_machines_and_moves_them_before_it_is_deleted() {
     b.screenshot("dialog-used").await;
     b.click_text("dialog[open] button", "Move 5 machines and delete")
         .await;
-    b.wait_for_text("[data-testid=toast]", "Squid in the DMZ")
-        .await;
+    // The confirmation names the move as well as the delete.
+    b.wait_for_text(
+        "[data-testid=toast]",
+        "Proxy \u{201c}Squid in the DMZ\u{201d} deleted: 5 machines now connect through Sydney branch office.",
+    )
+    .await;
     b.wait_for_url("the list", |u| u == LIST).await;
     assert!(!b
         .proxy_names()

@@ -215,7 +215,8 @@ async fn read_a_new_tentacles_thumbprint_through_the_chosen_proxy() {
         .await;
     // No URL yet: its rule shows, and nothing is asked of the server.
     b.click("#discover").await;
-    b.wait_for_text("#target-url-error", "https://").await;
+    b.wait_for_text("#target-url-error", "URL is required.")
+        .await;
     b.fill(
         "#target-url",
         &format!("https://127.0.0.1:{}/", tentacle.port),
@@ -287,7 +288,10 @@ async fn check_health_through_squid_a_thumbprint_mismatch_ssh_and_direct() {
         .await;
     b.click("#check-health").await;
     let report = b
-        .wait_for_text("[data-testid=health-report]", "Health check: healthy")
+        .wait_for_text(
+            "[data-testid=health-report] [data-tone=passed]",
+            "Checked just now",
+        )
         .await;
     assert!(report.contains("proxy"), "each step is shown: {report}");
     b.wait_for_text("[data-testid=health-status]", "Healthy")
@@ -310,7 +314,10 @@ async fn check_health_through_squid_a_thumbprint_mismatch_ssh_and_direct() {
     b.wait_for_text("main h1", "wrong-certificate").await;
     b.click("#check-health").await;
     let report = b
-        .wait_for_text("[data-testid=health-report]", "Health check: unavailable")
+        .wait_for_text(
+            "[data-testid=health-report] [data-tone=failed]",
+            "Checked just now",
+        )
         .await;
     assert!(report.contains("Thumbprint mismatch"), "{report}");
     assert!(report.contains(&tentacle.thumbprint), "{report}");
@@ -322,8 +329,11 @@ async fn check_health_through_squid_a_thumbprint_mismatch_ssh_and_direct() {
         b.open(&format!("{MACHINES}/{id}")).await;
         b.wait_for_text("main h1", name).await;
         b.click("#check-health").await;
-        b.wait_for_text("[data-testid=health-report]", "Health check: healthy")
-            .await;
+        b.wait_for_text(
+            "[data-testid=health-report] [data-tone=passed]",
+            "Checked just now",
+        )
+        .await;
     }
     squid
         .access_log_with(&format!("CONNECT 127.0.0.1:{ssh}"))
@@ -387,7 +397,7 @@ async fn check_the_health_of_selected_targets_from_the_list() {
     let report = b
         .wait_for_text(
             "[data-testid=bulk-report]",
-            "Health check: 1 of 2 unavailable",
+            "1 of the 2 targets checked is unavailable.",
         )
         .await;
     assert!(

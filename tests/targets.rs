@@ -126,9 +126,13 @@ async fn add_a_listening_and_an_ssh_target_with_a_proxy() {
     b.click("button[type=submit]").await;
     b.wait_for_text("#target-name-error", "Name is required.")
         .await;
-    b.wait_for_text("#target-environments-error", "choose at least one")
+    b.wait_for_text(
+        "#target-environments-error",
+        "Environments are required: choose at least one.",
+    )
+    .await;
+    b.wait_for_text("#target-url-error", "URL is required.")
         .await;
-    b.wait_for_text("#target-url-error", "https://").await;
     assert_eq!(
         b.js("return document.activeElement.id").await,
         "target-name"
@@ -533,11 +537,31 @@ async fn a_kubernetes_targets_cluster_namespace_and_connection() {
         "https://aks.example.com:443/"
     );
     assert_eq!(b.value("#target-namespace").await, "apps");
-    // Its own rule on its field.
-    b.fill("#target-cluster-url", "http://aks").await;
-    b.click("button[type=submit]").await;
-    b.wait_for_text("#target-cluster-url-error", "Cluster URL must be")
+    // Its own rule on its field, in words that do not repeat the hint under it; focus goes to
+    // the field, as on every form.
+    b.fill("#target-cluster-url", "k8s-prod-west.example.com:6443")
         .await;
+    b.click("button[type=submit]").await;
+    let error = b
+        .wait_for_text(
+            "#target-cluster-url-error",
+            "Cluster URL must start with https://.",
+        )
+        .await;
+    let hint = b
+        .find("#target-cluster-url-hint")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !hint.contains(error.trim_end_matches('.')) && !error.contains("e.g."),
+        "{error} / {hint}"
+    );
+    assert_eq!(
+        b.js("return document.activeElement.id").await,
+        "target-cluster-url"
+    );
     b.fill("#target-cluster-url", "https://aks.example.com:6443/")
         .await;
     b.fill("#target-namespace", "web").await;

@@ -122,7 +122,7 @@ async fn add_an_ssh_worker_to_a_pool() {
     b.click("button[type=submit]").await;
     b.wait_for_text(
         "#target-pools-error",
-        "Worker pools: choose at least one worker pool.",
+        "Worker pools are required: choose at least one.",
     )
     .await;
     b.fill("#target-name", "worker-linux-03").await;
@@ -233,11 +233,18 @@ async fn change_the_connection_of_every_filtered_worker_across_pages() {
     // The first 20 by name, then how many more: a change of thousands stays readable.
     assert!(report.contains("dmz-01: was direct"), "{report}");
     assert!(report.contains("…and 17 more"), "{report}");
+    // That their health is from before the move, then the 20 and the line of how many more.
+    assert!(
+        report.contains("health was last checked on the old connection"),
+        "{report}"
+    );
     assert_eq!(
         b.js("return document.querySelectorAll('[data-testid=connect-report] li').length")
             .await,
-        21
+        22
     );
+    b.wait_for_text("#check-moved", "Check health of the 37 workers moved")
+        .await;
     // Every worker of the pool moved, on both pages; the other pool's were left alone.
     let all = b.api_get("/api/Spaces-1/workers/all").await;
     for w in all.as_array().unwrap() {

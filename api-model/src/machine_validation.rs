@@ -80,15 +80,27 @@ pub fn missing_account_message(id: &str) -> String {
 pub fn validate_environments(ids: &[String]) -> Option<String> {
     ids.iter()
         .all(|e| e.trim().is_empty())
-        .then(|| "Environments: choose at least one environment.".into())
+        .then(|| "Environments are required: choose at least one.".into())
+}
+
+/// An https:// address with a host, in words that add to the field's hint rather than repeat it.
+fn validate_https_address(label: &str, address: &str) -> Option<String> {
+    let address = address.trim();
+    let lower = address.to_ascii_lowercase();
+    if address.is_empty() {
+        Some(format!("{label} is required."))
+    } else if !lower.starts_with("https://") {
+        Some(format!("{label} must start with https://."))
+    } else if address["https://".len()..].trim_matches('/').is_empty() {
+        Some(format!("{label} must name a host after https://."))
+    } else {
+        None
+    }
 }
 
 /// A Listening Tentacle's address: https, with a host.
 pub fn validate_listening_url(uri: &str) -> Option<String> {
-    let rest = uri.trim().strip_prefix("https://").unwrap_or("");
-    rest.trim_matches('/')
-        .is_empty()
-        .then(|| "URL must be the Tentacle's https:// address, e.g. https://web01:10933/.".into())
+    validate_https_address("URL", uri)
 }
 
 pub fn validate_thumbprint(thumbprint: &str) -> Option<String> {
@@ -107,23 +119,19 @@ pub fn validate_account(account_id: &str) -> Option<String> {
     account_id
         .trim()
         .is_empty()
-        .then(|| "Account is required for an SSH target.".into())
+        .then(|| "Account is required: choose the account it signs in with.".into())
 }
 
 /// A Kubernetes API target's address: https, with a host.
 pub fn validate_cluster_url(url: &str) -> Option<String> {
-    let rest = url.trim().strip_prefix("https://").unwrap_or("");
-    rest.trim_matches('/').is_empty().then(|| {
-        "Cluster URL must be the cluster's https:// API address, e.g. https://k8s.example.com:6443/."
-            .into()
-    })
+    validate_https_address("Cluster URL", url)
 }
 
 /// A worker's pools: at least one.
 pub fn validate_worker_pools(ids: &[String]) -> Option<String> {
     ids.iter()
         .all(|p| p.trim().is_empty())
-        .then(|| "Worker pools: choose at least one worker pool.".into())
+        .then(|| "Worker pools are required: choose at least one.".into())
 }
 
 pub fn missing_worker_pool_message(id: &str) -> String {
@@ -237,7 +245,7 @@ mod tests {
         m.environment_ids = vec![];
         assert_eq!(
             validate_worker(&m),
-            ["Worker pools: choose at least one worker pool."]
+            ["Worker pools are required: choose at least one."]
         );
         m.worker_pool_ids = vec!["WorkerPools-1".into()];
         assert!(validate_worker(&m).is_empty());
@@ -263,10 +271,29 @@ mod tests {
             ..EndpointResource::default()
         };
         assert!(validate_machine(&machine(k8s(Some("https://k8s.example.com:6443/")))).is_empty());
-        for wrong in [None, Some(""), Some("http://k8s:6443"), Some("https://")] {
+        // Each says what is wrong without repeating the field's hint (the example address).
+        for (wrong, message) in [
+            (None, "Cluster URL is required."),
+            (Some(" "), "Cluster URL is required."),
+            (
+                Some("http://k8s:6443"),
+                "Cluster URL must start with https://.",
+            ),
+            (
+                Some("k8s-prod-west.example.com:6443"),
+                "Cluster URL must start with https://.",
+            ),
+            (
+                Some("https://"),
+                "Cluster URL must name a host after https://.",
+            ),
+            (
+                Some("https:///"),
+                "Cluster URL must name a host after https://.",
+            ),
+        ] {
             let errors = validate_machine(&machine(k8s(wrong)));
-            assert_eq!(errors.len(), 1, "{wrong:?}: {errors:?}");
-            assert!(errors[0].starts_with("Cluster URL must be"), "{errors:?}");
+            assert_eq!(errors, [message], "{wrong:?}");
         }
     }
 

@@ -132,8 +132,7 @@ pub fn validate_host(host: &str) -> Option<String> {
     } else if host.chars().any(char::is_whitespace) {
         "Host must not contain spaces.".into()
     } else if host.contains("://") {
-        "Host must not include a scheme such as http://; enter only the host name or IP address."
-            .into()
+        "Host must not include a scheme (http://): only the host name or IP address.".into()
     } else if host.parse::<Ipv6Addr>().is_ok() {
         return None;
     } else if host.contains('/') {

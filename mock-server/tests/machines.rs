@@ -297,7 +297,12 @@ async fn validation_rules() {
     rejected(&api, b, "already used").await;
     b = listening("no-env", None);
     b["EnvironmentIds"] = json!([]);
-    rejected(&api, b.clone(), "at least one environment").await;
+    rejected(
+        &api,
+        b.clone(),
+        "Environments are required: choose at least one.",
+    )
+    .await;
     b["EnvironmentIds"] = json!(["Environments-99"]);
     rejected(
         &api,
@@ -655,10 +660,10 @@ async fn a_kubernetes_target_needs_an_https_cluster_url_and_a_proxy_of_its_space
         .as_object_mut()
         .unwrap()
         .remove("ClusterUrl");
-    rejected(&api, no_url, "Cluster URL must be").await;
+    rejected(&api, no_url, "Cluster URL is required.").await;
     let mut http = kubernetes("k8s-http", None);
     http["Endpoint"]["ClusterUrl"] = json!("http://k8s.example.com/");
-    rejected(&api, http, "Cluster URL must be").await;
+    rejected(&api, http, "Cluster URL must start with https://.").await;
     rejected(
         &api,
         kubernetes("k8s-lost", Some("Proxies-404")),

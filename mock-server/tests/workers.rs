@@ -200,7 +200,7 @@ async fn workers_connect_like_targets_and_keep_what_they_are_sent() {
     refused(
         &api,
         listening("no-pool", &[], None),
-        "Worker pools: choose at least one worker pool.",
+        "Worker pools are required: choose at least one.",
     )
     .await;
     refused(

@@ -39,11 +39,21 @@ impl Report {
 }
 
 /// The live region a check reports into: always present, so that screen readers announce what
-/// appears in it.
+/// appears in it. Focus goes to it when a report appears (the console's rule: after an action,
+/// focus goes to its result), so it does not fall to the top of the page when the button that
+/// started the check is disabled while it runs.
 #[component]
 pub fn CheckReport(report: RwSignal<Option<Report>>, testid: &'static str) -> impl IntoView {
+    let region = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if report.with(Option::is_some) {
+            if let Some(el) = region.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+    });
     view! {
-        <div role="status" aria-live="polite" data-testid=testid>
+        <div role="status" aria-live="polite" data-testid=testid tabindex="-1" class="check-region" node_ref=region>
             {move || report.get().map(|r| {
                 let (class, tone) = match r.tone {
                     Tone::Running => ("check-report", "running"),

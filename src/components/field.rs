@@ -56,7 +56,9 @@ fn Messages(
 }
 
 /// A label, a text input, a hint and the input's error, wired for assistive technology: the
-/// input gets `aria-invalid` and `aria-describedby` pointing at the message.
+/// input gets `aria-invalid` and `aria-describedby` pointing at the message. A field checked
+/// when focus leaves it (`on_blur`) keeps a line free for its error: the error that appears as
+/// the person clicks elsewhere moves nothing under the pointer, so the click lands.
 #[component]
 pub fn TextField(
     name: &'static str,
@@ -71,7 +73,7 @@ pub fn TextField(
     #[prop(into, optional)] on_blur: Option<Callback<()>>,
 ) -> impl IntoView {
     view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+        <div class="field" class:error-space=on_blur.is_some() class:field-invalid=move || error.with(Option::is_some)>
             <label for=name>{label}</label>
             <input id=name type=input_type autocomplete=autocomplete inputmode=inputmode
                 prop:value=value

@@ -102,7 +102,7 @@ pub fn SpaceLayout() -> impl IntoView {
             <nav class="sidenav" aria-label="Main">
                 <p class="nav-section">"Infrastructure"</p>
                 <ul>
-                    <li><a href=move || routes::machines(&space.get()) aria-current=current(routes::machines)>"Deployment Targets"</a></li>
+                    <li><a href=move || routes::machines(&space.get()) aria-current=current(routes::machines)><span class="nav-long">"Deployment "</span>"Targets"</a></li>
                     <li><a href=move || routes::workers(&space.get()) aria-current=current(routes::workers)>"Workers"</a></li>
                     <li><a href=move || routes::proxies(&space.get()) aria-current=current(routes::proxies)>"Proxies"</a></li>
                     // The audit trail needs EventView: not offered to a role without it.

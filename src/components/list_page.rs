@@ -60,10 +60,18 @@ pub struct Table {
     pub total: i64,
     pub has_next: bool,
     pub filter_options: Vec<Vec<(String, String)>>,
-    /// Each row's id and name, in order (for selecting rows).
-    pub keys: Vec<(String, String)>,
-    /// The rows whose connection is set elsewhere (Polling Tentacles: on the Tentacle), by id.
-    pub set_elsewhere: Vec<String>,
+    /// Each row's key, in order (for selecting rows).
+    pub keys: Vec<RowKey>,
+}
+
+/// What the bulk actions know of a row: its id, its name, and how it connects now.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowKey {
+    pub id: String,
+    pub name: String,
+    /// As the Connection filter names it (Direct, or a proxy's id); none where the connection
+    /// is set elsewhere (a Polling Tentacle's, on the Tentacle).
+    pub connection: Option<String>,
 }
 
 /// Something to do with the rows a person selects (e.g. check their health): a button above
@@ -78,8 +86,8 @@ pub struct Bulk {
     pub more: Option<fn() -> AnyView>,
 }
 
-/// A page's rows (id and name) and the ids of those whose connection is set elsewhere.
-pub type Rows = (Vec<(String, String)>, Vec<String>);
+/// The keys of a page's rows, or of every matching row.
+pub type Rows = Vec<RowKey>;
 
 /// The selected rows of a list, for what its bulk bar offers.
 #[derive(Clone, Copy)]
@@ -96,13 +104,45 @@ pub struct Selection {
     pub reload: Callback<()>,
 }
 
-/// A filter: its key in the console's address, its label, the API parameter it sets, and the
-/// text of its "no filter" choice.
+/// A filter: its key in the console's address, its label, the API parameter it sets, and how
+/// it is chosen.
 pub struct Filter {
     pub key: &'static str,
     pub label: &'static str,
     pub param: &'static str,
-    pub all: &'static str,
+    pub kind: FilterKind,
+}
+
+pub enum FilterKind {
+    /// One of the choices the table loaded, or none: the text of that "no filter" choice.
+    Choice { all: &'static str },
+    /// A day (`YYYY-MM-DD` in the address; the list's `load` turns it into the API's instant).
+    Day,
+}
+
+impl Filter {
+    pub const fn choice(
+        key: &'static str,
+        label: &'static str,
+        param: &'static str,
+        all: &'static str,
+    ) -> Self {
+        Filter {
+            key,
+            label,
+            param,
+            kind: FilterKind::Choice { all },
+        }
+    }
+
+    pub const fn day(key: &'static str, label: &'static str, param: &'static str) -> Self {
+        Filter {
+            key,
+            label,
+            param,
+            kind: FilterKind::Day,
+        }
+    }
 }
 
 pub struct ListSpec {
@@ -269,8 +309,8 @@ pub fn ListPage(
         async move {
             match session.check(load.await) {
                 Ok(t) => {
-                    selected.try_set(t.keys.iter().map(|(id, _)| id.clone()).collect());
-                    matching.try_set(Some((t.keys, t.set_elsewhere)));
+                    selected.try_set(t.keys.iter().map(|k| k.id.clone()).collect());
+                    matching.try_set(Some(t.keys));
                     // The button is replaced by "Clear the selection": focus goes there.
                     focus_soon("clear-selection");
                 }
@@ -296,7 +336,7 @@ pub fn ListPage(
     });
     let rows = Memo::new(move |_| match (matching.get(), table.get()) {
         (Some(all), _) => all,
-        (None, Some(Ok(t))) => (t.keys, t.set_elsewhere),
+        (None, Some(Ok(t))) => t.keys,
         _ => Default::default(),
     });
     provide_context(Selection {
@@ -356,14 +396,23 @@ pub fn ListPage(
                 </div>
             })}
             {move || choices.with(|all| spec.filters.iter().enumerate().map(|(i, f)| {
-                let options = std::iter::once((String::new(), f.all.to_owned()))
-                    .chain(all.get(i).cloned().unwrap_or_default())
-                    .collect();
                 let go = go.clone();
-                view! {
-                    <SelectField name=f.key label=f.label options=options
-                        value=Signal::derive(move || state.with(|s| s.filters[i].clone()))
-                        on_change=Callback::new(move |v: String| go(&|s| s.filters[i] = v.clone(), false))/>
+                let value = Signal::derive(move || state.with(|s| s.filters[i].clone()));
+                let on_change = Callback::new(move |v: String| go(&|s| s.filters[i] = v.clone(), false));
+                match f.kind {
+                    FilterKind::Choice { all: none } => {
+                        let options = std::iter::once((String::new(), none.to_owned()))
+                            .chain(all.get(i).cloned().unwrap_or_default())
+                            .collect();
+                        view! { <SelectField name=f.key label=f.label options=options value=value on_change=on_change/> }.into_any()
+                    }
+                    FilterKind::Day => view! {
+                        <div class="field day">
+                            <label for=f.key>{f.label}</label>
+                            <input id=f.key type="date" prop:value=value
+                                on:change:target=move |ev| on_change.run(ev.target().value())/>
+                        </div>
+                    }.into_any(),
                 }
             }).collect_view())}
         </div>
@@ -388,7 +437,7 @@ pub fn ListPage(
             let selectable = selectable.get();
             // Rows without a key (a list that has none) can't be selected.
             let keys = t.keys.into_iter().chain(std::iter::repeat_with(Default::default));
-            let all_ids: Vec<String> = t.rows.iter().zip(keys.clone()).map(|(_, (id, _))| id).collect();
+            let all_ids: Vec<String> = t.rows.iter().zip(keys.clone()).map(|(_, k)| k.id).collect();
             let row_count = all_ids.len();
             let summary = routes::showing((s.page - 1) * PAGE_SIZE, t.rows.len(), t.total);
             // Every row of the page chosen, and more rows match on other pages: offer them all.
@@ -433,7 +482,7 @@ pub fn ListPage(
                             {spec.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
                         </tr></thead>
                         <tbody>
-                            {t.rows.into_iter().zip(keys).map(|(row, (id, name))| view! {
+                            {t.rows.into_iter().zip(keys).map(|(row, RowKey { id, name, .. })| view! {
                                 <tr>
                                 {selectable.then(|| {
                                     let (mine, toggled) = (id.clone(), id);

@@ -524,7 +524,7 @@ mod tests {
         assert_eq!(fields[0], MachineField::WorkerPools);
         assert_eq!(
             new.error(MachineField::WorkerPools).as_deref(),
-            Some("Worker pools: choose at least one worker pool.")
+            Some("Worker pools are required: choose at least one.")
         );
         assert_eq!(new.error(MachineField::Environments), None);
         let (placed, _) = place_server_errors::<MachineField>(&[

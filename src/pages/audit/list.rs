@@ -20,13 +20,6 @@ const CATEGORIES: &[(&str, &str)] = &[
     ("MachineHealthy", "Became healthy"),
     ("MachineUnavailable", "Became unavailable"),
 ];
-/// The periods offered, as days back from now.
-const PERIODS: &[(&str, &str)] = &[
-    ("1", "Last 24 hours"),
-    ("7", "Last 7 days"),
-    ("30", "Last 30 days"),
-];
-
 static AUDIT: ListSpec = ListSpec {
     title: "Audit",
     add_label: "",
@@ -35,36 +28,22 @@ static AUDIT: ListSpec = ListSpec {
     search_id: None,
     search_label: "",
     filters: &[
-        Filter {
-            key: routes::AUDIT_FILTERS[0],
-            label: "Item type",
-            param: "documentTypes",
-            all: "All items",
-        },
-        Filter {
-            key: routes::AUDIT_FILTERS[1],
-            label: "Change",
-            param: "eventCategories",
-            all: "Any change",
-        },
-        Filter {
-            key: routes::AUDIT_FILTERS[2],
-            label: "User",
-            param: "users",
-            all: "Anyone",
-        },
-        Filter {
-            key: routes::AUDIT_FILTERS[3],
-            label: "When",
-            param: "from",
-            all: "Any time",
-        },
-        Filter {
-            key: routes::AUDIT_FILTERS[4],
-            label: "Item",
-            param: "regarding",
-            all: "Any item",
-        },
+        Filter::choice(
+            routes::AUDIT_FILTERS[0],
+            "Item type",
+            "documentTypes",
+            "All items",
+        ),
+        Filter::choice(
+            routes::AUDIT_FILTERS[1],
+            "Change",
+            "eventCategories",
+            "Any change",
+        ),
+        Filter::choice(routes::AUDIT_FILTERS[2], "User", "users", "Anyone"),
+        Filter::day(routes::AUDIT_FILTERS[3], "From", "from"),
+        Filter::day(routes::AUDIT_FILTERS[4], "To", "to"),
+        Filter::choice(routes::AUDIT_FILTERS[5], "Item", "regarding", "Any item"),
     ],
     table_label: "Changes",
     columns: &["When and who", "What", "Changes"],
@@ -101,13 +80,14 @@ fn load(space: String, mut query: ListQuery) -> LoadTable {
                 .filters
                 .push(("documentTypes", "Proxies,Machines,Workers".into()));
         }
-        // "Last 7 days": from that many days before now.
+        // From the start of the first day to the end of the last, in the person's time zone.
         for (param, value) in query.filters.iter_mut() {
-            if *param == "from" && !value.is_empty() {
-                let days: f64 = value.parse().unwrap_or(0.0);
-                let from = js_sys::Date::new(&(js_sys::Date::now() - days * 86_400_000.0).into());
-                *value = String::from(from.to_iso_string());
-            }
+            let end = match *param {
+                "from" => false,
+                "to" => true,
+                _ => continue,
+            };
+            *value = routes::parse_day(value).map_or_else(String::new, |day| instant(day, end));
         }
         let chosen = |p: &str| {
             query
@@ -151,7 +131,8 @@ fn load(space: String, mut query: ListQuery) -> LoadTable {
                 pairs(TYPES),
                 pairs(CATEGORIES),
                 users,
-                pairs(PERIODS),
+                vec![],
+                vec![],
                 items,
             ],
             rows: page
@@ -182,6 +163,15 @@ fn load(space: String, mut query: ListQuery) -> LoadTable {
             ..Table::default()
         })
     })
+}
+
+/// The start (or the end: the next day's start, less a millisecond, whatever its length) of a
+/// local day, as the API's instant.
+fn instant((year, month, day): (u32, u32, u32), end: bool) -> String {
+    let day = day as i32 + i32::from(end);
+    let start = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day);
+    let at = start.get_time() - f64::from(u8::from(end));
+    String::from(js_sys::Date::new(&at.into()).to_iso_string())
 }
 
 /// The console's page for an item, by its id's kind.

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::api::{self, HealthCheck};
 use crate::components::field::focus_field;
 use crate::components::{list_page::BulkWork, CheckReport, Report, Tone};
+use crate::fleet::Fleet;
 use crate::forms::target::{health_label, TargetDraft};
 use crate::forms::FormState;
 use crate::state::Session;
@@ -84,9 +85,36 @@ fn running(check: &HealthCheck) -> Report {
     Report::new(Tone::Running, title, vec![])
 }
 
-/// The list's "Check health" for the selected targets: progress, then which could not be reached
-/// and why (the last line each one's check logged).
-pub fn check_health(space: String, ids: Vec<String>, report: RwSignal<Option<Report>>) -> BulkWork {
+/// The outcome of a check of several machines, in words: what was checked, how many of them are
+/// unavailable, and the Polling Tentacles that were not checked.
+pub fn health_summary(fleet: &Fleet, checked: usize, unavailable: usize, skipped: usize) -> String {
+    let (one, many) = fleet.short;
+    let mut text = match (checked, unavailable) {
+        (0, _) => format!("No {many} were checked."),
+        (1, 0) => format!("The {one} checked is healthy."),
+        (1, _) => format!("The {one} checked is unavailable."),
+        (n, 0) => format!("All {n} {many} checked are healthy."),
+        (n, 1) => format!("1 of the {n} {many} checked is unavailable."),
+        (n, u) => format!("{u} of the {n} {many} checked are unavailable."),
+    };
+    match skipped {
+        0 => {}
+        1 => text.push_str(" 1 Polling Tentacle was not checked: it is checked when it polls."),
+        n => text.push_str(&format!(
+            " {n} Polling Tentacles were not checked: they are checked when they poll."
+        )),
+    }
+    text
+}
+
+/// The list's "Check health" for the selected machines: progress, then which could not be
+/// reached and why (the last line each one's check logged).
+pub fn check_health(
+    fleet: &'static Fleet,
+    space: String,
+    ids: Vec<String>,
+    report: RwSignal<Option<Report>>,
+) -> BulkWork {
     let session = Session::expect();
     report.set(Some(Report::new(
         Tone::Running,
@@ -113,13 +141,7 @@ pub fn check_health(space: String, ids: Vec<String>, report: RwSignal<Option<Rep
                     .collect();
                 let skipped = c.machines.iter().filter(|m| m.status == "Skipped").count();
                 let checked = c.machines.len() - skipped;
-                let mut title = match failed.len() {
-                    0 => format!("Health check: {checked} checked, all healthy."),
-                    n => format!("Health check: {n} of {checked} unavailable."),
-                };
-                if skipped > 0 {
-                    title.push_str(&format!(" {skipped} Polling Tentacles were not checked: they are checked when they poll."));
-                }
+                let title = health_summary(fleet, checked, failed.len(), skipped);
                 let tone = if failed.is_empty() {
                     Tone::Passed
                 } else {
@@ -168,21 +190,14 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
                             "Skipped" => "Unknown",
                             _ => "Unavailable",
                         };
-                        let last = m.lines.last().cloned().unwrap_or_default();
-                        shown.try_set((health.to_owned(), last));
+                        // Health is said once: the status above, its reasons in the report.
+                        shown.try_set((health.to_owned(), String::new()));
                         let tone = if health == "Healthy" {
                             Tone::Passed
                         } else {
                             Tone::Failed
                         };
-                        Report::new(
-                            tone,
-                            format!(
-                                "Health check: {}.",
-                                health_label(health).to_ascii_lowercase()
-                            ),
-                            m.lines,
-                        )
+                        Report::new(tone, "Checked just now:", m.lines)
                     }
                     None => Report::new(Tone::Failed, c.error, vec![]),
                 },
@@ -203,5 +218,41 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
             <p class="field-hint">"The server reaches it with its saved settings (unsaved changes above are not used)."</p>
             <CheckReport report=report testid="health-report"/>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::health_summary;
+    use crate::fleet::{TARGETS, WORKERS};
+
+    #[test]
+    fn a_health_summary_counts_the_fleet_in_plain_words() {
+        assert_eq!(
+            health_summary(&WORKERS, 2, 2, 1),
+            "2 of the 2 workers checked are unavailable. 1 Polling Tentacle was not checked: \
+             it is checked when it polls."
+        );
+        assert_eq!(
+            health_summary(&TARGETS, 3, 1, 0),
+            "1 of the 3 targets checked is unavailable."
+        );
+        assert_eq!(
+            health_summary(&TARGETS, 3, 0, 0),
+            "All 3 targets checked are healthy."
+        );
+        assert_eq!(
+            health_summary(&TARGETS, 1, 0, 0),
+            "The target checked is healthy."
+        );
+        assert_eq!(
+            health_summary(&WORKERS, 1, 1, 0),
+            "The worker checked is unavailable."
+        );
+        assert_eq!(
+            health_summary(&TARGETS, 0, 0, 2),
+            "No targets were checked. 2 Polling Tentacles were not checked: they are checked \
+             when they poll."
+        );
     }
 }

@@ -2,15 +2,18 @@
 //! (all or nothing on a server with `machines/proxy`; else one by one, and the confirmation says
 //! so). Polling Tentacles are left out and said so: their proxy is set on the Tentacle.
 
+use api_model::permissions::Permission::TaskCreate;
 use api_model::ChangedMachine;
 use leptos::prelude::*;
 
+use super::checks::check_health;
 use crate::api::{self, ConnectionChange, Named};
 use crate::components::list_page::Selection;
 use crate::components::{CheckReport, ConfirmDialog, Deferred, Report, Tone};
 use crate::fleet::Fleet;
 use crate::fleet::TARGETS;
 use crate::forms::at_most;
+use crate::routes;
 use crate::state::Session;
 
 /// The proxy filter's choices (Direct, then the space's proxies) are what a connection can be.
@@ -19,6 +22,10 @@ const DIRECT: &str = api::DIRECT;
 
 /// What the confirmation of a change of many says on a server that changes them one by one.
 pub const ONE_BY_ONE: &str = "They are changed one at a time: if one cannot be changed, those not yet changed stay as they are, and the report says which changed.";
+
+/// Said after a change of connection: the Health column is from before it.
+pub const HEALTH_BEFORE_MOVE: &str =
+    "Their health was last checked on the old connection: check it again to see it on the new one.";
 
 /// "12 of 37 changed…" while a change goes one by one.
 pub fn progress_text(done: usize, total: usize) -> String {
@@ -47,7 +54,10 @@ pub fn change_report(
     match &change.failed {
         None => Report::new(
             Tone::Passed,
-            format!("{} now connect {way}.", fleet.count(change.changed.len())),
+            format!(
+                "{}.",
+                routes::now_connect(change.changed.len(), fleet.short, way)
+            ),
             at_most(lines, 20),
         ),
         Some((failed, e)) => {
@@ -68,6 +78,42 @@ pub fn change_report(
             )
         }
     }
+}
+
+/// What a change of connection does to the selected machines.
+#[derive(Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Those that change.
+    pub moving: Vec<Named>,
+    /// The names of those that already connect that way.
+    pub unchanged: Vec<String>,
+    /// The names of those whose connection is set elsewhere (Polling Tentacles).
+    pub set_elsewhere: Vec<String>,
+}
+
+/// The confirmation's words: what changes, then what is left as it is and why.
+pub fn summary_text(fleet: &Fleet, plan: &Plan, way: &str, all_or_none: bool) -> String {
+    let mut text = match plan.moving.len() {
+        0 => format!("No selected {} would change.", fleet.short.1),
+        n => format!("{} will connect {way}.", fleet.count(n)),
+    };
+    if !plan.unchanged.is_empty() {
+        let names = at_most(plan.unchanged.clone(), 10).join(", ");
+        text.push_str(&format!(
+            " Already connecting {way}, left as they are: {names}."
+        ));
+    }
+    if !plan.set_elsewhere.is_empty() {
+        let names = at_most(plan.set_elsewhere.clone(), 10).join(", ");
+        text.push_str(&format!(
+            " Skipped: {names} (a Polling Tentacle's proxy is set on the Tentacle)."
+        ));
+    }
+    if !all_or_none && !plan.moving.is_empty() {
+        text.push(' ');
+        text.push_str(ONE_BY_ONE);
+    }
+    text
 }
 
 pub fn change_connection() -> AnyView {
@@ -106,50 +152,51 @@ fn ChangeConnection() -> impl IntoView {
         id => format!("through {}", name_of(id)),
     };
     let progress = RwSignal::new(None::<(usize, usize)>);
-    // The selected targets that can change, and the names of those that cannot.
+    // The machines the last change moved, whose health may now differ.
+    let moved = RwSignal::new(Vec::<String>::new());
+    let check_moved = Action::new_local(move |(): &()| {
+        let ids = moved.get_untracked();
+        moved.set(vec![]);
+        let work = check_health(fleet, sel.space.get_untracked(), ids, report);
+        async move {
+            work.await;
+            // The Health column shows what the check found.
+            sel.reload.run(());
+        }
+    });
+    let may_check = move || session.may(TaskCreate, &sel.space.get());
+    // The selected machines that change; the names of those already connected that way; and
+    // of those whose connection is set elsewhere.
     let plan = move || {
         let chosen = sel.selected.get();
-        sel.rows.with(|(rows, elsewhere)| {
-            let (fixed, movable): (Vec<_>, Vec<_>) =
-                chosen.into_iter().partition(|id| elsewhere.contains(id));
-            let named = |ids: Vec<String>| {
-                ids.into_iter()
-                    .map(|id| {
-                        let name = rows.iter().find(|(r, _)| *r == id).map(|(_, n)| n.clone());
-                        Named {
-                            name: name.unwrap_or_else(|| id.clone()),
-                            id,
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            };
-            let skipped = named(fixed).into_iter().map(|n| n.name).collect::<Vec<_>>();
-            (named(movable), skipped)
+        let to = to.get();
+        sel.rows.with(|rows| {
+            let mut plan = Plan::default();
+            for id in chosen {
+                let key = rows.iter().find(|k| k.id == id);
+                let name = key.map_or_else(|| id.clone(), |k| k.name.clone());
+                match key.map(|k| k.connection.as_deref()) {
+                    Some(None) => plan.set_elsewhere.push(name),
+                    Some(Some(now)) if now == to => plan.unchanged.push(name),
+                    _ => plan.moving.push(Named { id, name }),
+                }
+            }
+            plan
         })
     };
     let summary = move || {
-        let (movable, skipped) = plan();
+        let plan = plan();
         let way = to.with(|to| way(to));
-        let mut text = format!("{} will connect {way}.", fleet.count(movable.len()));
-        if !skipped.is_empty() {
-            text.push_str(&format!(
-                " Skipped: {} (a Polling Tentacle's proxy is set on the Tentacle).",
-                at_most(skipped, 10).join(", ")
-            ));
-        }
-        if !api::all_or_none() {
-            text.push(' ');
-            text.push_str(ONE_BY_ONE);
-        }
-        text
+        summary_text(fleet, &plan, &way, api::all_or_none())
     };
     let change = Action::new_local(move |(): &()| {
-        let (machines, _) = plan();
+        let machines = plan().moving;
         let total = machines.len();
         let proxy = Some(to.get_untracked()).filter(|p| p != DIRECT);
         let space = sel.space.get_untracked();
         let way = to.with_untracked(|to| way(to));
         progress.set(None);
+        moved.set(vec![]);
         async move {
             let step = |done| {
                 progress.try_set(Some((done, total)));
@@ -166,7 +213,12 @@ fn ChangeConnection() -> impl IntoView {
                     sel.selected.try_set(left.map(|m| m.id.clone()).collect());
                     // What changed shows in the table, after a failure too.
                     sel.reload.run(());
-                    change_report(fleet, &change, &way, name_of)
+                    moved.try_set(change.changed.iter().map(|m| m.id.clone()).collect());
+                    let mut report = change_report(fleet, &change, &way, name_of);
+                    if !change.changed.is_empty() {
+                        report.lines.insert(0, HEALTH_BEFORE_MOVE.to_owned());
+                    }
+                    report
                 }
                 Err(e) => Report::error(&e),
             };
@@ -190,8 +242,8 @@ fn ChangeConnection() -> impl IntoView {
         </button>
         // Closed until asked for: built after the first screen.
         <Deferred>
-        <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", fleet.count(plan().0.len())))
-            confirm_label=Signal::derive(move || if plan().0.is_empty() { String::new() } else { "Change connection".into() })
+        <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", fleet.count(plan().moving.len())))
+            confirm_label=Signal::derive(move || if plan().moving.is_empty() { String::new() } else { "Change connection".into() })
             busy=change.pending() on_confirm=move |_| { change.dispatch_local(()); } on_cancel=move |_| open.set(false)>
             <p data-testid="connect-summary">{summary}</p>
             <p class="field-hint" role="status" data-testid="connect-progress">
@@ -200,5 +252,54 @@ fn ChangeConnection() -> impl IntoView {
         </ConfirmDialog>
         </Deferred>
         <CheckReport report=report testid="connect-report"/>
+        {move || (may_check() && !moved.with(Vec::is_empty)).then(|| view! {
+            <button type="button" id="check-moved" class="button" on:click=move |_| { check_moved.dispatch_local(()); }>
+                {format!("Check health of the {} moved", fleet.count(moved.with(Vec::len)))}
+            </button>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(names: &[&str]) -> Vec<Named> {
+        names
+            .iter()
+            .map(|n| Named {
+                id: format!("Machines-{n}"),
+                name: n.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_confirmation_counts_only_what_changes_and_names_what_is_left() {
+        let plan = Plan {
+            moving: named(&["web-01", "web-02"]),
+            unchanged: vec!["db-01".into()],
+            set_elsewhere: vec!["poll-01".into()],
+        };
+        assert_eq!(
+            summary_text(&TARGETS, &plan, "directly", true),
+            "2 targets will connect directly. Already connecting directly, left as they are: \
+             db-01. Skipped: poll-01 (a Polling Tentacle's proxy is set on the Tentacle)."
+        );
+        let one_by_one = summary_text(&TARGETS, &plan, "directly", false);
+        assert!(one_by_one.ends_with(ONE_BY_ONE), "{one_by_one}");
+    }
+
+    #[test]
+    fn nothing_to_change_says_so_without_the_one_by_one_warning() {
+        let plan = Plan {
+            unchanged: vec!["a".into(), "b".into()],
+            ..Plan::default()
+        };
+        assert_eq!(
+            summary_text(&crate::fleet::WORKERS, &plan, "through Squid", false),
+            "No selected workers would change. Already connecting through Squid, left as they \
+             are: a, b."
+        );
     }
 }

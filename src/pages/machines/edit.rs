@@ -401,7 +401,7 @@ fn TargetForm(
                 <TextField name="target-namespace" label="Namespace" hint="The namespace deployments go to; empty for the default one."
                     value=value(|d| d.namespace.clone())
                     on_input=Callback::new(move |v| draft.update(|d| d.namespace = v))/>
-                <p class="field field-hint">"Its authentication and the rest of its settings are kept as they are stored."</p>
+                <div class="note"><p>"Its authentication and the rest of its settings are kept as they are stored."</p></div>
             </div>
             <div hidden=move || style.get() != SSH>
                 {field(MachineField::Host, "Host", "Host name or IP address of the SSH server.", |d| d.host.clone(), |d, v| d.host = v)}

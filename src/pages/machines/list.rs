@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use super::checks::check_health;
 use super::connection::change_connection;
 use crate::api::{self, ListQuery, Lookups, Named};
-use crate::components::list_page::{Bulk, Cell, Filter, ListPage, ListSpec, LoadTable, Table};
+use crate::components::list_page::{
+    Bulk, BulkWork, Cell, Filter, ListPage, ListSpec, LoadTable, RowKey, Table,
+};
+use crate::components::Report;
 
 use crate::fleet::{Fleet, TARGETS, WORKERS};
 use crate::forms::target::{health_label, style_label, text, texts};
@@ -13,12 +16,15 @@ use api_model::POLLING;
 
 use crate::api::{DIRECT, PROXY_FILTER};
 
-const BULK: Bulk = Bulk {
-    label: "Check health",
-    needs: Permission::TaskCreate,
-    run: check_health,
-    more: Some(change_connection),
-};
+/// What can be done with the selected machines: check their health, change their connection.
+const fn bulk(run: fn(String, Vec<String>, RwSignal<Option<Report>>) -> BulkWork) -> Bulk {
+    Bulk {
+        label: "Check health",
+        needs: Permission::TaskCreate,
+        run,
+        more: Some(change_connection),
+    }
+}
 
 static TARGET_LIST: ListSpec = ListSpec {
     title: "Deployment Targets",
@@ -28,9 +34,9 @@ static TARGET_LIST: ListSpec = ListSpec {
     search_id: Some("target-search"),
     search_label: "Name",
     filters: &[
-        Filter { key: routes::MACHINE_FILTERS[0], label: "Environment", param: "environmentIds", all: "All environments" },
-        Filter { key: routes::MACHINE_FILTERS[1], label: "Communication style", param: "commStyles", all: "All styles" },
-        Filter { key: routes::MACHINE_FILTERS[2], label: "Proxy", param: PROXY_FILTER, all: "Any connection" },
+        Filter::choice(routes::MACHINE_FILTERS[0], "Environment", "environmentIds", "All environments"),
+        Filter::choice(routes::MACHINE_FILTERS[1], "Communication style", "commStyles", "All styles"),
+        Filter::choice(routes::MACHINE_FILTERS[2], "Proxy", PROXY_FILTER, "Any connection"),
     ],
     table_label: "Deployment targets",
     columns: &["Name", "Communication", "Environments", "Roles", "Health", "Connection"],
@@ -40,7 +46,7 @@ static TARGET_LIST: ListSpec = ListSpec {
     no_match_title: "No deployment targets match",
     load: |space, query| load(&TARGETS, space, query),
     later: None,
-    bulk: Some(BULK),
+    bulk: Some(bulk(|space, ids, report| check_health(&TARGETS, space, ids, report))),
     fleet: Some(&TARGETS),
 };
 
@@ -52,9 +58,9 @@ static WORKER_LIST: ListSpec = ListSpec {
     search_id: Some("worker-search"),
     search_label: "Name",
     filters: &[
-        Filter { key: routes::WORKER_FILTERS[0], label: "Worker pool", param: "workerPoolIds", all: "All worker pools" },
-        Filter { key: routes::WORKER_FILTERS[1], label: "Communication style", param: "commStyles", all: "All styles" },
-        Filter { key: routes::WORKER_FILTERS[2], label: "Proxy", param: PROXY_FILTER, all: "Any connection" },
+        Filter::choice(routes::WORKER_FILTERS[0], "Worker pool", "workerPoolIds", "All worker pools"),
+        Filter::choice(routes::WORKER_FILTERS[1], "Communication style", "commStyles", "All styles"),
+        Filter::choice(routes::WORKER_FILTERS[2], "Proxy", PROXY_FILTER, "Any connection"),
     ],
     table_label: "Workers",
     columns: &["Name", "Communication", "Worker pools", "Health", "Connection"],
@@ -64,7 +70,7 @@ static WORKER_LIST: ListSpec = ListSpec {
     no_match_title: "No workers match",
     load: |space, query| load(&WORKERS, space, query),
     later: None,
-    bulk: Some(BULK),
+    bulk: Some(bulk(|space, ids, report| check_health(&WORKERS, space, ids, report))),
     fleet: Some(&WORKERS),
 };
 
@@ -102,17 +108,7 @@ fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> LoadTable {
                 .iter()
                 .map(|m| row(fleet, &space, m, &names))
                 .collect(),
-            keys: page
-                .items
-                .iter()
-                .map(|m| (text(m, "Id"), text(m, "Name")))
-                .collect(),
-            set_elsewhere: page
-                .items
-                .iter()
-                .filter(|m| m["Endpoint"]["CommunicationStyle"] == POLLING)
-                .map(|m| text(m, "Id"))
-                .collect(),
+            keys: page.items.iter().map(row_key).collect(),
             filter_options: vec![
                 options(&names.groups),
                 fleet
@@ -126,6 +122,20 @@ fn load(fleet: &'static Fleet, space: String, query: ListQuery) -> LoadTable {
             ],
         })
     })
+}
+
+fn row_key(m: &api::Machine) -> RowKey {
+    let endpoint = &m["Endpoint"];
+    let connection = match text(endpoint, "ProxyId") {
+        _ if endpoint["CommunicationStyle"] == POLLING => None,
+        proxy if proxy.is_empty() => Some(DIRECT.to_owned()),
+        proxy => Some(proxy),
+    };
+    RowKey {
+        id: text(m, "Id"),
+        name: text(m, "Name"),
+        connection,
+    }
 }
 
 fn row(fleet: &'static Fleet, space: &str, m: &api::Machine, names: &Lookups) -> Vec<Cell> {

@@ -11,6 +11,12 @@ use crate::pages::machines::connection::{change_report, progress_text};
 use crate::routes;
 use crate::state::{Session, Toasts};
 
+/// "Proxy “Squid” deleted: 4 machines now connect through Corporate egress."
+pub fn moved(deleted: &str, machines: usize, way: &str) -> String {
+    let moved = routes::now_connect(machines, ("machine", "machines"), way);
+    format!("{deleted}: {moved}.")
+}
+
 /// The Delete button and its confirmation. A failed delete says why and leaves the proxy as it is.
 /// A proxy in use offers to move its machines first (Direct or another proxy), then deletes it.
 #[component]
@@ -75,6 +81,19 @@ pub fn DeleteProxy(
             false => to_move.clone(),
         };
         let to = Some(to).filter(|t| t != api::DIRECT);
+        // The confirmation names the move too: "…deleted: 4 machines now connect directly."
+        let done = match (moving.is_empty(), &to) {
+            (true, _) => deleted,
+            (false, None) => moved(&deleted, total, "directly"),
+            (false, Some(id)) => {
+                let name = choices
+                    .and_then(|c| c.get_untracked())
+                    .and_then(Result::ok)
+                    .and_then(|names| names.proxies.into_iter().find(|p| p.id == *id))
+                    .map_or_else(|| id.clone(), |p| p.name);
+                moved(&deleted, total, &format!("through {name}"))
+            }
+        };
         progress.set(None);
         async move {
             // Each fleet's move, then the delete; the first failure stops the rest, and the
@@ -112,7 +131,7 @@ pub fn DeleteProxy(
             match session.check(result) {
                 Ok(()) => {
                     open.try_set(false);
-                    toasts.success(deleted);
+                    toasts.success(done);
                     navigate(routes::nav(&list), NavigateOptions::default());
                 }
                 Err(ApiError::Validation { message, errors }) => {
@@ -186,5 +205,24 @@ pub fn DeleteProxy(
                 </div>
             })}
         </ConfirmDialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_confirmation_of_a_move_then_delete_names_the_move() {
+        assert_eq!(
+            super::moved(
+                "Proxy \u{201c}Squid\u{201d} deleted",
+                4,
+                "through Corporate egress"
+            ),
+            "Proxy \u{201c}Squid\u{201d} deleted: 4 machines now connect through Corporate egress."
+        );
+        assert_eq!(
+            super::moved("Proxy \u{201c}Squid\u{201d} deleted", 1, "directly"),
+            "Proxy \u{201c}Squid\u{201d} deleted: 1 machine now connects directly."
+        );
     }
 }
