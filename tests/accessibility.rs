@@ -51,6 +51,10 @@ const SCREENS: &[(&str, &str)] = &[
         "Worker pools",
     ),
     ("/app/Spaces-1/infrastructure/workers/new", "Add worker"),
+    (
+        "/app/Spaces-1/infrastructure/audit?from=2020-01-01&to=2020-01-02",
+        "No changes match",
+    ),
     ("/app/no/such/page", "Page not found"),
 ];
 
@@ -93,6 +97,17 @@ async fn every_screen_and_dialog_passes_axe() {
         b.click_text("button.danger", "Delete").await;
         b.find("dialog[open]").await;
         check(&b, &format!("the delete dialog ({scheme})")).await;
+        // A check's report, which holds focus once it appears.
+        b.open(&format!("{TARGETS}?q=web-dev-01")).await;
+        b.click("input[aria-label='Select web-dev-01']").await;
+        b.click("#bulk-run").await;
+        b.find("[data-testid=bulk-report] [data-tone=passed], [data-testid=bulk-report] [data-tone=failed]")
+            .await;
+        check(&b, &format!("a health check's report ({scheme})")).await;
+        // The audit trail, with the check's outcome in it.
+        b.open("/app/Spaces-1/infrastructure/audit").await;
+        b.wait_for_text("table tbody", "web-dev-01 is").await;
+        check(&b, &format!("the audit trail ({scheme})")).await;
     }
     b.finish().await;
 }
