@@ -495,11 +495,18 @@ async fn change_the_connection_of_selected_targets_at_once() {
         .await
         .get("ProxyId")
         .is_none_or(Value::is_null));
-    // The table shows it, and nothing is selected any more.
-    let connection = b
-        .js("return [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes('web-dev-01'))\
-             .querySelector('[data-label=Connection]').textContent")
-        .await;
+    // The table shows it once it has loaded again (the report comes first), and nothing is
+    // selected any more.
+    let cell = "return [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes('web-dev-01'))\
+                .querySelector('[data-label=Connection]').textContent";
+    let mut connection = b.js(cell).await;
+    for _ in 0..150 {
+        if connection == "Squid in the DMZ" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        connection = b.js(cell).await;
+    }
     assert_eq!(connection, "Squid in the DMZ");
     b.wait_for_text("#bulk-connect", "0 selected").await;
     b.screenshot("done").await;
