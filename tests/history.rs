@@ -65,16 +65,10 @@ const ADMIN_KEY: &str = "API-ADMINISTRATOR0000000000000";
 /// Waits until no `css` element holds `text` any more (the list has followed its filters).
 async fn gone_text(b: &Browser, css: &str, text: &str) {
     let script = format!(
-        "return [...document.querySelectorAll({css:?})].some(e => e.innerText.includes({text:?}))"
+        "return ![...document.querySelectorAll({css:?})].some(e => e.innerText.includes({text:?}))"
     );
-    for _ in 0..150 {
-        if b.js(&script).await == false {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    b.screenshot("FAILED").await;
-    panic!("`{css}` still holds {text:?}");
+    b.wait_until(&format!("`{css}` without {text:?}"), &script)
+        .await;
 }
 
 #[tokio::test]

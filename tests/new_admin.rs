@@ -37,14 +37,6 @@ async fn focus_in(b: &Browser) -> String {
     .to_owned()
 }
 
-/// Waits for a check's report to end (passed or failed) and returns its text.
-async fn finished(b: &Browser, testid: &str) -> String {
-    let css = format!(
-        "[data-testid={testid}] [data-tone=passed], [data-testid={testid}] [data-tone=failed]"
-    );
-    b.find(&css).await.text().await.unwrap()
-}
-
 #[tokio::test]
 async fn an_error_that_appears_as_focus_leaves_moves_nothing_under_the_pointer() {
     let b = Browser::start("admin-pointer", Seed::Demo, None).await;
@@ -114,7 +106,7 @@ async fn focus_goes_to_each_actions_result_and_health_is_said_once() {
     b.open(&format!("{TARGETS}?q=web-dev-01")).await;
     b.click("input[aria-label='Select web-dev-01']").await;
     b.click("#bulk-run").await;
-    finished(&b, "bulk-report").await;
+    b.finished_report("bulk-report").await;
     assert_eq!(focus_in(&b).await, "bulk-report");
 
     // Change connection, confirmed in its dialog: the report, which says health was checked on
@@ -123,7 +115,7 @@ async fn focus_goes_to_each_actions_result_and_health_is_said_once() {
     b.click("#bulk-connect").await;
     b.click_text("dialog[open] button", "Change connection")
         .await;
-    let report = finished(&b, "connect-report").await;
+    let report = b.finished_report("connect-report").await;
     assert!(
         report.contains("1 target now connects through Corporate egress."),
         "{report}"
@@ -143,7 +135,7 @@ async fn focus_goes_to_each_actions_result_and_health_is_said_once() {
     // Check health on a worker's page: said once, in the status; the report has the steps.
     b.open(&format!("{WORKERS}/Workers-2")).await;
     b.click("#check-health").await;
-    let report = finished(&b, "health-report").await;
+    let report = b.finished_report("health-report").await;
     assert_eq!(focus_in(&b).await, "health-report");
     let status = b
         .find("[data-testid=health-status]")
@@ -174,7 +166,7 @@ async fn focus_goes_to_each_actions_result_and_health_is_said_once() {
     b.fill("#test-host", "127.0.0.1").await;
     b.fill("#test-port", "9").await;
     b.click("#test-proxy").await;
-    finished(&b, "proxy-test-report").await;
+    b.finished_report("proxy-test-report").await;
     assert_eq!(focus_in(&b).await, "proxy-test-report");
     b.finish().await;
 }
@@ -206,7 +198,7 @@ async fn the_bulk_dialog_counts_only_the_targets_that_change() {
     b.screenshot("dialog").await;
     b.click_text("dialog[open] button", "Change connection")
         .await;
-    let report = finished(&b, "connect-report").await;
+    let report = b.finished_report("connect-report").await;
     assert!(
         report.contains("7 targets now connect directly."),
         "{report}"
@@ -226,7 +218,7 @@ async fn a_workers_words_are_a_workers_and_its_errors_look_alike() {
     b.wait_for_text("table tbody", "worker-poll-01").await;
     b.click("#select-all").await;
     b.click("#bulk-run").await;
-    let report = finished(&b, "bulk-report").await;
+    let report = b.finished_report("bulk-report").await;
     assert!(report.contains(" of the 3 workers checked "), "{report}");
     assert!(
         report.contains("1 Polling Tentacle was not checked: it is checked when it polls."),

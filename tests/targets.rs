@@ -497,17 +497,12 @@ async fn change_the_connection_of_selected_targets_at_once() {
         .is_none_or(Value::is_null));
     // The table shows it once it has loaded again (the report comes first), and nothing is
     // selected any more.
-    let cell = "return [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes('web-dev-01'))\
-                .querySelector('[data-label=Connection]').textContent";
-    let mut connection = b.js(cell).await;
-    for _ in 0..150 {
-        if connection == "Squid in the DMZ" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        connection = b.js(cell).await;
-    }
-    assert_eq!(connection, "Squid in the DMZ");
+    b.wait_until(
+        "web-dev-01's Connection cell says Squid in the DMZ",
+        "return [...document.querySelectorAll('tbody tr')].find(r => r.textContent.includes('web-dev-01'))\
+         .querySelector('[data-label=Connection]').textContent == 'Squid in the DMZ'",
+    )
+    .await;
     b.wait_for_text("#bulk-connect", "0 selected").await;
     b.screenshot("done").await;
     b.finish().await;

@@ -61,12 +61,9 @@ async fn check_health(api: &Api, machine: &str) {
     panic!("the health check {id} did not finish");
 }
 
-fn op(o: &str, p: &str) -> (String, String) {
-    (o.to_owned(), p.to_owned())
-}
-
-#[tokio::test]
-async fn each_change_to_a_proxy_is_one_event_with_its_differences_and_no_secret() {
+/// A server on a database file of its own (the test reads the file, or prunes it), kept
+/// while the directory is.
+async fn on_a_file() -> (tempfile::TempDir, String, Api) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("trail.db").to_str().unwrap().to_owned();
     let api = start_with(mock_server::Config {
@@ -74,6 +71,16 @@ async fn each_change_to_a_proxy_is_one_event_with_its_differences_and_no_secret(
         ..config(Seed::None)
     })
     .await;
+    (dir, db, api)
+}
+
+fn op(o: &str, p: &str) -> (String, String) {
+    (o.to_owned(), p.to_owned())
+}
+
+#[tokio::test]
+async fn each_change_to_a_proxy_is_one_event_with_its_differences_and_no_secret() {
+    let (_dir, db, api) = on_a_file().await;
     let n = total(&api).await;
     let created = api.create_proxy("Squid", "squid.example.com").await;
     let id = created["Id"].as_str().unwrap().to_owned();
@@ -359,13 +366,7 @@ async fn the_trail_filters_and_pages_as_octopus_does() {
 
 #[tokio::test]
 async fn old_events_can_be_pruned_while_the_server_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("trail.db").to_str().unwrap().to_owned();
-    let api = start_with(mock_server::Config {
-        db: db.clone(),
-        ..config(Seed::None)
-    })
-    .await;
+    let (_dir, db, api) = on_a_file().await;
     api.create_proxy("Old", "old.example.com").await;
     api.create_proxy("Older", "older.example.com").await;
     assert_eq!(total(&api).await, 2);

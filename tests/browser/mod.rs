@@ -420,6 +420,27 @@ impl Browser {
         }
     }
 
+    /// Waits until `script` returns `true` (`what` names the wait in the failure).
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.js(script).await != true {
+            if Instant::now() > deadline {
+                self.screenshot("FAILED").await;
+                panic!("never {what} within {WAIT:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits for the check report `[data-testid=<testid>]` to end (passed or failed), and
+    /// returns its text.
+    pub async fn finished_report(&self, testid: &str) -> String {
+        let css = format!(
+            "[data-testid={testid}] [data-tone=passed], [data-testid={testid}] [data-tone=failed]"
+        );
+        self.find(&css).await.text().await.unwrap()
+    }
+
     /// Waits for a `confirm`/`alert` prompt and returns its text.
     pub async fn wait_for_alert(&self) -> String {
         let deadline = Instant::now() + WAIT;

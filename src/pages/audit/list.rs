@@ -168,9 +168,12 @@ fn load(space: String, mut query: ListQuery) -> LoadTable {
 /// The start (or the end: the next day's start, less a millisecond, whatever its length) of a
 /// local day, as the API's instant.
 fn instant((year, month, day): (u32, u32, u32), end: bool) -> String {
-    let day = day as i32 + i32::from(end);
+    let (day, less) = match end {
+        true => (day as i32 + 1, 1.0),
+        false => (day as i32, 0.0),
+    };
     let start = js_sys::Date::new_with_year_month_day(year, month as i32 - 1, day);
-    let at = start.get_time() - f64::from(u8::from(end));
+    let at = start.get_time() - less;
     String::from(js_sys::Date::new(&at.into()).to_iso_string())
 }
 

@@ -178,11 +178,7 @@ pub fn CheckHealth(space: String, id: String, health: String, summary: String) -
             })
             .await;
             let outcome = match session.check(followed) {
-                Ok(c) if !c.done => Report::new(
-                    Tone::Running,
-                    "The check is still running on the server: look again later.",
-                    vec![],
-                ),
+                Ok(c) if !c.done => still_running(),
                 Ok(c) => match c.machines.into_iter().next() {
                     Some(m) => {
                         let health = match m.status.as_str() {

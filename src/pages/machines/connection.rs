@@ -2,13 +2,15 @@
 //! (all or nothing on a server with `machines/proxy`; else one by one, and the confirmation says
 //! so). Polling Tentacles are left out and said so: their proxy is set on the Tentacle.
 
+use std::collections::BTreeMap;
+
 use api_model::permissions::Permission::TaskCreate;
 use api_model::ChangedMachine;
 use leptos::prelude::*;
 
 use super::checks::check_health;
 use crate::api::{self, ConnectionChange, Named};
-use crate::components::list_page::Selection;
+use crate::components::list_page::{RowKey, Selection};
 use crate::components::{CheckReport, ConfirmDialog, Deferred, Report, Tone};
 use crate::fleet::Fleet;
 use crate::fleet::TARGETS;
@@ -81,7 +83,7 @@ pub fn change_report(
 }
 
 /// What a change of connection does to the selected machines.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plan {
     /// Those that change.
     pub moving: Vec<Named>,
@@ -89,6 +91,23 @@ pub struct Plan {
     pub unchanged: Vec<String>,
     /// The names of those whose connection is set elsewhere (Polling Tentacles).
     pub set_elsewhere: Vec<String>,
+}
+
+/// What changing the `chosen` rows' connection to `to` does to each: one lookup per row, as a
+/// selection can be every matching row of a large fleet.
+pub fn plan_change(chosen: Vec<String>, rows: &[RowKey], to: &str) -> Plan {
+    let by_id: BTreeMap<&str, &RowKey> = rows.iter().map(|k| (k.id.as_str(), k)).collect();
+    let mut plan = Plan::default();
+    for id in chosen {
+        let key = by_id.get(id.as_str());
+        let name = key.map_or_else(|| id.clone(), |k| k.name.clone());
+        match key.map(|k| k.connection.as_deref()) {
+            Some(None) => plan.set_elsewhere.push(name),
+            Some(Some(now)) if now == to => plan.unchanged.push(name),
+            _ => plan.moving.push(Named { id, name }),
+        }
+    }
+    plan
 }
 
 /// The confirmation's words: what changes, then what is left as it is and why.
@@ -165,32 +184,18 @@ fn ChangeConnection() -> impl IntoView {
         }
     });
     let may_check = move || session.may(TaskCreate, &sel.space.get());
-    // The selected machines that change; the names of those already connected that way; and
-    // of those whose connection is set elsewhere.
-    let plan = move || {
+    // Once per change of the selection or the choice (the title, the button and the summary
+    // read it).
+    let plan = Memo::new(move |_| {
         let chosen = sel.selected.get();
-        let to = to.get();
-        sel.rows.with(|rows| {
-            let mut plan = Plan::default();
-            for id in chosen {
-                let key = rows.iter().find(|k| k.id == id);
-                let name = key.map_or_else(|| id.clone(), |k| k.name.clone());
-                match key.map(|k| k.connection.as_deref()) {
-                    Some(None) => plan.set_elsewhere.push(name),
-                    Some(Some(now)) if now == to => plan.unchanged.push(name),
-                    _ => plan.moving.push(Named { id, name }),
-                }
-            }
-            plan
-        })
-    };
+        to.with(|to| sel.rows.with(|rows| plan_change(chosen, rows, to)))
+    });
     let summary = move || {
-        let plan = plan();
         let way = to.with(|to| way(to));
-        summary_text(fleet, &plan, &way, api::all_or_none())
+        plan.with(|plan| summary_text(fleet, plan, &way, api::all_or_none()))
     };
     let change = Action::new_local(move |(): &()| {
-        let machines = plan().moving;
+        let machines = plan.with_untracked(|p| p.moving.clone());
         let total = machines.len();
         let proxy = Some(to.get_untracked()).filter(|p| p != DIRECT);
         let space = sel.space.get_untracked();
@@ -242,8 +247,8 @@ fn ChangeConnection() -> impl IntoView {
         </button>
         // Closed until asked for: built after the first screen.
         <Deferred>
-        <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", fleet.count(plan().moving.len())))
-            confirm_label=Signal::derive(move || if plan().moving.is_empty() { String::new() } else { "Change connection".into() })
+        <ConfirmDialog id="connect" open=open title=Signal::derive(move || format!("Change the connection of {}?", fleet.count(plan.with(|p| p.moving.len()))))
+            confirm_label=Signal::derive(move || if plan.with(|p| p.moving.is_empty()) { String::new() } else { "Change connection".into() })
             busy=change.pending() on_confirm=move |_| { change.dispatch_local(()); } on_cancel=move |_| open.set(false)>
             <p data-testid="connect-summary">{summary}</p>
             <p class="field-hint" role="status" data-testid="connect-progress">
@@ -288,6 +293,38 @@ mod tests {
         );
         let one_by_one = summary_text(&TARGETS, &plan, "directly", false);
         assert!(one_by_one.ends_with(ONE_BY_ONE), "{one_by_one}");
+    }
+
+    #[test]
+    fn a_plan_sorts_the_selection_by_what_the_change_does_to_each() {
+        let key = |id: &str, connection: Option<&str>| RowKey {
+            id: id.into(),
+            name: format!("name of {id}"),
+            connection: connection.map(str::to_owned),
+        };
+        let rows = [
+            key("Machines-1", Some(DIRECT)),
+            key("Machines-2", Some("Proxies-1")),
+            key("Machines-3", None),
+        ];
+        let chosen = ["Machines-1", "Machines-2", "Machines-3", "Machines-9"];
+        let plan = plan_change(chosen.map(String::from).to_vec(), &rows, DIRECT);
+        assert_eq!(
+            plan.moving,
+            [
+                Named {
+                    id: "Machines-2".into(),
+                    name: "name of Machines-2".into()
+                },
+                // Not on the page any more: changed, under its id.
+                Named {
+                    id: "Machines-9".into(),
+                    name: "Machines-9".into()
+                },
+            ]
+        );
+        assert_eq!(plan.unchanged, ["name of Machines-1"]);
+        assert_eq!(plan.set_elsewhere, ["name of Machines-3"]);
     }
 
     #[test]
